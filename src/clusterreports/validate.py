@@ -1,0 +1,123 @@
+"""Stage 2, validate: turn raw data into typed records, collecting every field problem."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+from slugify import slugify
+
+from .load import RawRecord
+from .models import ID_PATTERN, TYPES_BY_NAME, Loc, Record
+from .problems import Problem, did_you_mean
+
+
+@dataclass
+class Validated:
+    records: list[tuple[Record, RawRecord]]
+    problems: list[Problem]
+
+
+def loc_text(loc: Loc) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _field_names(model: type[BaseModel], loc: Loc) -> list[str]:
+    """The field names allowed at ``loc`` (for 'did you mean' on unknown fields)."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part) if isinstance(current, type) else None
+        if field is None:
+            return []
+        current = _model_in(field.annotation)
+        if current is None:
+            return []
+    return list(current.model_fields) if isinstance(current, type) else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _field_loc(loc: tuple[int | str, ...]) -> Loc:
+    # Pydantic adds validator and union-member names to locations; keep only real paths.
+    return tuple(p for p in loc if isinstance(p, int) or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", p))
+
+
+def _message(error: ErrorDetails, model: type[BaseModel], loc: Loc) -> str:
+    kind = error["type"]
+    name = loc_text(loc) or "record"
+    value = error.get("input")
+    ctx = error.get("ctx", {})
+    if kind == "extra_forbidden":
+        allowed = _field_names(model, loc)
+        hint = did_you_mean(str(loc[-1]), allowed) or (
+            f" Known fields here: {', '.join(allowed)}." if allowed else ""
+        )
+        return f"unknown field '{loc[-1]}'.{hint}"
+    if kind == "missing":
+        return f"missing required field '{name}': add it"
+    if kind == "literal_error":
+        options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        hint = did_you_mean(str(value), options) or ""
+        return f"{name}: '{value}' is not allowed.{hint} Use one of: {', '.join(options)}"
+    if kind == "value_error":
+        return f"{name}: {ctx.get('error')}"
+    if kind in ("string_type", "int_type", "int_parsing", "float_parsing", "float_type",
+                "list_type", "bool_type", "bool_parsing", "model_type", "dict_type",
+                "model_attributes_type"):
+        return f"{name}: {error['msg'].lower()}, got {value!r}"
+    return f"{name}: {error['msg']} (got {value!r})"
+
+
+def _problems(raw: RawRecord, model: type[Record], exc: ValidationError) -> Iterable[Problem]:
+    seen: set[tuple[Loc, str]] = set()
+    for error in exc.errors(include_url=False):
+        loc = _field_loc(error["loc"])
+        if loc == ("id",) and "id" not in raw.positions:
+            stem = raw.data["id"]
+            suggestion = slugify(str(stem))
+            if not ID_PATTERN.match(str(stem)):
+                yield Problem(
+                    raw.display,
+                    None,
+                    None,
+                    f"file name '{raw.path.name}' is not a valid id: rename it to "
+                    f"'{suggestion or 'my-record'}{raw.path.suffix}' or give an 'id' field",
+                )
+                continue
+        message = _message(error, model, loc)
+        if (loc, message) in seen:
+            continue
+        seen.add((loc, message))
+        line, column = raw.line_of(loc)
+        if line is None and loc and "missing" == error["type"]:
+            line, column = 1 + (1 if raw.path.suffix == ".md" else 0), None
+        yield Problem(raw.display, line, column, message)
+
+
+def validate_records(raws: Iterable[RawRecord]) -> Validated:
+    records: list[tuple[Record, RawRecord]] = []
+    problems: list[Problem] = []
+    for raw in raws:
+        model = TYPES_BY_NAME[raw.type_name]
+        try:
+            records.append((model.model_validate(raw.data), raw))
+        except ValidationError as exc:
+            problems.extend(_problems(raw, model, exc))
+    return Validated(records, problems)
