@@ -85,7 +85,7 @@ def _message(error: ErrorDetails, model: type[BaseModel], loc: Loc) -> str:
     return f"{name}: {error['msg']} (got {value!r})"
 
 
-def _problems(raw: RawRecord, model: type[Record], exc: ValidationError) -> Iterable[Problem]:
+def problems_from(raw: RawRecord, model: type[BaseModel], exc: ValidationError) -> Iterable[Problem]:
     seen: set[tuple[Loc, str]] = set()
     for error in exc.errors(include_url=False):
         loc = _field_loc(error["loc"])
@@ -119,5 +119,5 @@ def validate_records(raws: Iterable[RawRecord]) -> Validated:
         try:
             records.append((model.model_validate(raw.data), raw))
         except ValidationError as exc:
-            problems.extend(_problems(raw, model, exc))
+            problems.extend(problems_from(raw, model, exc))
     return Validated(records, problems)

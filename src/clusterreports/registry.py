@@ -1,0 +1,157 @@
+"""Stage 3, link: one registry of every record, with reverse indexes (backlinks).
+
+Site-wide rules are checked here, after every file is loaded and before anything
+is rendered: duplicate ids and references to records that do not exist.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .load import RawRecord
+from .models import RECORD_TYPES, TYPES_BY_NAME, Loc, Organisation, Record, iter_references
+from .problems import Problem, did_you_mean
+
+Key = tuple[str, str]
+
+
+def key_of(record: Record) -> Key:
+    return (record.type_name, record.id)
+
+
+@dataclass(frozen=True)
+class Backlink:
+    """``source`` refers to the target at field path ``loc`` (e.g. ('participants', 2, 'person'))."""
+
+    source: Record
+    loc: Loc
+
+    @property
+    def field(self) -> str:
+        """The top-level field name, e.g. 'participants'."""
+        return str(self.loc[0])
+
+
+@dataclass
+class Registry:
+    records: dict[str, dict[str, Record]] = field(default_factory=dict)
+    origins: dict[Key, RawRecord] = field(default_factory=dict)
+    backlinks: dict[Key, list[Backlink]] = field(default_factory=lambda: defaultdict(list))
+    forward: dict[Key, set[Key]] = field(default_factory=lambda: defaultdict(set))
+
+    def get(self, type_name: str, record_id: str) -> Record:
+        return self.records[type_name][record_id]
+
+    def find(self, type_name: str, record_id: str | None) -> Record | None:
+        if record_id is None:
+            return None
+        return self.records.get(type_name, {}).get(record_id)
+
+    def all(self, type_name: str) -> list[Record]:
+        return list(self.records.get(type_name, {}).values())
+
+    def __iter__(self) -> Iterable[Record]:  # type: ignore[override]
+        for by_id in self.records.values():
+            yield from by_id.values()
+
+    def __len__(self) -> int:
+        return sum(len(by_id) for by_id in self.records.values())
+
+    def referrers(self, target: Record, type_name: str | None = None, field: str | None = None) -> list[Record]:
+        """Records that refer to ``target``, optionally only of one type or through one field;
+        each record once, in a stable order."""
+        seen: dict[Key, Record] = {}
+        for link in self.backlinks.get(key_of(target), []):
+            if type_name and link.source.type_name != type_name:
+                continue
+            if field and link.field != field:
+                continue
+            seen.setdefault(key_of(link.source), link.source)
+        return list(seen.values())
+
+    def links_to(self, target: Record, type_name: str | None = None) -> list[Backlink]:
+        return [
+            link
+            for link in self.backlinks.get(key_of(target), [])
+            if type_name is None or link.source.type_name == type_name
+        ]
+
+    def neighbours(self, key: Key) -> set[Key]:
+        """Records this one refers to and records that refer to it."""
+        near = set(self.forward.get(key, ()))
+        near.update(key_of(link.source) for link in self.backlinks.get(key, ()))
+        return near
+
+
+def link(records: Iterable[tuple[Record, RawRecord]]) -> tuple[Registry, list[Problem]]:
+    registry = Registry(records={t.type_name: {} for t in RECORD_TYPES})
+    problems: list[Problem] = []
+    for record, raw in records:
+        key = key_of(record)
+        if key in registry.origins:
+            first = registry.origins[key]
+            line, column = raw.line_of(("id",))
+            problems.append(
+                Problem(
+                    raw.display,
+                    line,
+                    column,
+                    f"duplicate {record.type_name} id '{record.id}': {first.display} has it "
+                    "too; rename one of the files (or change its 'id')",
+                )
+            )
+            continue
+        registry.records[record.type_name][record.id] = record
+        registry.origins[key] = raw
+
+    for key, raw in registry.origins.items():
+        record = registry.get(*key)
+        for loc, target_type, target_id in iter_references(record):
+            target = registry.find(target_type, target_id)
+            if target is None:
+                line, column = raw.line_of(loc)
+                label = TYPES_BY_NAME[target_type].label.lower()
+                hint = did_you_mean(target_id, registry.records[target_type])
+                folder = TYPES_BY_NAME[target_type].folder
+                problems.append(
+                    Problem(
+                        raw.display,
+                        line,
+                        column,
+                        f"{label} '{target_id}' is not defined.{hint}"
+                        if hint
+                        else f"{label} '{target_id}' is not defined: add content/{folder}/{target_id}.yaml "
+                        "or fix the id",
+                    )
+                )
+                continue
+            registry.backlinks[(target_type, target_id)].append(Backlink(record, loc))
+            registry.forward[key].add((target_type, target_id))
+    problems.extend(_parent_cycles(registry))
+    return registry, problems
+
+
+def _parent_cycles(registry: Registry) -> list[Problem]:
+    problems = []
+    for org in registry.all("organisation"):
+        assert isinstance(org, Organisation)
+        seen = {org.id}
+        current = org
+        while current.parent is not None:
+            parent = registry.find("organisation", current.parent)
+            if not isinstance(parent, Organisation):
+                break
+            if parent.id == org.id:
+                raw = registry.origins[key_of(org)]
+                line, column = raw.line_of(("parent",))
+                problems.append(
+                    Problem(raw.display, line, column, f"parent '{org.parent}' leads back to '{org.id}': an organisation cannot contain itself")
+                )
+                break
+            if parent.id in seen:
+                break
+            seen.add(parent.id)
+            current = parent
+    return problems

@@ -1,0 +1,89 @@
+"""Stage 5, render: pages through Jinja templates, with Markdown made safe."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown as md
+import nh3
+from markupsafe import Markup
+
+from .config import Site
+from .moment import Moment
+from .plan import Page
+from .registry import Registry
+from .theme import builtin_dir
+from .views import SiteView, humanise
+
+MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty"]
+
+
+@lru_cache(maxsize=16384)
+def markdown_html(text: str) -> str:
+    """Markdown to HTML; raw HTML is sanitised, so no script from content ever runs."""
+    html = md.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    return nh3.clean(html, link_rel="noopener noreferrer")
+
+
+def _markdown_filter(text: str | None) -> Markup:
+    return Markup(markdown_html(text)) if text else Markup("")
+
+
+def _date_filter(value: Moment | dt.date | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Moment):
+        return value.date_text()
+    return Moment(value.year, value.month, value.day).date_text()
+
+
+def template_dirs(site: Site) -> list[Path]:
+    """The site's own templates first, so they override built-in ones by name."""
+    dirs = [site.templates_dir, builtin_dir("templates")]
+    unique: list[Path] = []
+    for d in dirs:
+        if d.is_dir() and d.resolve() not in unique:
+            unique.append(d.resolve())
+    return unique
+
+
+def make_environment(site: Site) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(site)]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["markdown"] = _markdown_filter
+    env.filters["date"] = _date_filter
+    env.filters["humanise"] = humanise
+    return env
+
+
+class Renderer:
+    """Renders planned pages; one per process, so workers can each own one."""
+
+    def __init__(self, site: Site, registry: Registry) -> None:
+        self.site = site
+        self.env = make_environment(site)
+        self.view = SiteView(registry, site.config, site.today())
+        self.env.globals["site"] = self.view
+
+    def context(self, page: Page) -> dict[str, Any]:
+        context: dict[str, Any] = {"page": page}
+        if page.record is not None:
+            context["record"] = self.view.view(self.view.registry.get(*page.record))
+        if page.index_of is not None:
+            context["records"] = self.view.all(page.index_of)
+            context["type_name"] = page.index_of
+        return context
+
+    def render(self, page: Page) -> bytes:
+        template = self.env.get_template(page.template)
+        return template.render(self.context(page)).encode("utf-8")

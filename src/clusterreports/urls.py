@@ -1,0 +1,74 @@
+"""The one place that decides URLs and output paths.
+
+URLs here are site-relative ('/people/ulla-engelmann/'); the base URL is applied
+when a page is rendered, so a site can be served from a sub-path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+from slugify import slugify
+
+from .models import TYPES_BY_NAME, Record
+
+HOME_URL = "/"
+NOT_FOUND_URL = "/404.html"
+
+
+class UnsafePathError(ValueError):
+    """A URL that would resolve outside the output folder."""
+
+
+def slug(text: str) -> str:
+    """Unicode-aware slug: 'Anaïs Le Corvec' -> 'anais-le-corvec', 'Köcker' -> 'kocker'."""
+    return slugify(text) or "untitled"
+
+
+def index_url(type_name: str) -> str:
+    return f"/{TYPES_BY_NAME[type_name].folder}/"
+
+
+def record_url(type_name: str, record_id: str) -> str:
+    return f"{index_url(type_name)}{record_id}/"
+
+
+def url_of(record: Record) -> str:
+    return record_url(record.type_name, record.id)
+
+
+def data_url(name: str) -> str:
+    return f"/data/{name}"
+
+
+def output_path(output_dir: Path, url: str) -> Path:
+    """The file a URL is written to: '/people/x/' -> output/people/x/index.html.
+
+    Refuses any URL that would escape ``output_dir`` whatever it contains."""
+    relative = PurePosixPath(url.lstrip("/"))
+    if url.endswith("/") or not relative.parts:
+        relative = relative / "index.html"
+    if any(part in ("..", "") or "\\" in part or "\x00" in part for part in relative.parts):
+        raise UnsafePathError(f"unsafe URL {url!r}")
+    target = (output_dir / Path(*relative.parts)).resolve()
+    root = output_dir.resolve()
+    if target != root and root not in target.parents:
+        raise UnsafePathError(f"URL {url!r} would be written outside {output_dir}")
+    return target
+
+
+def with_base(base_url: str, url: str) -> str:
+    """Prefix a site-relative URL with the base path ('/sub/' + '/people/' -> '/sub/people/')."""
+    if not url.startswith("/"):
+        return url
+    path = base_url
+    if "://" in base_url:
+        path = "/" + base_url.split("://", 1)[1].partition("/")[2]
+    return path.rstrip("/") + url
+
+
+def absolute(base_url: str, url: str) -> str:
+    """A full URL for feeds and canonical links; relative to the base path if no host is set."""
+    if "://" in base_url:
+        return base_url.rstrip("/") + url
+    return with_base(base_url, url)
