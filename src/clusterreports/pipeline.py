@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .config import Site
 from .load import load_content
+from .outputs import BuildContext, extra_files, finalise
 from .plan import Page, plan_pages
 from .problems import ContentError
 from .registry import Registry, link
@@ -53,10 +54,14 @@ def build(site: Site) -> BuildResult:
     started = time.perf_counter()
     checked = check(site)
     renderer = Renderer(site, checked.registry)
+    context = BuildContext(site, checked.registry, checked.pages, renderer)
     with staging(site.output_dir) as stage:
         for page in checked.pages:
             write_file(stage, page.url, renderer.render(page))
+        for url, content in extra_files(context):
+            write_file(stage, url, content)
         static_count = copy_static([builtin_dir("static"), site.static_dir], stage)
+        finalise(context, stage)
     return BuildResult(
         len(checked.pages), len(checked.registry), static_count, time.perf_counter() - started
     )
