@@ -45,9 +45,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def _site(args: argparse.Namespace) -> Site:
-    return load_site_config(
-        args.site, today=args.today, base_url=args.base_url, output=args.output
-    )
+    return load_site_config(args.site, today=args.today, base_url=args.base_url, output=args.output)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

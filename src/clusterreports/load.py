@@ -57,7 +57,9 @@ class Loaded:
     problems: list[Problem]
 
 
-def parse_yaml(text: str, display: str, line_offset: int = 0) -> tuple[Any, Positions, list[Problem]]:
+def parse_yaml(
+    text: str, display: str, line_offset: int = 0
+) -> tuple[Any, Positions, list[Problem]]:
     """Parse YAML into Python data plus a map from each key path to its (line, column)."""
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -66,7 +68,10 @@ def parse_yaml(text: str, display: str, line_offset: int = 0) -> tuple[Any, Posi
         line = mark.line + 1 + line_offset if mark else None
         column = mark.column + 1 if mark else None
         what = exc.problem or "invalid YAML"
-        hint = " (check the indentation and quote values that contain ': ' or start with '@', '`' or '*')"
+        hint = (
+            " (check the indentation, and quote values that contain ': '"
+            " or start with '@', '`' or '*')"
+        )
         return None, {}, [Problem(display, line, column, f"YAML syntax error: {what}{hint}")]
     if node is None:
         return {}, {}, []
@@ -117,11 +122,13 @@ def read_record(path: Path, type_name: str, root: Path) -> tuple[RawRecord | Non
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        return None, [Problem(display, None, None, f"not UTF-8 text ({exc.reason}): save it as UTF-8")]
+        return None, [
+            Problem(display, None, None, f"not UTF-8 text ({exc.reason}): save it as UTF-8")
+        ]
     body: str | None = None
     offset = 0
     if path.suffix == ".md":
-        handler = frontmatter.YAMLHandler()
+        handler = frontmatter.default_handlers.YAMLHandler()
         if not handler.detect(text):
             return None, [
                 Problem(
@@ -140,13 +147,20 @@ def read_record(path: Path, type_name: str, root: Path) -> tuple[RawRecord | Non
     if not isinstance(data, dict):
         return None, [
             *problems,
-            Problem(display, 1 + offset, None, "expected the record's fields as 'name: value' lines"),
+            Problem(
+                display, 1 + offset, None, "expected the record's fields as 'name: value' lines"
+            ),
         ]
     if body is not None:
         if "body" in data and body.strip():
             line, col = positions[("body",)]
             problems.append(
-                Problem(display, line, col, "'body' is given both as a field and as the Markdown text: keep one")
+                Problem(
+                    display,
+                    line,
+                    col,
+                    "'body' is given both as a field and as the Markdown text: keep one",
+                )
             )
         elif body.strip():
             data["body"] = body.strip() + "\n"
@@ -169,7 +183,12 @@ def load_content(content: Path, root: Path) -> Loaded:
     problems: list[Problem] = []
     if not content.is_dir():
         problems.append(
-            Problem(display_path(content, root), None, None, "content folder not found: create it or set 'content' in site.yaml")
+            Problem(
+                display_path(content, root),
+                None,
+                None,
+                "content folder not found: create it or set 'content' in site.yaml",
+            )
         )
         return Loaded(records, problems)
     for path in _record_files(content):
@@ -181,7 +200,11 @@ def load_content(content: Path, root: Path) -> Loaded:
         record_type = TYPES_BY_FOLDER.get(folder)
         if record_type is None:
             known = ", ".join(sorted(TYPES_BY_FOLDER))
-            what = f"folder '{folder}' is not a record type." if folder else "records live in a folder per type."
+            what = (
+                f"folder '{folder}' is not a record type."
+                if folder
+                else "records live in a folder per type."
+            )
             problems.append(
                 Problem(
                     display,

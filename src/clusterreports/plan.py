@@ -57,7 +57,9 @@ def plan_pages(registry: Registry) -> tuple[list[Page], list[Problem]]:
     ]
     for record_type in RECORD_TYPES:
         name = record_type.type_name
-        pages.append(Page(urls.index_url(name), f"{record_type.folder}_index.html", "index", index_of=name))
+        pages.append(
+            Page(urls.index_url(name), f"{record_type.folder}_index.html", "index", index_of=name)
+        )
         for record in registry.all(name):
             key = key_of(record)
             pages.append(
@@ -87,7 +89,11 @@ def _collisions(registry: Registry, pages: list[Page]) -> list[Problem]:
                 None,
                 None,
                 f"two pages would be written to {page.url}"
-                + (f" (the other is {other.display})" if other else f" (a built-in {first.kind} page)")
+                + (
+                    f" (the other is {other.display})"
+                    if other
+                    else f" (a built-in {first.kind} page)"
+                )
                 + ": change one record's id",
             )
         )

@@ -7,7 +7,7 @@ is rendered: duplicate ids and references to records that do not exist.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .load import RawRecord
@@ -23,7 +23,7 @@ def key_of(record: Record) -> Key:
 
 @dataclass(frozen=True)
 class Backlink:
-    """``source`` refers to the target at field path ``loc`` (e.g. ('participants', 2, 'person'))."""
+    """``source`` refers to the target at ``loc``, e.g. ('participants', 2, 'person')."""
 
     source: Record
     loc: Loc
@@ -52,14 +52,16 @@ class Registry:
     def all(self, type_name: str) -> list[Record]:
         return list(self.records.get(type_name, {}).values())
 
-    def __iter__(self) -> Iterable[Record]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[Record]:
         for by_id in self.records.values():
             yield from by_id.values()
 
     def __len__(self) -> int:
         return sum(len(by_id) for by_id in self.records.values())
 
-    def referrers(self, target: Record, type_name: str | None = None, field: str | None = None) -> list[Record]:
+    def referrers(
+        self, target: Record, type_name: str | None = None, field: str | None = None
+    ) -> list[Record]:
         """Records that refer to ``target``, optionally only of one type or through one field;
         each record once, in a stable order."""
         seen: dict[Key, Record] = {}
@@ -122,8 +124,8 @@ def link(records: Iterable[tuple[Record, RawRecord]]) -> tuple[Registry, list[Pr
                         column,
                         f"{label} '{target_id}' is not defined.{hint}"
                         if hint
-                        else f"{label} '{target_id}' is not defined: add content/{folder}/{target_id}.yaml "
-                        "or fix the id",
+                        else f"{label} '{target_id}' is not defined: add "
+                        f"content/{folder}/{target_id}.yaml or fix the id",
                     )
                 )
                 continue
@@ -147,7 +149,13 @@ def _parent_cycles(registry: Registry) -> list[Problem]:
                 raw = registry.origins[key_of(org)]
                 line, column = raw.line_of(("parent",))
                 problems.append(
-                    Problem(raw.display, line, column, f"parent '{org.parent}' leads back to '{org.id}': an organisation cannot contain itself")
+                    Problem(
+                        raw.display,
+                        line,
+                        column,
+                        f"parent '{org.parent}' leads back to '{org.id}': "
+                        "an organisation cannot contain itself",
+                    )
                 )
                 break
             if parent.id in seen:

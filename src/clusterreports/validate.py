@@ -35,13 +35,17 @@ def _field_names(model: type[BaseModel], loc: Loc) -> list[str]:
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
-        field = current.model_fields.get(part) if isinstance(current, type) else None
+        field = current.model_fields.get(part) if _is_model(current) else None
         if field is None:
             return []
         current = _model_in(field.annotation)
         if current is None:
             return []
-    return list(current.model_fields) if isinstance(current, type) else []
+    return list(current.model_fields) if _is_model(current) else []
+
+
+def _is_model(value: Any) -> bool:
+    return isinstance(value, type) and issubclass(value, BaseModel)
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
@@ -78,18 +82,30 @@ def _message(error: ErrorDetails, model: type[BaseModel], loc: Loc) -> str:
         return f"{name}: '{value}' is not allowed.{hint} Use one of: {', '.join(options)}"
     if kind == "value_error":
         return f"{name}: {ctx.get('error')}"
-    if kind in ("string_type", "int_type", "int_parsing", "float_parsing", "float_type",
-                "list_type", "bool_type", "bool_parsing", "model_type", "dict_type",
-                "model_attributes_type"):
+    if kind in (
+        "string_type",
+        "int_type",
+        "int_parsing",
+        "float_parsing",
+        "float_type",
+        "list_type",
+        "bool_type",
+        "bool_parsing",
+        "model_type",
+        "dict_type",
+        "model_attributes_type",
+    ):
         return f"{name}: {error['msg'].lower()}, got {value!r}"
     return f"{name}: {error['msg']} (got {value!r})"
 
 
-def problems_from(raw: RawRecord, model: type[BaseModel], exc: ValidationError) -> Iterable[Problem]:
+def problems_from(
+    raw: RawRecord, model: type[BaseModel], exc: ValidationError
+) -> Iterable[Problem]:
     seen: set[tuple[Loc, str]] = set()
     for error in exc.errors(include_url=False):
         loc = _field_loc(error["loc"])
-        if loc == ("id",) and "id" not in raw.positions:
+        if loc == ("id",) and ("id",) not in raw.positions:
             stem = raw.data["id"]
             suggestion = slugify(str(stem))
             if not ID_PATTERN.match(str(stem)):
@@ -106,7 +122,7 @@ def problems_from(raw: RawRecord, model: type[BaseModel], exc: ValidationError) 
             continue
         seen.add((loc, message))
         line, column = raw.line_of(loc)
-        if line is None and loc and "missing" == error["type"]:
+        if line is None and loc and error["type"] == "missing":
             line, column = 1 + (1 if raw.path.suffix == ".md" else 0), None
         yield Problem(raw.display, line, column, message)
 

@@ -1,3 +1,5 @@
+# Views resolve references through SiteView.find, which is typed loosely on purpose.
+# mypy: disable-error-code="no-any-return"
 """Template-facing views: what a page shows about a record, read from the registry.
 
 Models stay plain data; everything that needs the registry (backlinks, resolved
@@ -10,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from slugify import slugify
 
@@ -20,7 +22,6 @@ from .models import (
     Entry,
     Event,
     FundingCall,
-    Moment,
     Organisation,
     Participant,
     Person,
@@ -31,6 +32,7 @@ from .models import (
     Role,
     Session,
 )
+from .moment import Moment
 from .registry import Registry, key_of
 
 STATUS_LABELS = {
@@ -81,15 +83,15 @@ class SiteView:
         self.registry = registry
         self.config = config
         self.today = today
-        self._views: dict[tuple[str, str], View] = {}
+        self._views: dict[tuple[str, str], View[Any]] = {}
 
-    def view(self, record: Record) -> View:
+    def view(self, record: Record) -> Any:
         key = key_of(record)
         if key not in self._views:
             self._views[key] = VIEW_TYPES.get(type(record), View)(record, self)
         return self._views[key]
 
-    def find(self, type_name: str, record_id: str | None) -> View | None:
+    def find(self, type_name: str, record_id: str | None) -> Any:
         record = self.registry.find(type_name, record_id)
         return self.view(record) if record else None
 
@@ -120,7 +122,9 @@ class SiteView:
 
     @property
     def open_calls(self) -> list[CallView]:
-        return [c for c in self.calls_by_deadline if c.status in ("open", "closing-soon", "upcoming")]
+        return [
+            c for c in self.calls_by_deadline if c.status in ("open", "closing-soon", "upcoming")
+        ]
 
     def events_by_year(self) -> list[tuple[str, list[EventView]]]:
         """Newest year first; events without a known year last."""
@@ -189,12 +193,13 @@ class SiteView:
         ]
 
 
-class View:
+R = TypeVar("R", bound=Record)
+
+
+class View(Generic[R]):
     """A record as templates see it: its fields plus what the registry knows about it."""
 
-    template = "record.html"
-
-    def __init__(self, record: Record, site: SiteView) -> None:
+    def __init__(self, record: R, site: SiteView) -> None:
         self.record = record
         self.site = site
 
@@ -298,9 +303,7 @@ class RoleView:
         return f"as of {role.as_of.date_text()}" if role.as_of else ""
 
 
-class EventView(View):
-    template = "event.html"
-
+class EventView(View[Event]):
     @property
     def sort_key(self) -> tuple[int, int, int, int, int]:
         start = self.record.start
@@ -308,8 +311,7 @@ class EventView(View):
 
     @property
     def when(self) -> str:
-        event: Event = self.record  # type: ignore[assignment]
-        return span_text(event.start, event.end, event.timezone)
+        return span_text(self.record.start, self.record.end, self.record.timezone)
 
     @property
     def kind_label(self) -> str:
@@ -405,7 +407,7 @@ class EventView(View):
 
     @property
     def parent(self) -> EventView | None:
-        return self.site.find("event", self.record.part_of)  # type: ignore[return-value]
+        return self.site.find("event", self.record.part_of)
 
     @property
     def side_events(self) -> list[EventView]:
@@ -425,16 +427,14 @@ class EventView(View):
         return f"{self.title}: " + ", ".join(b for b in bits if b)
 
 
-class SessionView(View):
-    template = "session.html"
-
+class SessionView(View[Session]):
     @property
     def event_view(self) -> EventView | None:
-        return self.site.find("event", self.record.event)  # type: ignore[return-value]
+        return self.site.find("event", self.record.event)
 
     @property
     def sort_key(self) -> tuple[Any, ...]:
-        s: Session = self.record  # type: ignore[assignment]
+        s = self.record
         start = s.start.sort_key if s.start else (0, 0, 0, 0, 0)
         return (s.day or 0, s.order if s.order is not None else 10_000, start, s.title)
 
@@ -444,7 +444,7 @@ class SessionView(View):
 
     @property
     def when(self) -> str:
-        s: Session = self.record  # type: ignore[assignment]
+        s = self.record
         event = self.event_view
         zone = event.record.timezone if event else None
         text = span_text(s.start, s.end, zone)
@@ -460,7 +460,7 @@ class SessionView(View):
         for p in self.record.participants:
             person = self.site.find("person", p.person)
             org = self.site.find("organisation", p.organisation)
-            found.append(ParticipantView(person, p.role, p.position, org))  # type: ignore[arg-type]
+            found.append(ParticipantView(person, p.role, p.position, org))
         return found
 
     @property
@@ -470,7 +470,7 @@ class SessionView(View):
     @property
     def quotes(self) -> list[QuoteView]:
         return [
-            QuoteView(q.text, self.site.find("person", q.person), q.context, self)  # type: ignore[arg-type]
+            QuoteView(q.text, self.site.find("person", q.person), q.context, self)
             for q in self.record.quotes
         ]
 
@@ -496,9 +496,7 @@ class SessionView(View):
         return f"{self.kind_label} session at {event.title if event else 'an event'}: {self.title}"
 
 
-class PersonView(View):
-    template = "person.html"
-
+class PersonView(View[Person]):
     @property
     def sort_key(self) -> str:
         return slugify(self.record.sort_text)
@@ -510,7 +508,7 @@ class PersonView(View):
     @cached_property
     def roles(self) -> list[RoleView]:
         ordered = sorted(self.record.roles, key=lambda r: r.when_key, reverse=True)
-        return [RoleView(r, self.site.find("organisation", r.organisation)) for r in ordered]  # type: ignore[arg-type]
+        return [RoleView(r, self.site.find("organisation", r.organisation)) for r in ordered]
 
     @property
     def latest_role(self) -> RoleView | None:
@@ -522,8 +520,8 @@ class PersonView(View):
         for link in self.site.registry.links_to(self.record, "session"):
             if link.field != "participants":
                 continue
-            session: SessionView = self.site.view(link.source)  # type: ignore[assignment]
-            found.append(Appearance(session, link.source.participants[link.loc[1]]))  # type: ignore[attr-defined]
+            session: SessionView = self.site.view(link.source)
+            found.append(Appearance(session, session.record.participants[int(link.loc[1])]))
         return sorted(
             found,
             key=lambda a: (a.event.sort_key if a.event else (0,), a.session.sort_key),
@@ -548,8 +546,8 @@ class PersonView(View):
         found = []
         for link in self.site.registry.links_to(self.record, "session"):
             if link.field == "quotes":
-                session: SessionView = self.site.view(link.source)  # type: ignore[assignment]
-                quote: Quote = link.source.quotes[link.loc[1]]  # type: ignore[attr-defined]
+                session: SessionView = self.site.view(link.source)
+                quote: Quote = session.record.quotes[int(link.loc[1])]
                 found.append(QuoteView(quote.text, self, quote.context, session))
         return found
 
@@ -574,9 +572,7 @@ class PersonView(View):
         return f"{self.title}: {role.title}{where}"
 
 
-class OrganisationView(View):
-    template = "organisation.html"
-
+class OrganisationView(View[Organisation]):
     @property
     def sort_key(self) -> str:
         return slugify(self.record.name)
@@ -587,7 +583,7 @@ class OrganisationView(View):
 
     @property
     def parent(self) -> OrganisationView | None:
-        return self.site.find("organisation", self.record.parent)  # type: ignore[return-value]
+        return self.site.find("organisation", self.record.parent)
 
     @property
     def ancestors(self) -> list[OrganisationView]:
@@ -604,7 +600,7 @@ class OrganisationView(View):
 
     @property
     def lead(self) -> OrganisationView | None:
-        return self.site.find("organisation", self.record.lead)  # type: ignore[return-value]
+        return self.site.find("organisation", self.record.lead)
 
     @property
     def partners(self) -> list[OrganisationView]:
@@ -650,7 +646,8 @@ class OrganisationView(View):
     def awards(self) -> list[tuple[AwardView, str]]:
         found = [(a, "Winner") for a in self._referrers("award", "winners")]
         won = {a.id for a, _ in found}
-        found += [(a, "Shortlisted") for a in self._referrers("award", "shortlist") if a.id not in won]
+        shortlisted = self._referrers("award", "shortlist")
+        found += [(a, "Shortlisted") for a in shortlisted if a.id not in won]
         return sorted(found, key=lambda pair: (pair[0].record.year, pair[0].title))
 
     @property
@@ -676,18 +673,16 @@ class OrganisationView(View):
         return f"{self.title}: " + ", ".join(b for b in bits if b)
 
 
-class AwardView(View):
-    template = "award.html"
-
+class AwardView(View[Award]):
     @property
     def event(self) -> EventView | None:
-        return self.site.find("event", self.record.event)  # type: ignore[return-value]
+        return self.site.find("event", self.record.event)
 
     def _entries(self, entries: list[Entry]) -> list[EntryView]:
         return [
             EntryView(
-                self.site.find("person", e.person),  # type: ignore[arg-type]
-                self.site.find("organisation", e.organisation),  # type: ignore[arg-type]
+                self.site.find("person", e.person),
+                self.site.find("organisation", e.organisation),
                 e.note,
             )
             for e in entries
@@ -723,16 +718,14 @@ class AwardView(View):
 
     @property
     def description(self) -> str:
-        names = [w.person.title if w.person else w.organisation.title for w in self.winners if w.person or w.organisation]  # type: ignore[union-attr]
+        names = [(w.person or w.organisation).title for w in self.winners]  # type: ignore[union-attr]
         return f"{self.title}" + (f": won by {', '.join(names)}" if names else "")
 
 
-class CallView(View):
-    template = "call.html"
-
+class CallView(View[FundingCall]):
     @property
     def call(self) -> FundingCall:
-        return self.record  # type: ignore[return-value]
+        return self.record
 
     @property
     def status(self) -> str:
@@ -773,7 +766,7 @@ class CallView(View):
 
     @property
     def funder(self) -> OrganisationView | None:
-        return self.site.find("organisation", self.call.funder)  # type: ignore[return-value]
+        return self.site.find("organisation", self.call.funder)
 
     @property
     def events(self) -> list[EventView]:
@@ -781,7 +774,7 @@ class CallView(View):
 
     @property
     def session(self) -> SessionView | None:
-        return self.site.find("session", self.call.session)  # type: ignore[return-value]
+        return self.site.find("session", self.call.session)
 
     @property
     def description(self) -> str:
@@ -791,19 +784,17 @@ class CallView(View):
         return text
 
 
-class PollView(View):
-    template = "poll.html"
-
+class PollView(View[Poll]):
     @property
     def session(self) -> SessionView | None:
-        return self.site.find("session", self.record.session)  # type: ignore[return-value]
+        return self.site.find("session", self.record.session)
 
     @property
     def event(self) -> EventView | None:
         found = self.site.find("event", self.record.event)
         if found is None and self.session is not None:
             return self.session.event_view
-        return found  # type: ignore[return-value]
+        return found
 
     @property
     def answers(self) -> list[Any]:
@@ -815,12 +806,10 @@ class PollView(View):
         return max(0.0, 100.0 - sum(a.share for a in self.record.answers))
 
 
-class ReportView(View):
-    template = "report.html"
-
+class ReportView(View[Report]):
     @property
     def report(self) -> Report:
-        return self.record  # type: ignore[return-value]
+        return self.record
 
     @property
     def sort_key(self) -> tuple[int, ...]:
@@ -840,7 +829,7 @@ class ReportView(View):
 
     @property
     def part_of(self) -> ReportView | None:
-        return self.site.find("report", self.report.part_of)  # type: ignore[return-value]
+        return self.site.find("report", self.report.part_of)
 
     @property
     def parts(self) -> list[ReportView]:
@@ -851,16 +840,19 @@ class ReportView(View):
         return self._refs("event", self.report.about)
 
     @property
-    def covered(self) -> list[tuple[str, list[View]]]:
+    def covered(self) -> list[tuple[str, list[View[Any]]]]:
         """Records whose facts come from this report, grouped by type."""
-        grouped: dict[str, list[View]] = defaultdict(list)
+        grouped: dict[str, list[View[Any]]] = defaultdict(list)
         for record in self.site.registry.referrers(self.record, field="sources"):
             if record is not self.record:
                 grouped[record.label_plural].append(self.site.view(record))
-        return [(label, sorted(views, key=lambda v: v.title.lower())) for label, views in sorted(grouped.items())]
+        return [
+            (label, sorted(views, key=lambda v: v.title.lower()))
+            for label, views in sorted(grouped.items())
+        ]
 
 
-VIEW_TYPES: dict[type[Record], type[View]] = {
+VIEW_TYPES: dict[type[Record], type[View[Any]]] = {
     Event: EventView,
     Session: SessionView,
     Person: PersonView,
