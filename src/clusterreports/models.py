@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    ValidationInfo,
+    model_validator,
+)
 
 from .moment import Moment, MomentField
 
@@ -61,6 +69,17 @@ PersonRef = Annotated[str, RefTo("person")]
 OrgRef = Annotated[str, RefTo("organisation")]
 ReportRef = Annotated[str, RefTo("report")]
 Text = Annotated[str, Field(min_length=1)]
+
+
+def _end_after_start(end: Moment | None, info: ValidationInfo) -> Moment | None:
+    """Checked on the 'end' field itself, so the message points at its line."""
+    start = info.data.get("start")
+    if start and end and end.sort_key < start.sort_key:
+        raise ValueError(f"{end.iso()} is before the start, {start.iso()}: swap them or fix one")
+    return end
+
+
+EndField = Annotated[MomentField | None, AfterValidator(_end_after_start)]
 
 
 class Part(BaseModel):
@@ -230,15 +249,10 @@ class Role(Part):
     title: Text
     organisation: OrgRef | None = None
     start: MomentField | None = None
-    end: MomentField | None = None
+    end: EndField = None
     as_of: MomentField | None = Field(
         None, description="A date on which the source attests the role."
     )
-
-    @model_validator(mode="after")
-    def _span_in_order(self) -> Role:
-        _check_order(self.start, self.end)
-        return self
 
     @property
     def when_key(self) -> tuple[int, int, int, int, int]:
@@ -265,11 +279,6 @@ class Answer(Part):
     share: float = Field(ge=0, le=100, description="Percentage of respondents.")
 
 
-def _check_order(start: Moment | None, end: Moment | None) -> None:
-    if start and end and end.sort_key < start.sort_key:
-        raise ValueError(f"end {end.iso()} is before start {start.iso()}: swap them or fix one")
-
-
 # --- records ----------------------------------------------------------------------------
 
 
@@ -285,7 +294,7 @@ class Event(Record):
     edition: int | None = Field(None, ge=1)
     theme: str | None = None
     start: MomentField | None = None
-    end: MomentField | None = None
+    end: EndField = None
     timezone: TimeZone = None
     place: Place | None = None
     organisers: list[OrgRef] = Field(default_factory=list)
@@ -300,11 +309,6 @@ class Event(Record):
     )
     website: HttpUrl | None = None
     hashtag: str | None = None
-
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> Event:
-        _check_order(self.start, self.end)
-        return self
 
     @property
     def title_text(self) -> str:
@@ -327,7 +331,7 @@ class Session(Record):
     day: int | None = Field(None, ge=1, description="Day of the event, counting from 1.")
     order: int | None = Field(None, description="Position in the day's agenda.")
     start: MomentField | None = None
-    end: MomentField | None = None
+    end: EndField = None
     participants: list[Participant] = Field(default_factory=list)
     topics: list[Text] = Field(default_factory=list)
     showcased: list[OrgRef] = Field(
@@ -335,11 +339,6 @@ class Session(Record):
     )
     key_messages: list[Text] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _times_in_order(self) -> Session:
-        _check_order(self.start, self.end)
-        return self
 
     @property
     def title_text(self) -> str:

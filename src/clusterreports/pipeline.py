@@ -42,7 +42,7 @@ def check(site: Site) -> Checked:
     every problem found across all files."""
     loaded = load_content(site.content_dir, site.root)
     validated = validate_records(loaded.records)
-    registry, link_problems = link(validated.records)
+    registry, link_problems = link(validated.records, validated.invalid)
     pages, plan_problems = plan_pages(registry)
     problems = loaded.problems + validated.problems + link_problems + plan_problems
     if problems:

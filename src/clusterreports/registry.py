@@ -87,7 +87,11 @@ class Registry:
         return near
 
 
-def link(records: Iterable[tuple[Record, RawRecord]]) -> tuple[Registry, list[Problem]]:
+def link(
+    records: Iterable[tuple[Record, RawRecord]], invalid: frozenset[Key] | set[Key] = frozenset()
+) -> tuple[Registry, list[Problem]]:
+    """Index every record and check references; ``invalid`` records exist but failed
+    validation, so references to them are not reported a second time."""
     registry = Registry(records={t.type_name: {} for t in RECORD_TYPES})
     problems: list[Problem] = []
     for record, raw in records:
@@ -112,6 +116,8 @@ def link(records: Iterable[tuple[Record, RawRecord]]) -> tuple[Registry, list[Pr
         record = registry.get(*key)
         for loc, target_type, target_id in iter_references(record):
             target = registry.find(target_type, target_id)
+            if target is None and (target_type, target_id) in invalid:
+                continue
             if target is None:
                 line, column = raw.line_of(loc)
                 label = TYPES_BY_NAME[target_type].label.lower()

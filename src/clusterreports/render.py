@@ -15,6 +15,7 @@ from markupsafe import Markup
 from .config import Site
 from .moment import Moment
 from .plan import Page
+from .problems import ContentError, Problem, display_path
 from .registry import Registry
 from .theme import builtin_dir
 from .views import SiteView, humanise
@@ -85,5 +86,23 @@ class Renderer:
         return context
 
     def render(self, page: Page) -> bytes:
-        template = self.env.get_template(page.template)
-        return template.render(self.context(page)).encode("utf-8")
+        try:
+            template = self.env.get_template(page.template)
+            return template.render(self.context(page)).encode("utf-8")
+        except jinja2.TemplateError as exc:
+            raise ContentError([template_problem(exc, self.site, page)]) from None
+
+
+def template_problem(exc: jinja2.TemplateError, site: Site, page: Page) -> Problem:
+    """A template mistake as an editor-facing problem: the template file and line."""
+    path, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if path is None:
+        # Runtime errors: Jinja keeps template frames in the traceback with their lines.
+        tb = exc.__traceback__
+        while tb is not None:
+            name = tb.tb_frame.f_code.co_filename
+            if name.endswith((".html", ".xml", ".txt")):
+                path, line = name, tb.tb_lineno
+            tb = tb.tb_next
+    where = display_path(Path(path), site.root) if path else page.template
+    return Problem(where, line, None, f"template error while rendering {page.url}: {exc.message}")

@@ -20,6 +20,9 @@ from .problems import Problem, did_you_mean
 class Validated:
     records: list[tuple[Record, RawRecord]]
     problems: list[Problem]
+    invalid: set[tuple[str, str]]
+    """(type, id) of records that exist but failed validation: references to them are
+    not reported again as dangling."""
 
 
 def loc_text(loc: Loc) -> str:
@@ -130,10 +133,12 @@ def problems_from(
 def validate_records(raws: Iterable[RawRecord]) -> Validated:
     records: list[tuple[Record, RawRecord]] = []
     problems: list[Problem] = []
+    invalid: set[tuple[str, str]] = set()
     for raw in raws:
         model = TYPES_BY_NAME[raw.type_name]
         try:
             records.append((model.model_validate(raw.data), raw))
         except ValidationError as exc:
             problems.extend(problems_from(raw, model, exc))
-    return Validated(records, problems)
+            invalid.add((raw.type_name, str(raw.data.get("id"))))
+    return Validated(records, problems, invalid)
