@@ -140,7 +140,9 @@ def read_record(path: Path, type_name: str, root: Path) -> tuple[RawRecord | Non
                 )
             ]
         front, body = handler.split(text)
-        text, offset = front, 1
+        # Lines before the front matter text, so positions match the file's own lines.
+        offset = text[: text.find(front)].count("\n") if front else 1
+        text = front
     data, positions, problems = parse_yaml(text, display, offset)
     if problems and data is None:
         return None, problems

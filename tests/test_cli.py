@@ -1,0 +1,87 @@
+"""The command line as editors use it: exit codes, messages, entry points."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from clusterreports.cli import main
+
+from .conftest import ROOT, SITES
+
+
+def test_check_valid_site(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--site", str(SITES / "valid"), "check"]) == 0
+    assert capsys.readouterr().out.startswith("No problems: 19 records")
+
+
+def test_build_writes_into_output_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert main(["--site", str(SITES / "valid"), "build", "--output", str(out), "-q"]) == 0
+    assert (out / "index.html").is_file()
+    assert capsys.readouterr().out == ""
+
+
+def test_today_option_sets_call_status(tmp_path: Path) -> None:
+    site = ["--site", str(SITES / "valid"), "build", "-q", "--output"]
+    main([*site, str(tmp_path / "a"), "--today", "2022-10-05"])
+    main([*site, str(tmp_path / "b"), "--today", "2022-11-20"])
+    page = "calls/soon-call/index.html"
+    assert "closes in 49 days" in (tmp_path / "a" / page).read_text()
+    assert "closes in 3 days" in (tmp_path / "b" / page).read_text()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["frobnicate"], ["build", "--today", "yesterday"], []],
+)
+def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    assert "usage: clusterreports" in capsys.readouterr().err
+
+
+def test_content_errors_exit_1_without_traceback() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "clusterreports",
+            "--site",
+            str(SITES / "invalid" / "unknown-field"),
+            "build",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "unknown field 'veneu'. Did you mean 'venue'?" in result.stderr
+
+
+def test_build_py_builds_this_repository(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "build",
+            "--output",
+            str(out),
+            "--today",
+            "2022-11-15",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (out / "people" / "ulla-engelmann" / "index.html").is_file()

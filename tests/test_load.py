@@ -1,0 +1,46 @@
+from pathlib import Path
+
+from clusterreports.load import load_content, parse_yaml
+
+
+def test_positions_point_at_keys_and_items() -> None:
+    data, positions, problems = parse_yaml("name: X\nroles:\n  - title: A\n    end: 2017\n", "f")
+    assert problems == []
+    assert data == {"name": "X", "roles": [{"title": "A", "end": 2017}]}
+    assert positions[("roles",)] == (2, 1)
+    assert positions[("roles", 0)] == (3, 5)
+    assert positions[("roles", 0, "end")] == (4, 5)
+
+
+def test_dates_stay_text_for_the_model_to_check() -> None:
+    data, _, _ = parse_yaml("start: 2016-02-30\n", "f")
+    assert data == {"start": "2016-02-30"}
+
+
+def test_markdown_body_and_front_matter_lines(tmp_path: Path) -> None:
+    people = tmp_path / "content" / "people"
+    people.mkdir(parents=True)
+    (people / "jane.md").write_text("---\nname: Jane\nrolez: []\n---\nShe *spoke*.\n")
+    loaded = load_content(tmp_path / "content", tmp_path)
+    (raw,) = loaded.records
+    assert raw.data == {"id": "jane", "name": "Jane", "rolez": [], "body": "She *spoke*.\n"}
+    assert raw.line_of(("rolez",)) == (3, 1)
+    assert raw.display == "content/people/jane.md"
+
+
+def test_hidden_and_editor_files_are_ignored(tmp_path: Path) -> None:
+    people = tmp_path / "content" / "people"
+    people.mkdir(parents=True)
+    (people / ".jane.yaml.swp").write_text("x")
+    (people / "jane.yaml~").write_text("x")
+    (people / "_draft.yaml").write_text("name: [")
+    (people / "notes.txt").write_text("not a record")
+    loaded = load_content(tmp_path / "content", tmp_path)
+    assert loaded.records == [] and loaded.problems == []
+
+
+def test_missing_content_folder_is_a_problem(tmp_path: Path) -> None:
+    loaded = load_content(tmp_path / "content", tmp_path)
+    assert [str(p) for p in loaded.problems] == [
+        "content: content folder not found: create it or set 'content' in site.yaml"
+    ]

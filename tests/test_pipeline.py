@@ -1,0 +1,103 @@
+"""The whole build: output complete, failures leave the previous site untouched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clusterreports import ContentError, build, check, load_site_config
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_build_writes_a_page_per_record_and_index(valid_site: Path) -> None:
+    result = build(load_site_config(valid_site))
+    out = valid_site / "_site"
+    records = check(load_site_config(valid_site)).registry
+    for record in records:
+        folder = {"person": "people", "call": "calls"}.get(record.type_name, record.folder)
+        assert (out / folder / record.id / "index.html").is_file()
+    for index in [
+        "events",
+        "sessions",
+        "people",
+        "organisations",
+        "awards",
+        "calls",
+        "polls",
+        "reports",
+    ]:
+        assert (out / index / "index.html").is_file()
+    assert (out / "index.html").is_file() and (out / "404.html").is_file()
+    assert (out / "static" / "style.css").is_file()
+    assert result.records == len(records)
+
+
+def test_failed_build_leaves_previous_site_untouched(valid_site: Path) -> None:
+    build(load_site_config(valid_site))
+    before = _snapshot(valid_site / "_site")
+    person = valid_site / "content" / "people" / "bianca-dragomir.yaml"
+    person.write_text(person.read_text() + "organisation: nowhere\n")
+    with pytest.raises(ContentError) as info:
+        build(load_site_config(valid_site))
+    assert "unknown field 'organisation'" in info.value.report()
+    assert _snapshot(valid_site / "_site") == before
+    assert not list(valid_site.glob(".*building*"))
+
+
+def test_failed_render_leaves_previous_site_untouched(valid_site: Path) -> None:
+    build(load_site_config(valid_site))
+    before = _snapshot(valid_site / "_site")
+    templates = valid_site / "templates"
+    templates.mkdir()
+    (templates / "person.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}\n'
+        "{{ record.no_such_field }}\n{% endblock %}\n"
+    )
+    with pytest.raises(ContentError) as info:
+        build(load_site_config(valid_site))
+    (problem,) = info.value.problems
+    assert problem.path == "templates/person.html" and problem.line == 3
+    assert "has no attribute 'no_such_field'" in problem.message
+    assert _snapshot(valid_site / "_site") == before
+
+
+def test_site_templates_override_built_in_ones(valid_site: Path) -> None:
+    templates = valid_site / "templates"
+    templates.mkdir()
+    (templates / "person.html").write_text(
+        '{% extends "base.html" %}'
+        "{% block content %}<h1>Custom {{ record.name }}</h1>{% endblock %}"
+    )
+    build(load_site_config(valid_site))
+    html = (valid_site / "_site/people/bianca-dragomir/index.html").read_text()
+    assert "<h1>Custom Bianca Dragomir</h1>" in html
+    # other templates still come from the built-in theme
+    assert "Agenda" in (valid_site / "_site/events/talk-2022/index.html").read_text()
+
+
+def test_markdown_html_is_sanitised(built_valid: Path) -> None:
+    html = (built_valid / "people/ulla-engelmann/index.html").read_text()
+    assert "<strong>DG GROW</strong>" in html
+    assert "<script>alert" not in html and "alert(&quot;x&quot;)" not in html
+
+
+def test_values_are_escaped(valid_site: Path) -> None:
+    org = valid_site / "content" / "organisations" / "jrc.yaml"
+    org.write_text('name: "Joint <b>Research</b> & Centre"\nkind: research-centre\n')
+    build(load_site_config(valid_site))
+    html = (valid_site / "_site/organisations/jrc/index.html").read_text()
+    assert "Joint &lt;b&gt;Research&lt;/b&gt; &amp; Centre" in html
+
+
+def test_base_url_is_applied_to_every_link(valid_site: Path) -> None:
+    build(load_site_config(valid_site, base_url="/reports/"))
+    html = (valid_site / "_site/people/ulla-engelmann/index.html").read_text()
+    assert 'href="/reports/static/style.css"' in html
+    assert 'href="/reports/organisations/dg-grow/"' in html
+    assert 'href="/people/' not in html
