@@ -10,5 +10,10 @@ except ImportError:  # not installed: run from the source tree
     sys.path.insert(0, str(ROOT / "src"))
     from clusterreports.cli import main
 
+COMMANDS = {"build", "check", "serve", "new", "-h", "--help"}
+
 if __name__ == "__main__":
-    sys.exit(main(["--site", str(ROOT), *(sys.argv[1:] or ["build"])]))
+    args = sys.argv[1:]
+    if not COMMANDS.intersection(args):
+        args = ["build", *args]  # `python build.py --today 2022-11-15` means build
+    sys.exit(main(["--site", str(ROOT), *args]))

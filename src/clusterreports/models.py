@@ -244,15 +244,22 @@ class Participant(Part):
 
 
 class Role(Part):
-    """A position a person held, dated as precisely as the source allows."""
+    """A position a person held, dated as precisely as the source allows. Sources often
+    give only an affiliation ("Richard Tuffs (ERRIN)"), so the title is optional."""
 
-    title: Text
+    title: str | None = None
     organisation: OrgRef | None = None
     start: MomentField | None = None
     end: EndField = None
     as_of: MomentField | None = Field(
         None, description="A date on which the source attests the role."
     )
+
+    @model_validator(mode="after")
+    def _title_or_organisation(self) -> Role:
+        if not self.title and self.organisation is None:
+            raise ValueError("give the role's 'title', its 'organisation' or both")
+        return self
 
     @property
     def when_key(self) -> tuple[int, int, int, int, int]:

@@ -289,7 +289,7 @@ class RoleView:
 
     @property
     def title(self) -> str:
-        return self.role.title
+        return self.role.title or ""
 
     @property
     def when(self) -> str:
@@ -568,8 +568,8 @@ class PersonView(View[Person]):
         role = self.latest_role
         if role is None:
             return self.title
-        where = f", {role.organisation.title}" if role.organisation else ""
-        return f"{self.title}: {role.title}{where}"
+        parts = [role.title, role.organisation.title if role.organisation else ""]
+        return f"{self.title}: " + ", ".join(p for p in parts if p)
 
 
 class OrganisationView(View[Organisation]):
