@@ -11,9 +11,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import progress
 from .config import Site, load_site_config
+from .incremental import Preview
+from .models import RECORD_TYPES
 from .pipeline import build, check
 from .problems import ContentError
+from .scaffold import RecordExists, UnknownType, new_record
+from .serve import serve
 
 EXIT_CONTENT = 1
 EXIT_USAGE = 2
@@ -39,9 +44,30 @@ def make_parser() -> argparse.ArgumentParser:
         sub.add_argument("--output", help="output folder (default: _site)")
         sub.add_argument("-q", "--quiet", action="store_true", help="print only problems")
 
-    common(commands.add_parser("build", help="check the content and write the site"))
+    build_parser = commands.add_parser("build", help="check the content and write the site")
+    common(build_parser)
+    build_parser.add_argument(
+        "-j", "--jobs", type=_jobs, help="processes that render pages (default: one per core)"
+    )
     common(commands.add_parser("check", help="check the content without writing anything"))
+    serve = commands.add_parser("serve", help="preview the site; rebuild and reload on edits")
+    common(serve)
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this computer only)",
+    )
+    new = commands.add_parser("new", help="write a new record file to fill in")
+    new.add_argument("type", help="record type: " + ", ".join(t.type_name for t in RECORD_TYPES))
+    new.add_argument("title", help='its title or name, e.g. "Anaïs Le Corvec"')
     return parser
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of processes: use 1 or more")
+    return int(text)
 
 
 def _site(args: argparse.Namespace) -> Site:
@@ -52,19 +78,51 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command == "new":
+            return _new(args)
+        if args.command == "serve":
+            return _serve(args)
         site = _site(args)
         if args.command == "check":
             checked = check(site)
             if not args.quiet:
                 print(f"No problems: {len(checked.registry)} records, {len(checked.pages)} pages.")
             return 0
-        result = build(site)
+        result = build(site, jobs=args.jobs, progress=progress.wanted(args.quiet))
         if not args.quiet:
             print(f"{result.summary()} -> {site.output_dir}")
         return 0
     except ContentError as error:
         print(error.report(), file=sys.stderr)
         return EXIT_CONTENT
+
+
+def _new(args: argparse.Namespace) -> int:
+    try:
+        path = new_record(load_site_config(args.site), args.type, args.title)
+    except UnknownType as error:
+        print(f"clusterreports new: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except RecordExists as error:
+        print(f"clusterreports new: {error}", file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"Wrote {path}: fill in its required fields, then run clusterreports check")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    say = (lambda text: None) if args.quiet else print
+    preview = Preview(args.site, today=args.today, base_url=args.base_url, output=args.output)
+    try:
+        outcome = preview.build_all()
+        if outcome.error is not None:
+            print(outcome.error.report(), file=sys.stderr)
+        say(outcome.summary())
+        say(f"Serving {preview.site.output_dir} at http://{args.host}:{args.port}/ (Ctrl-C stops)")
+        return serve(preview, args.host, args.port, say)
+    except KeyboardInterrupt:
+        say("Stopped.")
+        return 0
 
 
 if __name__ == "__main__":

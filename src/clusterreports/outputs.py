@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import calendars, feeds, opendata, search, sitemap
 from .config import Site
 from .plan import Page
 from .registry import Registry
@@ -27,8 +28,13 @@ class BuildContext:
 Generator = Callable[[BuildContext], Iterable[tuple[str, bytes]]]
 Finaliser = Callable[[BuildContext, Path], None]
 
-GENERATORS: list[Generator] = []
-FINALISERS: list[Finaliser] = []
+GENERATORS: list[Generator] = [
+    calendars.files,
+    feeds.files,
+    opendata.files,
+    sitemap.files,
+]
+FINALISERS: list[Finaliser] = [search.index_site]
 
 
 def extra_files(context: BuildContext) -> Iterator[tuple[str, bytes]]:

@@ -1,4 +1,8 @@
-"""The whole build, top to bottom: load -> validate -> link -> plan -> render -> write."""
+"""The whole build, top to bottom: load -> validate -> link -> plan -> render -> write.
+
+Pages render on every core (``parallel``); files whose bytes have not changed since
+the published site are linked rather than written again (``write.StageWriter``).
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,15 @@ from dataclasses import dataclass
 from .config import Site
 from .load import load_content
 from .outputs import BuildContext, extra_files, finalise
+from .parallel import default_jobs, render_pages
 from .plan import Page, plan_pages
 from .problems import ContentError
+from .progress import BuildProgress
 from .registry import Registry, link
 from .render import Renderer
 from .theme import builtin_dir
 from .validate import validate_records
-from .write import copy_static, staging, write_file
+from .write import StageWriter, copy_static, staging
 
 
 @dataclass
@@ -29,11 +35,14 @@ class BuildResult:
     records: int
     static_files: int
     seconds: float
+    written: int = 0
+    unchanged: int = 0
 
     def summary(self) -> str:
         return (
-            f"Built {self.pages} pages from {self.records} records "
-            f"({self.static_files} static files) in {self.seconds:.2f} s"
+            f"Built {self.pages} pages ({self.written} written, {self.unchanged} unchanged) "
+            f"from {self.records} records ({self.static_files} static files) "
+            f"in {self.seconds:.2f} s"
         )
 
 
@@ -50,18 +59,30 @@ def check(site: Site) -> Checked:
     return Checked(registry, pages)
 
 
-def build(site: Site) -> BuildResult:
+def build(site: Site, jobs: int | None = None, progress: bool = False) -> BuildResult:
+    """Check, then write the whole site; ``jobs`` processes render pages (default: one
+    per core), and ``progress`` shows a bar (the CLI asks for it on a terminal)."""
     started = time.perf_counter()
     checked = check(site)
     renderer = Renderer(site, checked.registry)
     context = BuildContext(site, checked.registry, checked.pages, renderer)
-    with staging(site.output_dir) as stage:
-        for page in checked.pages:
-            write_file(stage, page.url, renderer.render(page))
-        for url, content in extra_files(context):
-            write_file(stage, url, content)
-        static_count = copy_static([builtin_dir("static"), site.static_dir], stage)
-        finalise(context, stage)
+    bar = BuildProgress(len(checked.pages), enabled=progress)
+    try:
+        with staging(site.output_dir) as stage:
+            writer = StageWriter(stage, site.output_dir)
+            pages = render_pages(checked.pages, renderer, writer, jobs or default_jobs(), bar)
+            bar.stage("Writing feeds, data and the search index")
+            for url, content in extra_files(context):
+                writer.write(url, content)
+            static_count = copy_static([builtin_dir("static"), site.static_dir], stage)
+            finalise(context, stage)
+    finally:
+        bar.stop()
     return BuildResult(
-        len(checked.pages), len(checked.registry), static_count, time.perf_counter() - started
+        len(checked.pages),
+        len(checked.registry),
+        static_count,
+        time.perf_counter() - started,
+        written=pages.written,
+        unchanged=pages.unchanged,
     )

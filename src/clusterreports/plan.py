@@ -5,11 +5,14 @@ Dependencies are what a preview rebuild uses to re-render only the pages an edit
 touches: a record page shows its own record, the records it refers to and those
 that refer to it, and one step further (a person page names each session's
 event). Index pages list whole types, so they depend on everything (``None``).
+They are worked out on first use: a full build never needs them, and around a hub
+(someone who spoke at hundreds of events) the two-hop sets grow quadratically.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from . import urls
 from .models import RECORD_TYPES
@@ -26,7 +29,13 @@ class Page:
     kind: str
     record: Key | None = None
     index_of: str | None = None
-    deps: frozenset[Key] | None = None
+    registry: Registry | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def deps(self) -> frozenset[Key] | None:
+        if self.record is None or self.registry is None:
+            return None
+        return dependencies(self.registry, self.record)
 
 
 TEMPLATES = {
@@ -54,6 +63,7 @@ def plan_pages(registry: Registry) -> tuple[list[Page], list[Problem]]:
     pages = [
         Page(urls.HOME_URL, "home.html", "home"),
         Page(urls.NOT_FOUND_URL, "404.html", "404"),
+        Page(urls.SEARCH_URL, "search.html", "search"),
     ]
     for record_type in RECORD_TYPES:
         name = record_type.type_name
@@ -68,7 +78,7 @@ def plan_pages(registry: Registry) -> tuple[list[Page], list[Problem]]:
                     TEMPLATES[name],
                     name,
                     record=key,
-                    deps=dependencies(registry, key),
+                    registry=registry,
                 )
             )
     return pages, _collisions(registry, pages)

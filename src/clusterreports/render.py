@@ -12,6 +12,7 @@ import markdown as md
 import nh3
 from markupsafe import Markup
 
+from . import structured
 from .config import Site
 from .moment import Moment
 from .plan import Page
@@ -64,6 +65,7 @@ def make_environment(site: Site) -> jinja2.Environment:
     env.filters["markdown"] = _markdown_filter
     env.filters["date"] = _date_filter
     env.filters["humanise"] = humanise
+    structured.register(env)
     return env
 
 

@@ -14,6 +14,16 @@ from .models import TYPES_BY_NAME, Record
 
 HOME_URL = "/"
 NOT_FOUND_URL = "/404.html"
+SEARCH_URL = "/search/"
+PAGEFIND_URL = "/pagefind/"
+SITEMAP_URL = "/sitemap.xml"
+ROBOTS_URL = "/robots.txt"
+EVENTS_FEED_URL = "/feeds/events.xml"
+CALLS_FEED_URL = "/feeds/calls.xml"
+EVENTS_CALENDAR_URL = "/calendars/events.ics"
+DEADLINES_CALENDAR_URL = "/calendars/deadlines.ics"
+DATA_INDEX_URL = "/data/index.json"
+DATA_SCHEMA_URL = "/data/schema.json"
 
 
 class UnsafePathError(ValueError):
@@ -39,6 +49,11 @@ def url_of(record: Record) -> str:
 
 def data_url(name: str) -> str:
     return f"/data/{name}"
+
+
+def calendar_url(type_name: str, record_id: str) -> str:
+    """One record's own calendar: '/calendars/events/ecc-2016.ics'."""
+    return f"/calendars/{TYPES_BY_NAME[type_name].folder}/{record_id}.ics"
 
 
 def output_path(output_dir: Path, url: str) -> Path:

@@ -44,6 +44,62 @@ STATUS_LABELS = {
 }
 
 
+# Words in a figure's label that pick its icon, first match wins ("participants online"
+# is about being online, not about people).
+FIGURE_ICONS = (
+    ("online", "online"),
+    ("countr", "globe"),
+    ("member state", "globe"),
+    ("meeting", "meeting"),
+    ("organisation", "organisation"),
+    ("sme", "organisation"),
+    ("compan", "organisation"),
+    ("particip", "people"),
+    ("attendee", "people"),
+    ("stakeholder", "people"),
+    ("people", "people"),
+    ("visitor", "people"),
+)
+# Bars longer than this carry their number inside, so it never runs off the chart.
+BAR_LABEL_INSIDE = 80.0
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a build-time SVG chart; ``value`` is a percentage, so the bar's width too."""
+
+    label: str
+    value: float
+    other: bool = False
+
+    @property
+    def value_text(self) -> str:
+        return f"{self.value:g}%"
+
+    @property
+    def width(self) -> str:
+        return f"{min(max(self.value, 0.0), 100.0):g}%"
+
+    @property
+    def inside(self) -> bool:
+        return self.value > BAR_LABEL_INSIDE
+
+
+@dataclass(frozen=True)
+class FigureCard:
+    """A figure split for display: 'more than' small above the number."""
+
+    number: str
+    more_than: bool
+    label: str
+    icon: str
+
+
+def figure_icon(label: str) -> str:
+    lowered = label.lower()
+    return next((icon for word, icon in FIGURE_ICONS if word in lowered), "count")
+
+
 def humanise(value: str) -> str:
     """'award-ceremony' -> 'Award ceremony'."""
     text = value.replace("-", " ")
@@ -316,6 +372,16 @@ class EventView(View[Event]):
     @property
     def kind_label(self) -> str:
         return humanise(self.record.kind)
+
+    @property
+    def figure_cards(self) -> list[FigureCard]:
+        """The event's figures with an icon chosen from each label."""
+        return [
+            FigureCard(
+                f.value_text.removeprefix("more than "), f.more_than, f.label, figure_icon(f.label)
+            )
+            for f in self.record.figures
+        ]
 
     @property
     def place_text(self) -> str:
@@ -804,6 +870,15 @@ class PollView(View[Poll]):
     def unreported_share(self) -> float:
         """The share the source does not break down (answers often cover only the top ones)."""
         return max(0.0, 100.0 - sum(a.share for a in self.record.answers))
+
+    @property
+    def bars(self) -> list[Bar]:
+        """The answers as chart bars, and a muted one for the share no answer accounts for."""
+        bars = [Bar(a.text, a.share) for a in self.record.answers]
+        rest = round(self.unreported_share, 1)
+        if rest > 0.5:
+            bars.append(Bar("Not broken down by the source", rest, other=True))
+        return bars
 
 
 class ReportView(View[Report]):

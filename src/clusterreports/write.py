@@ -2,12 +2,18 @@
 
 A failed build leaves the previous site untouched, and nothing is written outside
 the output folder (``urls.output_path`` refuses such paths).
+
+A page whose bytes equal the published file is not written again: the staging
+folder gets a hard link to the published file instead. Nothing ever writes into a
+linked file (the stage only receives new files), so the previous site stays intact
+until the swap, and unchanged files keep their modification time.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +39,46 @@ def staging(output_dir: Path) -> Iterator[Path]:
         output_dir.rename(old)
     stage.rename(output_dir)
     shutil.rmtree(old, ignore_errors=True)
+
+
+class StageWriter:
+    """Writes pages into ``stage``, linking those unchanged since the ``published`` site."""
+
+    def __init__(self, stage: Path, published: Path) -> None:
+        self.stage = stage.resolve()
+        self.published = published.resolve()
+
+    def write(self, url: str, content: bytes) -> bool:
+        """True when the file was written, False when it was linked unchanged."""
+        path = output_path(self.stage, url)
+        old = self.published / path.relative_to(self.stage)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if _holds(old, content):
+            try:
+                os.link(old, path)
+                return False
+            except OSError:  # no hard links here (another device, some file systems)
+                pass
+        try:
+            file = open(path, "xb")  # noqa: SIM115
+        except FileExistsError:  # written twice: replace, never write into a link
+            path.unlink()
+            file = open(path, "xb")  # noqa: SIM115
+        with file:
+            file.write(content)
+        return True
+
+
+def _holds(path: Path, content: bytes) -> bool:
+    """Whether ``path`` is a regular file with exactly ``content`` (size compared first)."""
+    try:
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(content):
+            return False
+        with open(path, "rb") as file:
+            return file.read() == content
+    except OSError:
+        return False
 
 
 def write_file(root: Path, url: str, content: bytes) -> bool:

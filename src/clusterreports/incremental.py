@@ -1,0 +1,578 @@
+"""Incremental rebuilds for the preview server: re-render only the pages an edit touches.
+
+The preview keeps the last good build in memory (registry, planned pages, and what
+each page read while it rendered). An edit to one record re-reads that file, patches
+the registry in place and re-renders:
+
+* the pages whose planned dependencies include the record. ``plan.dependencies`` walks
+  ``Registry.neighbours``, which is symmetric (refers to + referred by), so the pages
+  that depend on a record are the record's own neighbourhood, old and new: no reverse
+  index of every page's ``deps`` is needed;
+* the pages that *read* the record while rendering. Views reach further than the
+  planned two hops (an organisation's breadcrumbs walk every ancestor; an award lists
+  every year of the same name) and index pages list whole types, so every page renders
+  against a :class:`TrackedRegistry` that notes which records, whole types and backlink
+  lists it asked for;
+* every page when a template it uses (through extends/include/import) changed.
+
+Anything it cannot be sure about (a record added, removed or renamed, an id changed,
+an organisation's parent changed, the config, an unknown file) rebuilds everything, so
+the output always equals a clean full build; ``tests/test_incremental.py`` checks that
+byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import meta
+
+from .config import Site, load_site_config
+from .load import RECORD_SUFFIXES, RawRecord, read_record
+from .models import TYPES_BY_FOLDER, Organisation, Record, iter_references
+from .outputs import BuildContext, extra_files, finalise
+from .pipeline import check
+from .plan import Page, dependencies
+from .problems import ContentError, Problem
+from .registry import Backlink, Key, Registry, key_of, link
+from .render import Renderer, template_dirs
+from .theme import builtin_dir
+from .validate import validate_records
+from .write import copy_static, staging, write_file
+
+# --- what a page read ----------------------------------------------------------------
+
+
+@dataclass
+class Reads:
+    """What one page asked the registry for while it rendered."""
+
+    keys: set[Key] = field(default_factory=set)
+    types: set[str] = field(default_factory=set)
+    backlinks: set[Key] = field(default_factory=set)
+
+
+class _TypeDict(dict[str, dict[str, Record]]):
+    """``registry.records`` as templates see it: reaching into a type reads all of it."""
+
+    def __init__(self, records: dict[str, dict[str, Record]], owner: TrackedRegistry) -> None:
+        super().__init__(records)
+        self.owner = owner
+
+    def __getitem__(self, type_name: str) -> dict[str, Record]:
+        self.owner.reads.types.add(type_name)
+        return super().__getitem__(type_name)
+
+    def get(self, type_name: str, default: Any = None) -> Any:
+        self.owner.reads.types.add(type_name)
+        return super().get(type_name, default)
+
+    def values(self) -> Any:
+        self.owner.reads.types.update(self)
+        return super().values()
+
+    def items(self) -> Any:
+        self.owner.reads.types.update(self)
+        return super().items()
+
+
+class TrackedRegistry(Registry):
+    """A view of a registry that notes every read into ``reads`` (reset per page)."""
+
+    def __init__(self, inner: Registry) -> None:  # shares inner's data, so patches show
+        self.inner = inner
+        self.reads = Reads()
+        self.records = _TypeDict(inner.records, self)
+        self.origins = inner.origins
+        self.backlinks = inner.backlinks
+        self.forward = inner.forward
+
+    def get(self, type_name: str, record_id: str) -> Record:
+        self.reads.keys.add((type_name, record_id))
+        return self.inner.get(type_name, record_id)
+
+    def find(self, type_name: str, record_id: str | None) -> Record | None:
+        if record_id is not None:
+            self.reads.keys.add((type_name, record_id))
+        return self.inner.find(type_name, record_id)
+
+    def all(self, type_name: str) -> list[Record]:
+        self.reads.types.add(type_name)
+        return self.inner.all(type_name)
+
+    def __iter__(self) -> Iterator[Record]:
+        self.reads.types.update(self.inner.records)
+        yield from self.inner
+
+    def __len__(self) -> int:
+        self.reads.types.update(self.inner.records)
+        return len(self.inner)
+
+    def referrers(
+        self, target: Record, type_name: str | None = None, field: str | None = None
+    ) -> list[Record]:
+        self.reads.backlinks.add(key_of(target))
+        return self.inner.referrers(target, type_name, field)
+
+    def links_to(self, target: Record, type_name: str | None = None) -> list[Backlink]:
+        self.reads.backlinks.add(key_of(target))
+        return self.inner.links_to(target, type_name)
+
+    def neighbours(self, key: Key) -> set[Key]:
+        self.reads.keys.add(key)
+        self.reads.backlinks.add(key)
+        return self.inner.neighbours(key)
+
+
+class _BytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept across environments (keyed by source checksum), so a
+    fresh environment after a template edit recompiles only what changed."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+class TrackingRenderer(Renderer):
+    """Renders each page against fresh views over a tracked registry.
+
+    Views cache what they compute (a view's sessions, the events by date); a value
+    cached while rendering one page would hide its reads from the next, so every page
+    gets a new SiteView."""
+
+    def __init__(self, site: Site, registry: Registry, cache: jinja2.BytecodeCache) -> None:
+        self.tracked = TrackedRegistry(registry)
+        super().__init__(site, self.tracked)
+        self.env.bytecode_cache = cache
+
+    def render_tracked(self, page: Page) -> tuple[bytes, Reads]:
+        self.tracked.reads = Reads()
+        self.view = type(self.view)(self.tracked, self.site.config, self.site.today())
+        self.env.globals["site"] = self.view
+        return self.render(page), self.tracked.reads
+
+
+def referenced_templates(env: jinja2.Environment, name: str) -> frozenset[str] | None:
+    """``name`` and every template it extends, includes or imports, recursively; None
+    when one of them names its template only at render time."""
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        assert env.loader is not None
+        source = env.loader.get_source(env, current)[0]
+        for ref in meta.find_referenced_templates(env.parse(source)):
+            if ref is None:
+                return None
+            todo.append(ref)
+    return frozenset(seen)
+
+
+# --- what changed ----------------------------------------------------------------------
+
+
+@dataclass
+class Changes:
+    """A batch of changed paths, sorted by what they mean for the build."""
+
+    content: set[Path] = field(default_factory=set)
+    templates: set[str] = field(default_factory=set)
+    static: set[Path] = field(default_factory=set)
+    full: str | None = None
+
+    def rebuild_all(self, reason: str) -> None:
+        self.full = self.full or reason
+
+
+def _files(root: Path) -> Iterator[Path]:
+    for folder, _, names in os.walk(root):
+        for name in names:
+            yield Path(folder, name)
+
+
+def _inside(path: Path, folder: Path) -> Path | None:
+    try:
+        return path.relative_to(folder)
+    except ValueError:
+        return None
+
+
+def _skipped(relative: Path) -> bool:
+    """Files the loader never reads (hidden, '_'-prefixed, editor backups)."""
+    return any(part.startswith((".", "_")) or part.endswith("~") for part in relative.parts)
+
+
+def _backup(relative: Path) -> bool:
+    """Editors' hidden and backup files ('.x.swp', 'x~'); '_macros.html' is a template."""
+    return any(part.startswith(".") or part.endswith("~") for part in relative.parts)
+
+
+def classify(site: Site, paths: Iterable[Path]) -> Changes:
+    """Sort changed paths into content, template, static and config changes."""
+    changes = Changes()
+    content = site.content_dir.resolve()
+    output = site.output_dir.resolve()
+    template_roots = template_dirs(site)
+    static_roots = [d.resolve() for d in (builtin_dir("static"), site.static_dir)]
+    for raw_path in paths:
+        path = Path(raw_path).resolve()
+        if path == site.config_path.resolve():
+            changes.rebuild_all("site.yaml changed")
+            continue
+        if _inside(path, output) is not None:
+            continue
+        relative = _inside(path, content)
+        if relative is not None:
+            if relative.parts and not _skipped(relative):
+                changes.content.add(path)
+            continue
+        for root in template_roots:
+            name = _inside(path, root)
+            if name is not None and name.parts and not _backup(name):
+                changes.templates.add(name.as_posix())
+                break
+        for root in static_roots:
+            name = _inside(path, root)
+            if name is not None and name.parts and not _backup(name):
+                changes.static.add(path)
+                break
+    return changes
+
+
+# --- the preview build -----------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What one (re)build did."""
+
+    kind: str  # "full", "incremental" or "error"
+    written: list[str]
+    rendered: int
+    seconds: float
+    reason: str = ""
+    error: ContentError | None = None
+
+    def summary(self) -> str:
+        if self.error is not None:
+            count = len(self.error.problems)
+            plural = "s" if count != 1 else ""
+            return f"{count} content problem{plural}: still showing the last good pages"
+        what = f"{self.rendered} pages rendered, {len(self.written)} files changed"
+        why = f" ({self.reason})" if self.reason else ""
+        return f"{self.kind.capitalize()} rebuild{why}: {what} in {self.seconds * 1000:.0f} ms"
+
+
+class _Unsure(Exception):
+    """An edit whose effects an incremental rebuild cannot bound: rebuild everything."""
+
+
+@dataclass
+class _State:
+    """The last good build, and what each page (by index in ``pages``) read."""
+
+    site: Site
+    registry: Registry
+    pages: list[Page]
+    renderer: TrackingRenderer
+    today: dt.date
+    order: dict[Key, int]
+    files: dict[Path, Key]
+    page_of: dict[Key, int] = field(default_factory=dict)
+    by_key: defaultdict[Key, set[int]] = field(default_factory=lambda: defaultdict(set))
+    by_type: defaultdict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    by_backlink: defaultdict[Key, set[int]] = field(default_factory=lambda: defaultdict(set))
+    templates: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    extra_urls: set[str] = field(default_factory=set)
+    finalised: list[Path] = field(default_factory=list)
+
+    def render(self, index: int) -> bytes:
+        """Render a page and remember what it read (never forgotten: a page that stopped
+        reading a record is at worst re-rendered once more than needed)."""
+        content, reads = self.renderer.render_tracked(self.pages[index])
+        for key in reads.keys:
+            self.by_key[key].add(index)
+        for type_name in reads.types:
+            self.by_type[type_name].add(index)
+        for key in reads.backlinks:
+            self.by_backlink[key].add(index)
+        return content
+
+    def uses(self, index: int, names: set[str]) -> bool:
+        template = self.pages[index].template
+        if template not in self.templates:
+            self.templates[template] = referenced_templates(self.renderer.env, template)
+        closure = self.templates[template]
+        if closure is None:
+            raise _Unsure(f"{template} names a template only at render time")
+        return not closure.isdisjoint(names)
+
+    def showing(self, record: Record) -> set[int]:
+        """Pages that show ``record``: by plan (its neighbourhood, see the module
+        docstring) and by what pages read. Asked before and after a patch, so links
+        made and links lost both count."""
+        key = key_of(record)
+        found = {self.page_of[k] for k in dependencies(self.registry, key) if k in self.page_of}
+        found |= self.by_key.get(key, set()) | self.by_type.get(key[0], set())
+        for _, target_type, target_id in iter_references(record):
+            found |= self.by_backlink.get((target_type, target_id), set())
+        return found
+
+
+Edit = tuple[Record, Record, RawRecord]
+
+
+class Preview:
+    """The site as last built for preview, brought up to date by :meth:`update`.
+
+    ``update`` writes pages, static and extra files; :meth:`settle` then runs the
+    finalisers (the search index) over the output folder, so a browser can reload
+    before a slow finaliser is done."""
+
+    def __init__(self, root: Path, **overrides: object) -> None:
+        self.root = root
+        self.overrides = overrides
+        self.site = load_site_config(root, **overrides)
+        self.state: _State | None = None
+        self.error: ContentError | None = None
+        self.pending: set[Path] = set()
+        self.unsettled = False
+        self.cache = _BytecodeCache()
+
+    # full builds -------------------------------------------------------------------
+
+    def build_all(self, reason: str = "") -> Outcome:
+        """A full build as ``pipeline.build`` makes it, noting what each page reads.
+
+        On a content problem the previous output stays, and the next edit tries again."""
+        started = time.perf_counter()
+        self.state, self.unsettled = None, False
+        try:
+            self.site = site = load_site_config(self.root, **self.overrides)
+            checked = check(site)
+            state = _State(
+                site,
+                checked.registry,
+                checked.pages,
+                TrackingRenderer(site, checked.registry, self.cache),
+                site.today(),
+                order={key: i for i, key in enumerate(checked.registry.origins)},
+                files={raw.path.resolve(): key for key, raw in checked.registry.origins.items()},
+            )
+            with staging(site.output_dir) as stage:
+                for index, page in enumerate(checked.pages):
+                    write_file(stage, page.url, state.render(index))
+                    if page.record is not None:
+                        state.page_of[page.record] = index
+                state.extra_urls = self._extras(state, stage, [])
+                copy_static([builtin_dir("static"), site.static_dir], stage)
+                self._finalise(state, stage)
+        except ContentError as error:
+            self.error = error
+            return Outcome("error", [], 0, time.perf_counter() - started, reason, error)
+        self.state, self.error, self.pending = state, None, set()
+        urls = [p.url for p in checked.pages]
+        return Outcome("full", urls, len(urls), time.perf_counter() - started, reason)
+
+    def _context(self, state: _State) -> BuildContext:
+        renderer = Renderer(state.site, state.registry)
+        renderer.env.bytecode_cache = self.cache
+        return BuildContext(state.site, state.registry, state.pages, renderer)
+
+    def _extras(self, state: _State, root: Path, written: list[str]) -> set[str]:
+        found = set()
+        for url, content in extra_files(self._context(state)):
+            found.add(url)
+            if write_file(root, url, content):
+                written.append(url)
+        return found
+
+    def _finalise(self, state: _State, root: Path) -> None:
+        """Run the finalisers, noting the files they add so the next run can start clean
+        (Pagefind leaves the fragments of an earlier index behind)."""
+        before = set(_files(root))
+        finalise(self._context(state), root)
+        state.finalised = [p.relative_to(root) for p in _files(root) if p not in before]
+
+    def settle(self) -> None:
+        """Run the finalisers over the output after an incremental update."""
+        state = self.state
+        if state is not None and self.unsettled:
+            self.unsettled = False
+            for relative in state.finalised:
+                (state.site.output_dir / relative).unlink(missing_ok=True)
+            self._finalise(state, state.site.output_dir)
+
+    # incremental builds --------------------------------------------------------------
+
+    def update(self, paths: Iterable[Path]) -> Outcome:
+        """Bring the output up to date with the changed ``paths`` (then call ``settle``)."""
+        paths = {Path(p).resolve() for p in paths} | self.pending
+        state = self.state
+        if state is None:
+            return self.build_all("the last build failed")
+        changes = classify(state.site, paths)
+        if changes.full is None and state.site.today() != state.today:
+            changes.rebuild_all("the date changed")
+        if changes.full is not None:
+            return self.build_all(changes.full)
+        started = time.perf_counter()
+        try:
+            edits = self._read_edits(state, changes.content)
+        except _Unsure as unsure:
+            return self.build_all(str(unsure))
+        except ContentError as error:  # nothing patched: the last good build stands
+            self.error, self.pending = error, paths
+            return Outcome("error", [], 0, time.perf_counter() - started, "", error)
+        try:
+            written, rendered = self._apply(state, edits, changes)
+        except _Unsure as unsure:
+            return self.build_all(str(unsure))
+        except ContentError as error:  # a template failed half-way: rebuild all next time
+            self.state, self.error, self.pending = None, error, set()
+            return Outcome("error", [], 0, time.perf_counter() - started, "", error)
+        self.error, self.pending = None, set()
+        names = [raw.path.name for _, _, raw in edits] + [p.name for p in changes.static]
+        names = sorted(names) + sorted(changes.templates)
+        return Outcome(
+            "incremental", written, rendered, time.perf_counter() - started, ", ".join(names)
+        )
+
+    def _apply(self, state: _State, edits: list[Edit], changes: Changes) -> tuple[list[str], int]:
+        if changes.templates:  # a new environment sees new template folders and files
+            state.renderer = TrackingRenderer(state.site, state.registry, self.cache)
+            state.templates.clear()
+        changed = [(old, new) for old, new, _ in edits if old != new]
+        affected: set[int] = set()
+        for old, _ in changed:
+            affected |= state.showing(old)
+        for old, new, raw in edits:
+            self._patch(state, old, new, raw)
+        for _, new in changed:
+            affected |= state.showing(new)
+        if changes.templates:
+            affected |= {i for i in range(len(state.pages)) if state.uses(i, changes.templates)}
+        written: list[str] = []
+        output = state.site.output_dir
+        for index in sorted(affected):
+            if write_file(output, state.pages[index].url, state.render(index)):
+                written.append(state.pages[index].url)
+        written += self._copy_static(state, changes.static)
+        if changed or changes.templates:
+            extras = self._extras(state, output, written)
+            if not state.extra_urls <= extras:
+                raise _Unsure("an extra output file went away")
+            state.extra_urls = extras
+            self.unsettled = True
+        return written, len(affected)
+
+    def _read_edits(self, state: _State, paths: set[Path]) -> list[Edit]:
+        """Read and check the edited records; nothing is patched until all pass."""
+        raws: list[RawRecord] = []
+        problems: list[Problem] = []
+        content = state.site.content_dir.resolve()
+        for path in sorted(paths):
+            key = state.files.get(path)
+            if key is not None and not path.is_file():
+                raise _Unsure(f"{path.name} was removed or renamed")
+            if key is None:
+                if path.is_dir():
+                    continue  # the files inside report their own changes
+                if path.exists() and path.suffix in RECORD_SUFFIXES:
+                    raise _Unsure(f"{path.name} was added")
+                if not path.exists() and any(path in known.parents for known in state.files):
+                    raise _Unsure(f"folder {path.name} was removed or renamed")
+                continue  # not a record (a temporary file, a picture...)
+            folder = path.relative_to(content).parts[0]
+            raw, found = read_record(path, TYPES_BY_FOLDER[folder].type_name, state.site.root)
+            problems += found
+            if raw is None:  # others' references to it now fail too: report as check does
+                check(state.site)
+                raise _Unsure(f"{path.name} could not be read, then could")
+            raws.append(raw)
+        validated = validate_records(raws)
+        problems += validated.problems
+        if problems:
+            raise ContentError(problems)
+        edits = []
+        for new, raw in validated.records:
+            key = state.files[raw.path.resolve()]
+            if key_of(new) != key:
+                raise _Unsure(f"the id in {raw.path.name} changed")
+            old = state.registry.get(*key)
+            if isinstance(old, Organisation) and old.parent != getattr(new, "parent", None):
+                raise _Unsure(f"the parent of organisation {key[1]} changed")
+            edits.append((old, new, raw))
+        self._check_references(state, edits)
+        return edits
+
+    def _check_references(self, state: _State, edits: list[Edit]) -> None:
+        """An edit that refers to a missing record gets the report a full build gives,
+        from linking every record."""
+        if all(
+            state.registry.find(t, i) is not None
+            for _, new, _ in edits
+            for _, t, i in iter_references(new)
+        ):
+            return
+        replaced = {key_of(new): (new, raw) for _, new, raw in edits}
+        records = [
+            replaced.get(key, (state.registry.get(*key), raw))
+            for key, raw in state.registry.origins.items()
+        ]
+        problems = link(records)[1]
+        if problems:
+            raise ContentError(problems)
+        raise _Unsure("a reference could not be checked on its own")
+
+    def _patch(self, state: _State, old: Record, new: Record, raw: RawRecord) -> None:
+        """Put ``new`` in ``old``'s place, with backlinks in the order ``link`` gives them."""
+        registry = state.registry
+        key = key_of(new)
+        registry.records[key[0]][key[1]] = new
+        registry.origins[key] = raw
+        refs = [(loc, (t, i)) for loc, t, i in iter_references(new)]
+        targets = set(registry.forward.get(key, ())) | {target for _, target in refs}
+        if refs:
+            registry.forward[key] = {target for _, target in refs}
+        else:
+            registry.forward.pop(key, None)
+        for target in targets:
+            kept = [b for b in registry.backlinks.get(target, ()) if key_of(b.source) != key]
+            kept += [Backlink(new, loc) for loc, t in refs if t == target]
+            kept.sort(key=lambda b: state.order[key_of(b.source)])
+            if kept:
+                registry.backlinks[target] = kept
+            else:
+                registry.backlinks.pop(target, None)
+
+    def _copy_static(self, state: _State, paths: set[Path]) -> list[str]:
+        """Copy changed static files; the site's own win over the theme's of that name."""
+        written = []
+        sources = [d.resolve() for d in (builtin_dir("static"), state.site.static_dir)]
+        for path in sorted(paths):
+            if not path.is_file():
+                raise _Unsure(f"static file {path.name} was removed")
+            relative = next(r for r in (_inside(path, s) for s in sources) if r is not None)
+            winner = next(s / relative for s in reversed(sources) if (s / relative).is_file())
+            url = "/static/" + relative.as_posix()
+            if write_file(state.site.output_dir, url, winner.read_bytes()):
+                written.append(url)
+        return written

@@ -1,0 +1,123 @@
+"""Render and write pages on every core.
+
+Workers are forked after planning, so they inherit the registry, the views and the
+compiled templates instead of receiving them pickled. Each renders a contiguous run
+of pages and writes the files itself: only counts travel back, never HTML. Without
+``fork`` (Windows) or with one job, the same runs are rendered in this process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import multiprocessing
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import jinja2
+
+from .plan import Page
+from .problems import ContentError, Problem
+from .progress import BuildProgress
+from .render import Renderer
+from .write import StageWriter
+
+# Small enough that the progress bar moves and both cores finish together, large
+# enough that the per-run message costs nothing.
+RUN_SIZE = 100
+# Below this, forking costs more than it saves.
+MIN_PARALLEL_PAGES = 400
+
+
+@dataclass
+class Written:
+    pages: int = 0
+    written: int = 0
+
+    @property
+    def unchanged(self) -> int:
+        return self.pages - self.written
+
+
+@dataclass
+class _Job:
+    pages: list[Page]
+    renderer: Renderer
+    writer: StageWriter
+
+
+_job: _Job | None = None  # set before forking; workers inherit it
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _runs(count: int, size: int = RUN_SIZE) -> list[tuple[int, int]]:
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _render_run(bounds: tuple[int, int]) -> tuple[int, int, list[Problem]]:
+    """Render pages[start:stop]; stops at the first template problem."""
+    assert _job is not None
+    start, stop = bounds
+    written = 0
+    for page in _job.pages[start:stop]:
+        try:
+            content = _job.renderer.render(page)
+        except ContentError as error:  # problems pickle; the exception may not
+            return stop - start, written, error.problems
+        written += _job.writer.write(page.url, content)
+    return stop - start, written, []
+
+
+def _results(
+    jobs: int, runs: list[tuple[int, int]], progress: BuildProgress
+) -> Iterator[tuple[int, int, list[Problem]]]:
+    """Results of every run, in any order. The progress display (a thread) starts only
+    after forking, so no child inherits a lock that thread holds."""
+    if jobs <= 1:
+        progress.start()
+        yield from map(_render_run, runs)
+        return
+    context = multiprocessing.get_context("fork")
+    gc.freeze()  # keep the collector from touching (and so copying) inherited objects
+    try:
+        with context.Pool(jobs) as pool:
+            progress.start()
+            yield from pool.imap_unordered(_render_run, runs)
+    finally:
+        gc.unfreeze()
+
+
+def render_pages(
+    pages: list[Page],
+    renderer: Renderer,
+    writer: StageWriter,
+    jobs: int,
+    progress: BuildProgress,
+) -> Written:
+    """Render every page into the stage; raises ContentError on a template problem."""
+    global _job
+    if len(pages) < MIN_PARALLEL_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+        jobs = 1
+    for template in sorted({page.template for page in pages}):
+        with contextlib.suppress(jinja2.TemplateError):  # reported with its page later
+            renderer.env.get_template(template)  # compiled once, before workers fork
+    _job = _Job(pages, renderer, writer)
+    total = Written()
+    try:
+        for count, written, problems in _results(jobs, _runs(len(pages)), progress):
+            if problems:
+                raise ContentError(problems)
+            total.pages += count
+            total.written += written
+            progress.advance(count)
+    finally:
+        _job = None
+    return total

@@ -1,0 +1,277 @@
+"""Incremental preview rebuilds: after every kind of edit, the output equals a clean full
+build of the same content, byte for byte, file for file."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from clusterreports import build, load_site_config
+from clusterreports.incremental import Preview, classify, referenced_templates
+from clusterreports.pipeline import check
+from clusterreports.problems import ContentError
+from clusterreports.theme import builtin_dir
+
+# Pagefind names its filter index with a hash that differs between two clean builds of
+# the same site; these files are compared by count, not by name and bytes.
+UNSTABLE = ("pagefind/pagefind-entry.json", "pagefind/filter/", "pagefind/pagefind.")
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def unstable(name: str) -> bool:
+    return name.startswith(UNSTABLE)
+
+
+def assert_same_as_full_build(preview: Preview, tmp_path: Path) -> None:
+    preview.settle()
+    full = tmp_path / "full"
+    shutil.rmtree(full, ignore_errors=True)
+    build(load_site_config(preview.root, output=str(full)), jobs=1)
+    ours, theirs = files(preview.site.output_dir), files(full)
+    group = Counter(n.rsplit("/", 1)[0] for n in ours if unstable(n))
+    assert group == Counter(n.rsplit("/", 1)[0] for n in theirs if unstable(n))
+    ours = {n: b for n, b in ours.items() if not unstable(n)}
+    theirs = {n: b for n, b in theirs.items() if not unstable(n)}
+    assert sorted(ours) == sorted(theirs)
+    assert [n for n in sorted(ours) if ours[n] != theirs[n]] == []
+
+
+@pytest.fixture
+def site(valid_site: Path) -> Path:
+    """The valid fixture, plus what incremental rebuilds find hardest: a four-level
+    organisation chain (breadcrumbs reach past the planned two hops), two years of one
+    award (each lists the other), and the site's own templates and static files."""
+    orgs = valid_site / "content" / "organisations"
+    (orgs / "unit-a.yaml").write_text("name: Unit A\nparent: dg-grow\n")
+    (orgs / "unit-b.yaml").write_text("name: Unit B\nparent: unit-a\n")
+    (valid_site / "content/awards/cluster-manager-of-the-year-2017.yaml").write_text(
+        "name: European Cluster Manager of the Year\nyear: 2017\n"
+    )
+    templates = valid_site / "templates"
+    templates.mkdir()
+    for name in ("person.html", "_macros.html"):
+        shutil.copy(builtin_dir("templates") / name, templates / name)
+    (valid_site / "static").mkdir()
+    (valid_site / "static" / "note.txt").write_text("first\n")
+    return valid_site
+
+
+@pytest.fixture
+def preview(site: Path) -> Preview:
+    preview = Preview(site)
+    assert preview.build_all().kind == "full"
+    return preview
+
+
+def edit(path: Path, old: str, new: str) -> Path:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+C = "content/"
+EDITS: dict[str, tuple[Callable[[Path], list[Path]], str]] = {
+    "person name in front matter": (
+        lambda s: [edit(s / C / "people/ulla-engelmann.md", "Ulla Engelmann", "Ulla Engel")],
+        "incremental",
+    ),
+    "event body only": (
+        lambda s: [edit(s / C / "events/talk-2022.md", "A one-hour", "A short")],
+        "incremental",
+    ),
+    "great-grandparent organisation renamed": (
+        lambda s: [edit(s / C / "organisations/european-commission.yaml", "European", "EU")],
+        "incremental",
+    ),
+    "another year of the same award": (
+        lambda s: [
+            edit(s / C / "awards/cluster-manager-of-the-year-2016.yaml", "title: C", "title: The C")
+        ],
+        "incremental",
+    ),
+    "session moved to another event, participant changed": (
+        lambda s: [
+            edit(s / C / "sessions/ecc-2016-awards.yaml", "event: ecc-2016", "event: talk-2022"),
+            edit(s / C / "sessions/ecc-2016-awards.yaml", "bianca-dragomir", "anais-le-corvec"),
+        ],
+        "incremental",
+    ),
+    "references dropped": (
+        lambda s: [edit(s / C / "people/bianca-dragomir.yaml", "sources: [source-report]", "")],
+        "incremental",
+    ),
+    "two files in one batch": (
+        lambda s: [
+            edit(s / C / "people/anais-le-corvec.yaml", "Anaïs", "Anaïse"),
+            edit(s / C / "organisations/eccp.yaml", "ECCP", "E.C.C.P."),
+        ],
+        "incremental",
+    ),
+    "comment only": (
+        lambda s: [edit(s / C / "people/anais-le-corvec.yaml", "name:", "# hello\nname:")],
+        "incremental",
+    ),
+    "page template": (
+        lambda s: [edit(s / "templates/person.html", "<h1>", '<h1 class="edited">')],
+        "incremental",
+    ),
+    "macro used everywhere": (
+        lambda s: [edit(s / "templates/_macros.html", '<a href="', '<a class="x" href="')],
+        "incremental",
+    ),
+    "static file": (
+        lambda s: [edit(s / "static/note.txt", "first", "second")],
+        "incremental",
+    ),
+    "record added": (
+        lambda s: [_write(s / C / "people/new-person.yaml", "name: New Person\n")],
+        "full",
+    ),
+    "unreferenced record removed": (
+        lambda s: [_remove(s / C / "calls/no-deadline.yaml")],
+        "full",
+    ),
+    "id changed": (
+        lambda s: [edit(s / C / "calls/old-call.yaml", "title:", "id: older-call\ntitle:")],
+        "full",
+    ),
+    "organisation parent changed": (
+        lambda s: [edit(s / C / "organisations/unit-b.yaml", "unit-a", "european-commission")],
+        "full",
+    ),
+    "site.yaml": (
+        lambda s: [edit(s / "site.yaml", "Fixture Reports", "Fixture Reports, edited")],
+        "full",
+    ),
+}
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _remove(path: Path) -> Path:
+    path.unlink()
+    return path
+
+
+@pytest.mark.parametrize("name", list(EDITS))
+def test_incremental_output_equals_full_build(name: str, site: Path, preview: Preview) -> None:
+    change, kind = EDITS[name]
+    outcome = preview.update(change(site))
+    assert outcome.error is None
+    assert outcome.kind == kind, outcome.reason
+    assert_same_as_full_build(preview, site.parent)
+
+
+def test_edits_one_after_another_stay_equal(site: Path, preview: Preview) -> None:
+    for name in (
+        "person name in front matter",
+        "session moved to another event, participant changed",
+        "page template",
+        "great-grandparent organisation renamed",
+    ):
+        change, kind = EDITS[name]
+        assert preview.update(change(site)).kind == kind
+    assert_same_as_full_build(preview, site.parent)
+
+
+def test_a_record_edit_renders_only_the_pages_that_show_it(site: Path, preview: Preview) -> None:
+    total = len(preview.state.pages) if preview.state else 0
+    outcome = preview.update(EDITS["event body only"][0](site))
+    assert 0 < outcome.rendered < total
+    assert "/events/talk-2022/" in outcome.written
+    assert "/people/bianca-dragomir/" not in outcome.written
+
+
+def test_far_ancestor_rename_reaches_the_breadcrumbs(site: Path, preview: Preview) -> None:
+    preview.update(EDITS["great-grandparent organisation renamed"][0](site))
+    page = (preview.site.output_dir / "organisations/unit-b/index.html").read_text()
+    assert "EU Commission" in page
+
+
+def test_template_edit_renders_the_pages_using_it(site: Path, preview: Preview) -> None:
+    outcome = preview.update(EDITS["page template"][0](site))
+    people = {f"/people/{p.stem}/" for p in (site / C / "people").iterdir()}
+    written = {u for u in outcome.written if not u.startswith(("/data/", "/feeds/"))}
+    assert written == people
+    assert outcome.rendered == len(people)
+
+
+def test_comment_only_edit_renders_nothing(site: Path, preview: Preview) -> None:
+    assert preview.update(EDITS["comment only"][0](site)).rendered == 0
+
+
+def test_static_edit_copies_the_file(site: Path, preview: Preview) -> None:
+    outcome = preview.update(EDITS["static file"][0](site))
+    assert outcome.written == ["/static/note.txt"]
+    assert (preview.site.output_dir / "static/note.txt").read_text() == "second\n"
+
+
+def error_report(site: Path) -> str:
+    with pytest.raises(ContentError) as raised:
+        check(load_site_config(site))
+    return raised.value.report()
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new"),
+    [
+        ("people/bianca-dragomir.yaml", "name: Bianca Dragomir", "name: [unclosed"),
+        ("people/bianca-dragomir.yaml", "name:", "nmae:"),
+        ("sessions/ecc-2016-awards.yaml", "person: bianca-dragomir", "person: bianca-dragomr"),
+    ],
+)
+def test_content_error_keeps_the_last_good_pages_then_clears(
+    site: Path, preview: Preview, path: str, old: str, new: str
+) -> None:
+    before = files(preview.site.output_dir)
+    outcome = preview.update([edit(site / C / path, old, new)])
+    assert outcome.kind == "error" and preview.error is not None
+    assert preview.error.report() == error_report(site)
+    assert f"content/{path}:" in preview.error.report()
+    assert files(preview.site.output_dir) == before
+    outcome = preview.update([edit(site / C / path, new, old)])
+    assert outcome.error is None and preview.error is None
+    assert_same_as_full_build(preview, site.parent)
+
+
+def test_classify_sorts_paths_by_what_they_mean(site: Path) -> None:
+    config = load_site_config(site)
+    changes = classify(
+        config,
+        [
+            site / C / "people/x.yaml",
+            site / C / "people/.x.yaml.swp",
+            site / C / "people/x.yaml~",
+            site / "templates/person.html",
+            builtin_dir("templates") / "base.html",
+            site / "static/note.txt",
+            site / "_site/index.html",
+            site / "README.md",
+        ],
+    )
+    assert changes.content == {(site / C / "people/x.yaml").resolve()}
+    assert changes.templates == {"person.html", "base.html"}
+    assert changes.static == {(site / "static/note.txt").resolve()}
+    assert changes.full is None
+    assert classify(config, [site / "site.yaml"]).full == "site.yaml changed"
+
+
+def test_referenced_templates_follow_extends_imports_and_includes(preview: Preview) -> None:
+    assert preview.state is not None
+    closure = referenced_templates(preview.state.renderer.env, "person.html")
+    assert closure is not None
+    assert {"person.html", "base.html", "_macros.html"} <= closure
+    assert "event.html" not in closure

@@ -1,0 +1,146 @@
+"""Open data under /data/: JSON valid against the generated schema, CSV, and the
+content-format docs kept in step with the models."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from clusterreports import RECORD_TYPES, contentdocs
+from clusterreports.load import load_content
+from clusterreports.opendata import content_schema
+
+from .conftest import ROOT, SITES
+from .discovery_support import BASE_URL, extended_site
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return extended_site(tmp_path_factory.mktemp("opendata"))
+
+
+def load(site: Path, name: str) -> Any:
+    return json.loads((site / "data" / name).read_text(encoding="utf-8"))
+
+
+def validator(schema: dict[str, Any], ref: str | None = None) -> jsonschema.Draft202012Validator:
+    if ref is not None:
+        schema = {"$defs": schema["$defs"], "$ref": ref}
+    return jsonschema.Draft202012Validator(schema)
+
+
+def check_exports(site: Path) -> dict[str, Any]:
+    """Validate every /data/*.json against the published schema; returns them by type."""
+    schema = load(site, "schema.json")
+    jsonschema.Draft202012Validator.check_schema(schema)
+    index = load(site, "index.json")
+    validator(schema, "#/$defs/DataIndex").validate(index)
+    files = {}
+    for entry in index["files"]:
+        name = entry["json"].rsplit("/", 1)[1]
+        data = load(site, name)
+        validator(schema).validate(data)
+        assert data["count"] == len(data["records"]) == entry["count"]
+        files[entry["type"]] = data
+    assert set(files) == {t.type_name for t in RECORD_TYPES}
+    return files
+
+
+def test_exports_are_valid_against_the_schema(site: Path) -> None:
+    files = check_exports(site)
+    assert files["person"]["count"] == 3
+    assert files["event"]["schema"] == f"{BASE_URL}data/schema.json"
+
+
+def test_schema_rejects_what_the_models_reject(site: Path) -> None:
+    schema = load(site, "schema.json")
+    data = load(site, "events.json")
+    data["records"][0]["record"]["kind"] = "party"
+    with pytest.raises(jsonschema.ValidationError):
+        validator(schema).validate(data)
+    event = validator(schema, "#/$defs/Event")
+    with pytest.raises(jsonschema.ValidationError):
+        event.validate({"title": "x", "kind": "conference", "colour": "red"})
+    with pytest.raises(jsonschema.ValidationError):
+        event.validate({"id": "Not An Id", "title": "x", "kind": "conference"})
+
+
+def test_references_resolved_both_ways(site: Path) -> None:
+    files = check_exports(site)
+    sessions = {r["id"]: r for r in files["session"]["records"]}
+    intro = sessions["talk-2022-introduction"]
+    assert intro["url"] == f"{BASE_URL}sessions/talk-2022-introduction/"
+    assert {
+        "field": "event",
+        "type": "event",
+        "id": "talk-2022",
+        "url": f"{BASE_URL}events/talk-2022/",
+    } in intro["references"]
+    assert {
+        "field": "participants.0.organisation",
+        "type": "organisation",
+        "id": "dg-grow",
+        "url": f"{BASE_URL}organisations/dg-grow/",
+    } in intro["references"]
+    orgs = {r["id"]: r for r in files["organisation"]["records"]}
+    commission = orgs["european-commission"]
+    assert {"field": "parent", "type": "organisation", "id": "dg-grow"} in [
+        {k: v for k, v in link.items() if k != "url"} for link in commission["referenced_by"]
+    ]
+    events = {r["id"]: r for r in files["event"]["records"]}
+    talk = events["talk-2022"]["record"]
+    assert talk["start"] == "2022-10-05T08:30" and talk["timezone"] == "CET"
+    assert talk["body"] == "A one-hour online talk.\n"
+
+
+def rows(site: Path, name: str) -> list[dict[str, str]]:
+    text = (site / "data" / name).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_people_and_organisations_as_csv(site: Path) -> None:
+    people = {row["id"]: row for row in rows(site, "people.csv")}
+    assert set(people) == {"anais-le-corvec", "bianca-dragomir", "ulla-engelmann"}
+    ulla = people["ulla-engelmann"]
+    assert ulla["job_title"] == "Head of Unit – Industrial Forum, Alliances, Clusters"
+    assert ulla["organisation_id"] == "dg-grow"
+    assert ulla["url"] == f"{BASE_URL}people/ulla-engelmann/"
+    assert people["anais-le-corvec"]["sort_name"] == "Le Corvec"
+    orgs = {row["id"]: row for row in rows(site, "organisations.csv")}
+    assert len(orgs) == 5
+    assert orgs["dg-grow"]["acronym"] == "DG GROW"
+    assert orgs["dg-grow"]["parent_id"] == "european-commission"
+
+
+@pytest.mark.parametrize("content", [SITES / "valid" / "content", ROOT / "content"])
+def test_content_files_are_valid_against_their_type_schema(content: Path) -> None:
+    """The schema documents the content format: every record file, as written, is valid."""
+    if not content.is_dir():
+        pytest.skip("no content/ folder in this checkout")
+    schema = content_schema()
+    types = {t.type_name: t.__name__ for t in RECORD_TYPES}
+    loaded = load_content(content, content.parent)
+    assert loaded.records and not loaded.problems
+    for raw in loaded.records:
+        validator(schema, f"#/$defs/{types[raw.type_name]}").validate(raw.data)
+
+
+def test_exports_of_the_real_content(built_real: Path) -> None:
+    files = check_exports(built_real)
+    assert sum(data["count"] for data in files.values()) > 100
+
+
+def test_content_format_docs_are_up_to_date() -> None:
+    """docs/content-*.* are generated: after changing the models, run
+    ``python -m clusterreports.contentdocs``."""
+    assert contentdocs.main(["--check", str(ROOT / "docs")]) == 0
+    markdown = (ROOT / "docs" / "content-format.md").read_text(encoding="utf-8")
+    for record_type in RECORD_TYPES:
+        assert f"## {record_type.label} (`content/{record_type.folder}/`)" in markdown
+    assert "| `organisers` | list of organisation id |" in markdown

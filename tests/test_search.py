@@ -1,0 +1,184 @@
+"""Client-side search: Pagefind's index built into the site, queried in headless Chromium
+over HTTP on 127.0.0.1. A surname finds the person, an acronym the organisation, a call
+title the call; results name the record type; the search box works without JavaScript.
+
+Needs Debian's Chromium; without it the browser tests skip locally and fail under CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from clusterreports import build, load_site_config
+from clusterreports.search import record_pages_glob
+
+from .conftest import copy_site
+from .discovery_support import serve, tools
+
+CHROMIUM = Path(tools.CHROMIUM)
+
+
+def test_index_and_search_page_are_built(built_valid: Path) -> None:
+    bundle = built_valid / "pagefind"
+    for name in ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "pagefind-ui.css"):
+        assert (bundle / name).is_file(), name
+    assert (built_valid / "search" / "index.html").is_file()
+    assert record_pages_glob().startswith("{events,sessions,people,organisations,")
+
+
+def test_every_page_has_a_search_form_that_needs_no_script(built_valid: Path) -> None:
+    pages = [p for p in built_valid.rglob("*.html") if "pagefind" not in p.parts]
+    assert len(pages) > 20
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        assert '<form class="site-search" role="search" action="/search/" method="get"' in html
+        assert 'name="q"' in html
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"no Chromium at {CHROMIUM} (required under CI)")
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = tools.launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def origin(built_valid: Path) -> Iterator[str]:
+    with serve(built_valid) as url:
+        yield url
+
+
+@pytest.fixture
+def tab(browser: Any, origin: str) -> Iterator[Any]:
+    """A page that records every request, so a test can check none left the machine."""
+    page = browser.new_page()
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    yield page
+    assert page.requests and all(url.startswith(origin) for url in page.requests), page.requests
+    page.close()
+
+
+def results(page: Any, origin: str, query: str, record_type: str = "") -> list[tuple[str, str]]:
+    """(type shown, link) of each result for ``query`` on the search page."""
+    url = f"{origin}/search/?q={quote(query)}" + (
+        f"&type={quote(record_type)}" if record_type else ""
+    )
+    page.goto(url)
+    page.wait_for_function("document.getElementById('search-status').textContent !== ''")
+    found = page.eval_on_selector_all(
+        "#search-results li",
+        "items => items.map(li => [li.querySelector('.search-type').textContent,"
+        " li.querySelector('a').getAttribute('href')])",
+    )
+    return [(kind, href) for kind, href in found]
+
+
+@pytest.mark.parametrize(
+    ("query", "record_type", "url"),
+    [
+        ("Engelmann", "Person", "/people/ulla-engelmann/"),
+        ("Dragomir", "Person", "/people/bianca-dragomir/"),
+        ("AVAESEN", "Organisation", "/organisations/avaesen/"),
+        ("ECCP", "Organisation", "/organisations/eccp/"),
+        ("Specialised education programmes", "Funding call", "/calls/open-call/"),
+    ],
+)
+def test_search_finds_the_record_and_names_its_type(
+    tab: Any, origin: str, query: str, record_type: str, url: str
+) -> None:
+    found = results(tab, origin, query)
+    assert found[0] == (record_type, url), found
+
+
+def test_type_filter_and_counts(tab: Any, origin: str) -> None:
+    found = results(tab, origin, "clusters", "Event")
+    assert found and {kind for kind, _ in found} == {"Event"}
+    options = tab.eval_on_selector_all("#search-type option", "os => os.map(o => o.textContent)")
+    # only record pages are indexed: one entry per record of the fixture, none for listings
+    assert sorted(options[1:]) == [
+        "Award (1)",
+        "Event (2)",
+        "Funding call (4)",
+        "Organisation (5)",
+        "Person (3)",
+        "Poll (1)",
+        "Report (1)",
+        "Session (2)",
+    ]
+    assert results(tab, origin, "Nothing here yet") == []  # an empty listing
+    assert results(tab, origin, "Skip") == []  # page chrome (the skip link) is not indexed
+
+
+def test_header_search_box_leads_to_results(tab: Any, origin: str) -> None:
+    tab.goto(f"{origin}/events/")
+    tab.fill("#site-search-q", "Engelmann")
+    tab.press("#site-search-q", "Enter")
+    tab.wait_for_url(f"{origin}/search/?q=Engelmann")
+    tab.wait_for_selector("#search-results li a[href='/people/ulla-engelmann/']")
+    assert tab.input_value("#search-q") == "Engelmann"
+
+
+def test_typing_searches_as_you_type(tab: Any, origin: str) -> None:
+    tab.goto(f"{origin}/search/")
+    tab.locator("#search-q").press_sequentially("Corvec")
+    tab.wait_for_selector("#search-results li a[href='/people/anais-le-corvec/']")
+    assert tab.url == f"{origin}/search/?q=Corvec"
+
+
+@pytest.fixture(scope="module")
+def real_origin(built_real: Path) -> Iterator[str]:
+    with serve(built_real) as url:
+        yield url
+
+
+@pytest.mark.parametrize(
+    ("query", "record_type", "url"),
+    [
+        ("Sobczak", "Person", "/people/anna-sobczak/"),
+        ("CEBR", "Organisation", "/organisations/council-of-european-bioregions/"),
+        ("Cluster Booster Academy", "Funding call", "/calls/cluster-booster-academy-2022/"),
+    ],
+)
+def test_search_over_the_real_content(
+    browser: Any, real_origin: str, query: str, record_type: str, url: str
+) -> None:
+    page = browser.new_page()
+    found = results(page, real_origin, query)
+    page.close()
+    assert (record_type, url) in found[:3], found
+
+
+def test_search_box_without_javascript(browser: Any, origin: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{origin}/people/")
+    page.fill("#site-search-q", "AVAESEN")
+    page.press("#site-search-q", "Enter")
+    page.wait_for_url(f"{origin}/search/?q=AVAESEN")
+    assert "needs JavaScript" in page.inner_text("main")
+    assert page.locator("main a[href='/organisations/']").count() == 1
+    context.close()
+
+
+def test_search_under_a_sub_path(browser: Any, tmp_path: Path) -> None:
+    root = copy_site("valid", tmp_path)
+    www = tmp_path / "www"
+    build(load_site_config(root, base_url="/sub/", output=str(www / "sub")))
+    page = browser.new_page()
+    with serve(www) as origin:
+        found = results(page, f"{origin}/sub", "Engelmann")
+    page.close()
+    assert found[0] == ("Person", "/sub/people/ulla-engelmann/")

@@ -1,0 +1,376 @@
+"""The preview server: its decisions tested as plain functions, then the real command
+(on 127.0.0.1, a free port, always stopped) for status codes and a clean Ctrl-C."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from clusterreports.incremental import Outcome, Preview
+from clusterreports.problems import ContentError, Problem
+from clusterreports.serve import (
+    OVERLAY_ID,
+    Debouncer,
+    Redirect,
+    Session,
+    base_path,
+    inject,
+    reload_path,
+    resolve,
+    watch_roots,
+)
+
+WAIT = 30  # seconds: the bound on every wait below
+
+
+# --- URL to file ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def output(tmp_path: Path) -> Path:
+    root = tmp_path / "site" / "_site"
+    (root / "people" / "x").mkdir(parents=True)
+    (root / "people" / "x" / "index.html").write_text("x")
+    (root / "index.html").write_text("home")
+    (root / "static").mkdir()
+    (root / "static" / "a b.css").write_text("css")
+    (tmp_path / "site" / "secret.txt").write_text("secret")
+    return root
+
+
+def test_resolve_finds_pages_and_files(output: Path) -> None:
+    assert resolve(output, "/") == (output / "index.html").resolve()
+    assert resolve(output, "/people/x/") == (output / "people/x/index.html").resolve()
+    assert resolve(output, "/static/a%20b.css") == (output / "static/a b.css").resolve()
+    assert resolve(output, "/people/x") == Redirect("/people/x/")
+    assert resolve(output, "/people/missing/") is None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/secret.txt",
+        "/people/../../secret.txt",
+        "/people/%2e%2e/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/%5c..%5csecret.txt",
+        "/index.html%00.css",
+    ],
+)
+def test_resolve_refuses_anything_outside_the_output(output: Path, path: str) -> None:
+    assert resolve(output, path) is None
+
+
+def test_resolve_refuses_symlinks_out_of_the_output(output: Path) -> None:
+    (output / "link.txt").symlink_to(output.parent / "secret.txt")
+    assert resolve(output, "/link.txt") is None
+
+
+def test_resolve_serves_the_base_path_as_the_top(output: Path) -> None:
+    assert base_path("/reports/") == "/reports/"
+    assert base_path("https://example.org/reports") == "/reports/"
+    assert base_path("https://example.org") == "/"
+    assert (
+        resolve(output, "/reports/people/x/", "/reports/")
+        == (output / "people/x/index.html").resolve()
+    )
+    assert resolve(output, "/", "/reports/") == Redirect("/reports/")
+    assert resolve(output, "/people/x/", "/reports/") is None
+
+
+# --- overlay ----------------------------------------------------------------------------------
+
+
+def test_overlay_shows_each_problem_line_and_is_escaped() -> None:
+    error = ContentError(
+        [
+            Problem("content/people/x.yaml", 3, 7, "unknown field '<b>'"),
+            Problem("a.yaml", None, None, "m"),
+        ]
+    )
+    page = inject(b"<html><body><p>page</p></body></html>", error).decode()
+    assert page.index(OVERLAY_ID) > page.index("<p>page</p>")
+    assert page.endswith("</body></html>")
+    for line in error.report().splitlines():
+        assert line.replace("'", "&#x27;").replace("<", "&lt;").replace(">", "&gt;") in page
+    assert "<b>" not in page
+
+
+def test_no_overlay_without_problems() -> None:
+    assert inject(b"<body></body>", None) == b"<body></body>"
+
+
+# --- debounce ------------------------------------------------------------------------------------
+
+
+def test_debounce_waits_for_a_quiet_moment() -> None:
+    bouncer = Debouncer(quiet=0.25, longest=2.0)
+    assert bouncer.take(0.0) is None and bouncer.wait(0.0) is None
+    bouncer.add([Path("a")], 0.0)
+    bouncer.add([Path("b")], 0.5)
+    assert bouncer.take(0.625) is None
+    assert bouncer.wait(0.625) == 0.125
+    assert bouncer.take(0.75) == {Path("a"), Path("b")}
+    assert bouncer.take(1.5) is None
+
+
+def test_debounce_gives_up_waiting_during_an_endless_burst() -> None:
+    bouncer = Debouncer(quiet=0.25, longest=1.0)
+    for tick in range(8):
+        bouncer.add([Path(f"f{tick}")], tick * 0.125)
+    assert bouncer.take(0.9375) is None
+    assert bouncer.take(1.0) == {Path(f"f{t}") for t in range(8)}
+
+
+def test_debounce_ignores_empty_batches() -> None:
+    bouncer = Debouncer()
+    bouncer.add([], 0.0)
+    assert bouncer.wait(0.0) is None
+
+
+def test_reload_path_swaps_stylesheets_in_place() -> None:
+    css = Outcome("incremental", ["/static/style.css"], 0, 0.0)
+    assert reload_path(css) == "/static/style.css"
+    assert reload_path(Outcome("incremental", ["/static/style.css", "/"], 1, 0.0)) == "*"
+    assert reload_path(Outcome("full", ["/static/style.css"], 1, 0.0)) == "*"
+
+
+# --- the session: watchers, debounce and rebuilds, no sockets ---------------------------
+
+
+@dataclass
+class Reloads:
+    paths: list[str]
+    seen: threading.Event
+
+    def __call__(self, path: str) -> None:
+        self.paths.append(path)
+        self.seen.set()
+
+
+@pytest.fixture
+def session(valid_site: Path) -> Iterator[tuple[Session, Reloads]]:
+    preview = Preview(valid_site)
+    preview.build_all()
+    reloads = Reloads([], threading.Event())
+    session = Session(preview, reloads, say=lambda text: None)
+    session.start()
+    try:
+        yield session, reloads
+    finally:
+        session.stop()
+    assert not any(t.is_alive() for t in session.threads)
+
+
+def test_session_rebuilds_and_reloads_after_an_edit(session: tuple[Session, Reloads]) -> None:
+    session_, reloads = session
+    person = session_.preview.site.content_dir / "people" / "bianca-dragomir.yaml"
+    person.write_text(person.read_text().replace("Bianca Dragomir", "Bianca D. Dragomir"))
+    assert reloads.seen.wait(WAIT)
+    page = session_.preview.site.output_dir / "people" / "bianca-dragomir" / "index.html"
+    assert "Bianca D. Dragomir" in page.read_text()
+    assert reloads.paths == ["*"]
+
+
+def test_session_rebuilds_once_for_a_burst(valid_site: Path) -> None:
+    preview = Preview(valid_site)
+    preview.build_all()
+    reloads = Reloads([], threading.Event())
+    outcomes: list[Outcome] = []
+    session = Session(preview, reloads, say=outcomes.append, debouncer=Debouncer(quiet=1.0))
+    session.start()
+    try:
+        people = sorted((valid_site / "content" / "people").iterdir())
+        for path in people:
+            path.write_text(path.read_text().replace("name: ", "name: Dr ", 1))
+        assert reloads.seen.wait(WAIT)
+    finally:
+        session.stop()
+    assert reloads.paths == ["*"]
+    summaries = [text for text in outcomes if "rebuild" in str(text)]
+    assert len(summaries) == 1
+    assert all(p.name in str(summaries[0]) for p in people)
+
+
+def test_session_reports_problems_and_recovers(session: tuple[Session, Reloads]) -> None:
+    session_, reloads = session
+    person = session_.preview.site.content_dir / "people" / "bianca-dragomir.yaml"
+    good = person.read_text()
+    person.write_text("name: [unclosed\n")
+    assert reloads.seen.wait(WAIT)
+    assert session_.preview.error is not None
+    assert "content/people/bianca-dragomir.yaml:1" in session_.preview.error.report()
+    reloads.seen.clear()
+    person.write_text(good)
+    assert reloads.seen.wait(WAIT)
+    assert session_.preview.error is None
+
+
+def test_watch_roots_cover_content_templates_static_and_the_config(valid_site: Path) -> None:
+    preview = Preview(valid_site)
+    deep, flat = watch_roots(preview.site)
+    assert preview.site.content_dir.resolve() in deep
+    assert flat == frozenset({preview.site.root})
+    assert not any(p == preview.site.output_dir.resolve() for p in deep)
+
+
+# --- the real command ---------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Served:
+    process: subprocess.Popen[str]
+    port: int
+    site: Path
+
+    def get(self, path: str) -> tuple[int, str]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=WAIT)
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            return response.status, response.read().decode("utf-8", "replace")
+        finally:
+            conn.close()
+
+    def stop(self) -> tuple[int, str, str]:
+        """Ctrl-C, as a person would press it."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        try:
+            out, err = self.process.communicate(timeout=WAIT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            out, err = self.process.communicate(timeout=WAIT)
+        return self.process.returncode, out, err
+
+
+def start_server(site: Path) -> Served:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "clusterreports", "--site", str(site), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    served = Served(process, port, site)
+    try:
+        wait_until_up(served)
+    except BaseException:
+        served.stop()
+        raise
+    return served
+
+
+def wait_until_up(served: Served) -> None:
+    deadline = threading.Event()
+    timer = threading.Timer(WAIT, deadline.set)
+    timer.start()
+    try:
+        while not deadline.is_set():
+            if served.process.poll() is not None:
+                raise AssertionError(f"serve exited: {served.process.communicate()}")
+            try:
+                with socket.create_connection(("127.0.0.1", served.port), timeout=1):
+                    return
+            except OSError:
+                deadline.wait(0.1)
+        raise AssertionError("serve did not start listening in time")
+    finally:
+        timer.cancel()
+
+
+@pytest.fixture
+def served(valid_site: Path) -> Iterator[Served]:
+    served = start_server(valid_site)
+    try:
+        yield served
+    finally:
+        served.stop()
+
+
+def test_serves_pages_with_livereload_and_not_in_the_files(served: Served) -> None:
+    status, body = served.get("/people/bianca-dragomir/")
+    assert status == 200 and "Bianca Dragomir" in body
+    assert "livereload.js" in body
+    built = served.site / "_site" / "people" / "bianca-dragomir" / "index.html"
+    assert "livereload" not in built.read_text()
+
+
+def test_missing_pages_get_the_sites_404_page(served: Served) -> None:
+    status, body = served.get("/no/such/page/")
+    assert status == 404
+    assert body.startswith((served.site / "_site" / "404.html").read_text()[:100])
+
+
+@pytest.mark.parametrize("path", ["/../site.yaml", "/%2e%2e/site.yaml", "/static/../../site.yaml"])
+def test_nothing_outside_the_output_is_served(served: Served, path: str) -> None:
+    status, body = served.get(path)
+    assert status == 404
+    assert "Fixture Reports" in body  # the site's own 404 page, not site.yaml
+    assert "today:" not in body
+
+
+def test_ctrl_c_stops_cleanly(valid_site: Path) -> None:
+    served = start_server(valid_site)
+    code, out, err = served.stop()
+    assert code == 0
+    assert "Stopped." in out
+    assert "Traceback" not in err
+
+
+def test_a_port_in_use_is_reported(valid_site: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "clusterreports",
+                "--site",
+                str(valid_site),
+                "serve",
+                "--port",
+                str(port),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=WAIT * 2,
+        )
+    assert done.returncode == 2
+    assert f"port {port}" in done.stderr and "--port" in done.stderr
+
+
+def test_serve_keeps_running_when_the_first_build_fails(valid_site: Path) -> None:
+    (valid_site / "content" / "people" / "bianca-dragomir.yaml").write_text("name: [unclosed\n")
+    shutil.rmtree(valid_site / "_site", ignore_errors=True)
+    served = start_server(valid_site)
+    try:
+        status, body = served.get("/")
+        assert status == 404
+        assert OVERLAY_ID in body and "content/people/bianca-dragomir.yaml:1" in body
+    finally:
+        code, _, err = served.stop()
+    assert code == 0
+    assert "content/people/bianca-dragomir.yaml:1" in err

@@ -1,0 +1,46 @@
+"""A site's own templates and static files override the built-in theme by name, and can
+still build on it (extend base.html, import the built-in macros)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from clusterreports import build, load_site_config
+from tests.conftest import copy_site
+
+PERSON = """{% extends "base.html" %}
+{% from "_macros.html" import link %}
+{% block title %}Speaker {{ record.title }}{% endblock %}
+{% block content %}
+<h1 class="site-own-person">{{ record.name }}</h1>
+<p>Latest role at {{ link(record.latest_role.organisation) }}</p>
+{% endblock %}
+"""
+
+
+def test_site_template_overrides_the_built_in_one(tmp_path: Path) -> None:
+    root = copy_site("valid", tmp_path)
+    (root / "templates").mkdir()
+    (root / "templates" / "person.html").write_text(PERSON, encoding="utf-8")
+    build(load_site_config(root))
+
+    person = (root / "_site/people/ulla-engelmann/index.html").read_text(encoding="utf-8")
+    assert '<h1 class="site-own-person">Ulla Engelmann</h1>' in person
+    assert "<title>Speaker Ulla Engelmann</title>" in person
+    assert 'href="/organisations/dg-grow/">' in person, "built-in macros still importable"
+    assert 'class="skip-link"' in person, "built-in base.html still extended"
+    assert 'class="record person"' not in person, "the built-in person.html is not used"
+
+    event = (root / "_site/events/talk-2022/index.html").read_text(encoding="utf-8")
+    assert 'class="record event"' in event, "other page types keep the built-in templates"
+
+
+def test_site_static_file_overrides_the_built_in_stylesheet(tmp_path: Path) -> None:
+    root = copy_site("valid", tmp_path)
+    (root / "static").mkdir()
+    (root / "static" / "style.css").write_text("body { color: rebeccapurple; }\n")
+    (root / "static" / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>\n")
+    build(load_site_config(root))
+
+    assert (root / "_site/static/style.css").read_text() == "body { color: rebeccapurple; }\n"
+    assert (root / "_site/static/logo.svg").is_file()
