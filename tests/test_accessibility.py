@@ -59,23 +59,29 @@ def fixture_site(built_valid: Path) -> Iterator[tuple[str, list[str]]]:
         yield origin, tools.page_urls(built_valid)
 
 
-def check_page(page: Any, url: str) -> list[str]:
-    """Everything wrong with the page at ``url``, as readable lines."""
+def axe_violations(page: Any, label: str) -> list[str]:
+    """axe-core's WCAG 2.1 A and AA violations on the page as it is now."""
     _require(AXE.exists(), "axe-core not installed: run 'npm ci --prefix tests/js'")
-    broken: list[str] = []
-    page.on("response", lambda r: broken.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    page.on("requestfailed", lambda r: broken.append(f"failed {r.url}"))
-    page.goto(url)
-    problems = [f"{url}: could not load {b}" for b in broken]
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         """tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
                                       resultTypes: ['violations']})""",
         WCAG_TAGS,
     )
+    problems = []
     for v in result["violations"]:
         targets = "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
-        problems.append(f"{url}: axe {v['id']} ({v['impact']}): {v['help']} at {targets}")
+        problems.append(f"{label}: axe {v['id']} ({v['impact']}): {v['help']} at {targets}")
+    return problems
+
+
+def check_page(page: Any, url: str) -> list[str]:
+    """Everything wrong with the page at ``url``, as readable lines."""
+    broken: list[str] = []
+    page.on("response", lambda r: broken.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on("requestfailed", lambda r: broken.append(f"failed {r.url}"))
+    page.goto(url)
+    problems = [f"{url}: could not load {b}" for b in broken] + axe_violations(page, url)
     facts = page.evaluate(
         """() => ({
             title: document.title.trim(),
@@ -186,6 +192,23 @@ def test_real_content_one_page_per_type(browser: Any, built_real: Path, scheme: 
     with tools.served(built_real) as origin:
         problems = _check_all(browser, origin, list(urls.values()), scheme)
     assert not problems, f"{len(problems)} problems ({scheme}):\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_search_results_pass_axe(
+    browser: Any, built_valid: Path, fixture_site: tuple[str, list[str]], scheme: str
+) -> None:
+    """Results are drawn by script after load, so they are checked once they are there."""
+    if not (built_valid / "pagefind" / "pagefind.js").exists():
+        pytest.skip("this build has no search index")
+    origin, _ = fixture_site
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(origin + "/search/?q=cluster")
+    page.wait_for_selector("#search-results li")
+    problems = axe_violations(page, f"search results ({scheme})")
+    context.close()
+    assert not problems, "\n".join(problems)
 
 
 def test_axe_is_the_committed_version() -> None:

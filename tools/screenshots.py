@@ -1,6 +1,7 @@
 """Screenshots of every page type at desktop and phone widths, into docs/screenshots/.
 
     python tools/screenshots.py                    # builds content/ at the repo root
+    python tools/screenshots.py --today 2022-11-15 # call statuses as of that day
     python tools/screenshots.py --site tests/sites/valid
     python tools/screenshots.py --built _site      # an already built site
 
@@ -12,6 +13,7 @@ tests look at a site the same way.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import functools
 import http.server
 import sys
@@ -34,7 +36,7 @@ CHROMIUM_ARGS = [
 ]
 WIDTHS = {"desktop": 1280, "phone": 390}
 # Long index pages are cut here: the top of a page shows the layout, the rest repeats it.
-MAX_SHOT_HEIGHT = 4000
+MAX_SHOT_HEIGHT = 2400
 
 
 def page_urls(output: Path) -> list[str]:
@@ -59,11 +61,11 @@ def page_type(url: str) -> str:
     return "-".join(parts)
 
 
-def build_site(site_dir: Path, output: Path) -> Path:
-    """Build ``site_dir`` into ``output`` (returned)."""
+def build_site(site_dir: Path, output: Path, today: dt.date | None = None) -> Path:
+    """Build ``site_dir`` into ``output`` (returned), as of ``today`` if given."""
     from clusterreports import build, load_site_config
 
-    site = load_site_config(site_dir, output=str(output))
+    site = load_site_config(site_dir, output=str(output), today=today)
     build(site)
     return output
 
@@ -141,12 +143,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, default=ROOT, help="site folder to build")
     parser.add_argument("--built", type=Path, help="an already built site to take instead")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument(
+        "--today", type=dt.date.fromisoformat, help="build date for call statuses (YYYY-MM-DD)"
+    )
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
-        output = args.built.resolve() if args.built else build_site(args.site, Path(tmp) / "site")
+        output = (
+            args.built.resolve()
+            if args.built
+            else build_site(args.site, Path(tmp) / "site", args.today)
+        )
         urls = samples(output)
         with served(output) as origin, sync_playwright() as playwright:
             written = take(origin, urls, args.output, playwright)

@@ -215,7 +215,6 @@ def load_content(content: Path, root: Path) -> Loaded:
         if path.suffix not in RECORD_SUFFIXES:
             continue
         relative = path.relative_to(content)
-        display = display_path(path, root)
         folder = relative.parts[0] if len(relative.parts) > 1 else ""
         record_type = TYPES_BY_FOLDER.get(folder)
         if record_type is None:
@@ -227,7 +226,7 @@ def load_content(content: Path, root: Path) -> Loaded:
             )
             problems.append(
                 Problem(
-                    display,
+                    display_path(path, root),
                     None,
                     None,
                     f"{what}{did_you_mean(folder, TYPES_BY_FOLDER) if folder else ''} "

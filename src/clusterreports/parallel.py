@@ -50,8 +50,15 @@ class _Job:
 _job: _Job | None = None  # set before forking; workers inherit it
 
 
-def default_jobs() -> int:
-    """The cores this process may use."""
+def choose_jobs(requested: int | None, pages: int) -> int:
+    """As many as asked for; by default one per core this process may use, but just
+    this one for a small site (forking costs more than it saves) or without fork."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if requested is not None:
+        return max(1, requested)
+    if pages < MIN_PARALLEL_PAGES:
+        return 1
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
@@ -99,20 +106,20 @@ def render_pages(
     pages: list[Page],
     renderer: Renderer,
     writer: StageWriter,
-    jobs: int,
+    jobs: int | None,
     progress: BuildProgress,
 ) -> Written:
-    """Render every page into the stage; raises ContentError on a template problem."""
+    """Render every page into the stage with ``jobs`` processes (None: see
+    ``choose_jobs``); raises ContentError on a template problem."""
     global _job
-    if len(pages) < MIN_PARALLEL_PAGES or "fork" not in multiprocessing.get_all_start_methods():
-        jobs = 1
     for template in sorted({page.template for page in pages}):
         with contextlib.suppress(jinja2.TemplateError):  # reported with its page later
             renderer.env.get_template(template)  # compiled once, before workers fork
     _job = _Job(pages, renderer, writer)
     total = Written()
     try:
-        for count, written, problems in _results(jobs, _runs(len(pages)), progress):
+        runs = _runs(len(pages))
+        for count, written, problems in _results(choose_jobs(jobs, len(pages)), runs, progress):
             if problems:
                 raise ContentError(problems)
             total.pages += count

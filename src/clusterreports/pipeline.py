@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .config import Site
 from .load import load_content
 from .outputs import BuildContext, extra_files, finalise
-from .parallel import default_jobs, render_pages
+from .parallel import render_pages
 from .plan import Page, plan_pages
 from .problems import ContentError
 from .progress import BuildProgress
@@ -70,7 +70,7 @@ def build(site: Site, jobs: int | None = None, progress: bool = False) -> BuildR
     try:
         with staging(site.output_dir) as stage:
             writer = StageWriter(stage, site.output_dir)
-            pages = render_pages(checked.pages, renderer, writer, jobs or default_jobs(), bar)
+            pages = render_pages(checked.pages, renderer, writer, jobs, bar)
             bar.stage("Writing feeds, data and the search index")
             for url, content in extra_files(context):
                 writer.write(url, content)

@@ -248,6 +248,20 @@ class Session:
             batch = debouncer.take(time.monotonic())
             if batch:
                 self.rebuild(batch)
+            elif debouncer.wait(time.monotonic()) is None and self.changes.empty():
+                self.settle()  # only between bursts: it can take a while on a big site
+
+    def settle(self) -> None:
+        """Finish the last rebuild (the search index) once no edit is waiting."""
+        if not self.preview.unsettled:
+            return
+        started = time.perf_counter()
+        try:
+            self.preview.settle()
+        except Exception as exc:
+            logging.getLogger(__name__).exception("finishing the build failed: %s", exc)
+            return
+        self.say(f"Search index updated in {time.perf_counter() - started:.1f} s")
 
     def rebuild(self, paths: set[Path]) -> Outcome:
         """One rebuild for one batch; never raises, so the server keeps serving."""
@@ -258,17 +272,14 @@ class Session:
         except Exception as exc:  # a bug must not take the server down: report, rebuild all
             logging.getLogger(__name__).exception("rebuild failed: %s", exc)
             outcome = preview.build_all("the last rebuild failed")
-        if outcome.kind == "incremental" and not outcome.rendered and not outcome.written:
+        unchanged = outcome.kind == "incremental" and not outcome.rendered and not outcome.written
+        if unchanged and before is None:
             return outcome  # nothing the site shows changed (an editor's temporary file...)
         if outcome.error is not None:
             self.say(outcome.error.report())
         self.say(outcome.summary())
         if outcome.written or outcome.error is not None or before is not None:
             self.reload(reload_path(outcome))
-        try:
-            preview.settle()
-        except Exception as exc:
-            logging.getLogger(__name__).exception("finishing the build failed: %s", exc)
         roots = watch_roots(preview.site)
         if roots != self.roots:  # a folder appeared or went, or site.yaml moved one
             self.roots = roots

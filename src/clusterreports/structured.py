@@ -234,7 +234,7 @@ class Graph:
     def award(self, view: AwardView) -> JsonObject:
         winners = [w.person or w.organisation for w in view.winners]
         return {
-            "additionalType": "Award",
+            "genre": "Award",
             "temporalCoverage": str(view.record.year),
             "about": self.refs([w for w in winners if w is not None]),
             "recordedAt": self.ref(view.event),

@@ -56,15 +56,22 @@ def calendar_url(type_name: str, record_id: str) -> str:
     return f"/calendars/{TYPES_BY_NAME[type_name].folder}/{record_id}.ics"
 
 
-def output_path(output_dir: Path, url: str) -> Path:
-    """The file a URL is written to: '/people/x/' -> output/people/x/index.html.
-
-    Refuses any URL that would escape ``output_dir`` whatever it contains."""
+def relative_output_path(url: str) -> PurePosixPath:
+    """'/people/x/' -> 'people/x/index.html'; refuses '..', empty parts, backslashes, NULs.
+    Enough on its own in a folder that holds no symlinks (a fresh staging folder)."""
     relative = PurePosixPath(url.lstrip("/"))
     if url.endswith("/") or not relative.parts:
         relative = relative / "index.html"
     if any(part in ("..", "") or "\\" in part or "\x00" in part for part in relative.parts):
         raise UnsafePathError(f"unsafe URL {url!r}")
+    return relative
+
+
+def output_path(output_dir: Path, url: str) -> Path:
+    """The file a URL is written to: '/people/x/' -> output/people/x/index.html.
+
+    Refuses any URL that would escape ``output_dir`` whatever it contains."""
+    relative = relative_output_path(url)
     target = (output_dir / Path(*relative.parts)).resolve()
     root = output_dir.resolve()
     if target != root and root not in target.parents:

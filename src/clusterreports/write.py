@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .urls import output_path
+from .urls import output_path, relative_output_path
 
 
 @contextmanager
@@ -42,17 +42,22 @@ def staging(output_dir: Path) -> Iterator[Path]:
 
 
 class StageWriter:
-    """Writes pages into ``stage``, linking those unchanged since the ``published`` site."""
+    """Writes pages into ``stage``, linking those unchanged since the ``published`` site.
+
+    Paths are checked lexically (``urls.relative_output_path``): the stage is a fresh
+    folder that only ever receives files and hard links, never a symlink, so resolving
+    each path (a third of the cost of writing) would find nothing more."""
 
     def __init__(self, stage: Path, published: Path) -> None:
-        self.stage = stage.resolve()
-        self.published = published.resolve()
+        self.stage = str(stage.resolve())
+        self.published = str(published.resolve())
 
     def write(self, url: str, content: bytes) -> bool:
         """True when the file was written, False when it was linked unchanged."""
-        path = output_path(self.stage, url)
-        old = self.published / path.relative_to(self.stage)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        relative = str(relative_output_path(url))
+        path = os.path.join(self.stage, relative)
+        old = os.path.join(self.published, relative)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         if _holds(old, content):
             try:
                 os.link(old, path)
@@ -62,14 +67,14 @@ class StageWriter:
         try:
             file = open(path, "xb")  # noqa: SIM115
         except FileExistsError:  # written twice: replace, never write into a link
-            path.unlink()
+            os.unlink(path)
             file = open(path, "xb")  # noqa: SIM115
         with file:
             file.write(content)
         return True
 
 
-def _holds(path: Path, content: bytes) -> bool:
+def _holds(path: str, content: bytes) -> bool:
     """Whether ``path`` is a regular file with exactly ``content`` (size compared first)."""
     try:
         info = os.lstat(path)
@@ -82,12 +87,17 @@ def _holds(path: Path, content: bytes) -> bool:
 
 
 def write_file(root: Path, url: str, content: bytes) -> bool:
-    """Write one page; returns False when the file already held exactly this content."""
+    """Write one file in place; returns False when it already held exactly this content.
+
+    The new bytes go to a temporary file renamed over the old one, so a reader never
+    sees half a page and a file hard-linked elsewhere is never changed through here."""
     path = output_path(root, url)
-    if path.exists() and path.read_bytes() == content:
+    if _holds(str(path), content):
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(content)
+    os.replace(temporary, path)
     return True
 
 

@@ -1,0 +1,74 @@
+"""The benchmark's synthetic corpus builds into a complete site whose links resolve."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from clusterreports import build, check, load_site_config
+from clusterreports.models import TYPES_BY_FOLDER
+
+from .linkcheck import broken_links
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+EVENTS = 40
+
+
+def _corpus_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_corpus", BENCH / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
+    root = tmp_path_factory.mktemp("corpus")
+    counts = _corpus_module().generate(root, EVENTS)
+    return counts, root
+
+
+def test_the_corpus_is_deterministic(tmp_path: Path, corpus: tuple[Any, Path]) -> None:
+    _, root = corpus
+    _corpus_module().generate(tmp_path / "again", EVENTS)
+    for site in ("ours", "hugo", "pelican"):
+        first = sorted(p.relative_to(root / site) for p in (root / site).rglob("*") if p.is_file())
+        again = tmp_path / "again" / site
+        assert first == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+        assert all((root / site / p).read_bytes() == (again / p).read_bytes() for p in first)
+
+
+def test_the_corpus_has_the_promised_shape(corpus: tuple[Any, Path]) -> None:
+    counts, _ = corpus
+    assert counts.events == EVENTS
+    assert 6 * EVENTS <= counts.sessions <= 10 * EVENTS
+    assert counts.people == 3 * EVENTS and counts.organisations == EVENTS // 2
+    assert counts.awards == EVENTS // 20 and counts.calls == counts.polls == EVENTS // 10
+    # Zipf-like reuse: someone speaks far more often than the average person.
+    assert counts.most_appearances > 4 * counts.participants / counts.people
+
+
+def test_the_corpus_builds_completely(corpus: tuple[Any, Path]) -> None:
+    counts, root = corpus
+    site = load_site_config(root / "ours")
+    registry = check(site).registry
+    assert len(registry) == counts.records()
+    result = build(site, jobs=2)
+    out = site.output_dir
+    for folder, record_type in TYPES_BY_FOLDER.items():
+        expected = counts.counts.get(folder, 0)
+        assert len(registry.all(record_type.type_name)) == expected, folder
+        pages = list((out / folder).glob("*/index.html"))
+        assert len(pages) == expected, folder
+        assert (out / folder / "index.html").is_file()
+    for record in registry:
+        assert (out / record.folder / record.id / "index.html").is_file()
+    assert result.pages == result.written == len(list(out.rglob("*.html")))
+    assert broken_links(out) == []

@@ -1,0 +1,93 @@
+"""Parallel rendering and the unchanged-file links: same bytes, previous site kept."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from clusterreports import ContentError, build, load_site_config
+from clusterreports.parallel import MIN_PARALLEL_PAGES, choose_jobs
+from clusterreports.write import StageWriter, staging, write_file
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def _inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*.html")}
+
+
+def _ours(folder: Path) -> dict[str, bytes]:
+    """Everything but Pagefind's index, which differs between any two runs of Pagefind."""
+    return {
+        name: data for name, data in _snapshot(folder).items() if not name.startswith("pagefind/")
+    }
+
+
+def test_two_jobs_write_the_same_bytes_as_one(valid_site: Path) -> None:
+    one = build(load_site_config(valid_site, output="_one"), jobs=1)
+    two = build(load_site_config(valid_site, output="_two"), jobs=2)
+    first, second = _ours(valid_site / "_one"), _ours(valid_site / "_two")
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+    assert one.pages == two.pages == two.written > 0
+
+
+def test_a_second_build_links_unchanged_pages(valid_site: Path) -> None:
+    build(load_site_config(valid_site), jobs=2)
+    before = _inodes(valid_site / "_site")
+    again = build(load_site_config(valid_site), jobs=2)
+    assert again.written == 0 and again.unchanged == again.pages
+    assert _inodes(valid_site / "_site") == before
+
+
+def test_an_edit_rewrites_only_what_changed(valid_site: Path) -> None:
+    build(load_site_config(valid_site), jobs=2)
+    before = _inodes(valid_site / "_site")
+    poll = valid_site / "content" / "polls" / "biggest-challenge.yaml"
+    poll.write_text(poll.read_text().replace("respondents: 300", "respondents: 301"))
+    result = build(load_site_config(valid_site), jobs=2)
+    after = _inodes(valid_site / "_site")
+    changed = {name for name in after if after[name] != before.get(name)}
+    assert "polls/biggest-challenge/index.html" in changed
+    assert "people/anais-le-corvec/index.html" not in changed
+    assert result.written == len(changed) and 0 < result.written < result.pages
+
+
+def test_a_failed_parallel_build_keeps_the_linked_site(valid_site: Path) -> None:
+    build(load_site_config(valid_site), jobs=2)
+    before = _snapshot(valid_site / "_site")
+    templates = valid_site / "templates"
+    templates.mkdir()
+    (templates / "poll.html").write_text('{% extends "base.html" %}{{ record.nope }}\n')
+    (templates / "person.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}{{ record.nope }}{% endblock %}\n'
+    )
+    with pytest.raises(ContentError) as info:
+        build(load_site_config(valid_site), jobs=2)
+    assert "has no attribute 'nope'" in info.value.report()
+    assert _snapshot(valid_site / "_site") == before
+    assert not list(valid_site.glob(".*building*"))
+
+
+def test_stage_writer_never_writes_through_a_link(tmp_path: Path) -> None:
+    published = tmp_path / "site"
+    write_file(published, "/a/", b"same")
+    with staging(published) as stage:
+        writer = StageWriter(stage, published)
+        assert writer.write("/a/", b"same") is False
+        assert os.path.samefile(stage / "a" / "index.html", published / "a" / "index.html")
+        assert writer.write("/a/", b"different") is True  # the same URL twice
+        assert (published / "a" / "index.html").read_bytes() == b"same"
+    assert (published / "a" / "index.html").read_bytes() == b"different"
+
+
+def test_jobs_default_to_one_for_small_sites() -> None:
+    assert choose_jobs(None, MIN_PARALLEL_PAGES - 1) == 1
+    assert choose_jobs(2, 3) == 2
+    assert choose_jobs(None, MIN_PARALLEL_PAGES) >= 1

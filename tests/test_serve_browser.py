@@ -1,0 +1,109 @@
+"""The live preview in a real browser (headless Chromium): edits reload the page, a
+content error shows the overlay with its file and line, fixing it clears the overlay,
+and a template edit changes the pages that use it."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from clusterreports.serve import OVERLAY_ID
+from clusterreports.theme import builtin_dir
+
+from .discovery_support import tools
+from .test_serve import BROKEN, WAIT, Served, start_server, wait_for
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture
+def served(valid_site: Path, tmp_path: Path) -> Iterator[Served]:
+    """The fixture site with its own copy of the person template, being served."""
+    (valid_site / "templates").mkdir()
+    shutil.copy(builtin_dir("templates") / "person.html", valid_site / "templates")
+    served = start_server(valid_site, tmp_path / "logs")
+    try:
+        yield served
+    finally:
+        assert served.stop() == 0
+
+
+@pytest.fixture
+def page(served: Served) -> Iterator[playwright.Page]:
+    if not Path(tools.CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"no Chromium at {tools.CHROMIUM} (required under CI)")
+        pytest.skip(f"no Chromium at {tools.CHROMIUM}")
+    with playwright.sync_playwright() as pw:
+        browser = tools.launch(pw)
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(WAIT * 1000)
+            playwright.expect.set_options(timeout=WAIT * 1000)
+            yield page
+        finally:
+            browser.close()
+
+
+def connections(served: Served) -> int:
+    """Browsers that livereload has greeted so far (one more after each reload)."""
+    return served.err().count("Browser Connected")
+
+
+def connected_after(served: Served, seen: int) -> int:
+    wait_for(lambda: connections(served) > seen, "the page to connect to livereload")
+    return connections(served)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_edit_reload_error_overlay_fix_and_template(served: Served, page: playwright.Page) -> None:
+    expect = playwright.expect
+    person = served.site / "content" / "people" / "bianca-dragomir.yaml"
+    heading = page.locator("h1")
+    overlay = page.locator(f"#{OVERLAY_ID}")
+
+    page.goto(f"{served.url}/people/bianca-dragomir/")
+    expect(heading).to_have_text("Bianca Dragomir")
+    seen = connected_after(served, 0)
+
+    # A record edit: the page reloads by itself and shows it.
+    page.evaluate("window.beforeReload = true")
+    edit(person, "name: Bianca Dragomir", "name: Bianca Dragomir-Ionescu")
+    expect(heading).to_have_text("Bianca Dragomir-Ionescu")
+    assert page.evaluate("window.beforeReload === undefined")  # a new document, not a patch
+    seen = connected_after(served, seen)
+
+    # Broken YAML: the last good page stays, under an overlay naming the file and line.
+    good = person.read_text(encoding="utf-8")
+    person.write_text("name: [unclosed\n", encoding="utf-8")
+    expect(overlay).to_be_visible()
+    expect(overlay).to_contain_text(re.compile(BROKEN))
+    expect(heading).to_have_text("Bianca Dragomir-Ionescu")
+    seen = connected_after(served, seen)
+
+    # Fixed: the overlay goes.
+    person.write_text(good.replace("Ionescu", "Popescu"), encoding="utf-8")
+    expect(heading).to_have_text("Bianca Dragomir-Popescu")
+    expect(overlay).to_have_count(0)
+    seen = connected_after(served, seen)
+
+    # A template edit changes every page that uses it, and only those.
+    edit(served.site / "templates" / "person.html", "<h1>", '<h1 class="edited">')
+    expect(page.locator("h1.edited")).to_have_text("Bianca Dragomir-Popescu")
+    page.goto(f"{served.url}/people/anais-le-corvec/")
+    expect(page.locator("h1.edited")).to_have_count(1)
+    page.goto(f"{served.url}/events/ecc-2016/")
+    expect(heading).to_have_count(1)
+    expect(page.locator("h1.edited")).to_have_count(0)
+    built = served.site / "_site" / "people" / "bianca-dragomir" / "index.html"
+    assert OVERLAY_ID not in built.read_text(encoding="utf-8")
