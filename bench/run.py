@@ -55,15 +55,10 @@ class Run:
 
 
 @dataclass
-class Summary:
-    tool: str
-    events: int
-    wall: float
-    cpu: float
-    peak_mib: float
-    pages: int
-    files: int
-    runs: int
+class Summary(Run):
+    """Medians of the timed runs of one tool at one size (peak memory: the maximum)."""
+
+    runs: int = 1
 
     @property
     def pages_per_second(self) -> float:
@@ -207,11 +202,9 @@ def incremental(events: int) -> str:
     script = BENCH / "bench_incremental.py"
     if not script.exists():
         return "bench/bench_incremental.py is missing: no incremental-rebuild figure."
-    site = WORK / f"corpus-{events}" / "ours"
-    env = os.environ | {"CLUSTERREPORTS_BENCH_SITE": str(site)}
-    done = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, env=env, check=False
-    )
+    command = [sys.executable, str(script), "--events", str(events)]
+    print(f"Running {' '.join(command[1:])}...", flush=True)
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         return f"bench/bench_incremental.py failed ({done.returncode}):\n{done.stderr[-2000:]}"
     return done.stdout.strip()
@@ -253,7 +246,8 @@ def versions() -> str:
         capture_output=True, text=True,
     ).stdout  # fmt: skip
     return (
-        f"Hugo {hugo.split()[1] if hugo else '?'}, Pelican {pelican.strip() or '?'}, "
+        f"Hugo {hugo.split()[1].split('-')[0] if hugo else '?'}, "
+        f"Pelican {pelican.strip() or '?'}, "
         f"clusterreports {ours.strip() or '?'}"
     )
 
@@ -269,7 +263,9 @@ def write_readme(report: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated N (events)")
-    parser.add_argument("--repeats", type=int, default=3, help="timed rounds per size")
+    parser.add_argument(
+        "--repeats", default="3", help="timed rounds per size: one number, or one per size"
+    )
     parser.add_argument("--warmup", type=int, default=1, help="untimed rounds first")
     parser.add_argument("--tools", default=",".join(TOOLS), help="any of ours,hugo,pelican")
     parser.add_argument("--jobs", type=int, help="clusterreports --jobs (default: all cores)")
@@ -278,8 +274,10 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     args = parser.parse_args()
     if args.quick:
-        args.sizes, args.repeats, args.warmup = "200", 1, 0
+        args.sizes, args.repeats, args.warmup = "200", "1", 0
     sizes = [int(s) for s in args.sizes.split(",")]
+    repeats = [int(r) for r in args.repeats.split(",")]
+    repeats += [repeats[-1]] * (len(sizes) - len(repeats))
     tools = [t for t in args.tools.split(",") if t]
     if unknown := set(tools) - set(TOOLS):
         parser.error(f"unknown tools: {', '.join(sorted(unknown))}")
@@ -288,12 +286,12 @@ def main() -> None:
     header = machine()
     print(versions(), flush=True)
     summaries: list[Summary] = []
-    for events in sizes:
-        summaries += bench_size(events, tools, args.repeats, args.warmup, args.jobs)
+    for events, rounds in zip(sizes, repeats, strict=False):
+        summaries += bench_size(events, tools, rounds, args.warmup, args.jobs)
     report = [
         header.format(after=os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0),
         versions(),
-        f"Rounds: {args.warmup} warm-up + {args.repeats} timed per size, tools alternating.",
+        f"Rounds per size: {args.warmup} warm-up + {args.repeats} timed, tools alternating.",
         "",
         table(summaries),
         "",

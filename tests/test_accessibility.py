@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SCHEMES = ["light", "dark"]
+
+pytestmark = pytest.mark.browser  # headless Chromium: deselect with -m "not browser"
 
 
 def _tools() -> Any:
@@ -35,7 +38,8 @@ def _tools() -> Any:
 tools = _tools()
 
 
-def _require(ready: bool, reason: str) -> None:
+def require(ready: bool, reason: str) -> None:
+    """Skip when a tool is missing here; fail under CI=true, so CI never stops checking."""
     if not ready:
         if os.environ.get("CI"):
             pytest.fail(f"{reason} (required under CI)")
@@ -44,9 +48,11 @@ def _require(ready: bool, reason: str) -> None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    _require(Path(tools.CHROMIUM).exists(), f"no Chromium at {tools.CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
+    require(Path(tools.CHROMIUM).exists(), f"no Chromium at {tools.CHROMIUM}")
+    require(importlib.util.find_spec("playwright") is not None, "playwright is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
         browser = tools.launch(playwright)
         yield browser
         browser.close()
@@ -61,7 +67,7 @@ def fixture_site(built_valid: Path) -> Iterator[tuple[str, list[str]]]:
 
 def axe_violations(page: Any, label: str) -> list[str]:
     """axe-core's WCAG 2.1 A and AA violations on the page as it is now."""
-    _require(AXE.exists(), "axe-core not installed: run 'npm ci --prefix tests/js'")
+    require(AXE.exists(), "axe-core not installed: run 'npm ci --prefix tests/js'")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         """tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
@@ -137,11 +143,13 @@ def test_every_page_in_light_scheme(browser: Any, fixture_site: tuple[str, list[
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
 
 
-def test_each_page_type_in_dark_scheme(browser: Any, built_valid: Path) -> None:
+def test_each_page_type_in_dark_scheme(
+    browser: Any, built_valid: Path, fixture_site: tuple[str, list[str]]
+) -> None:
     """Dark mode changes only colours, so the richest page of each type covers it."""
-    with tools.served(built_valid) as origin:
-        urls = list(tools.samples(built_valid).values())
-        problems = _check_all(browser, origin, urls, "dark")
+    origin, _ = fixture_site
+    urls = list(tools.samples(built_valid).values())
+    problems = _check_all(browser, origin, urls, "dark")
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
 
 
@@ -213,9 +221,7 @@ def test_search_results_pass_axe(
 
 def test_axe_is_the_committed_version() -> None:
     """The lock file pins axe-core; a stale node_modules would check other rules."""
-    _require(AXE.exists(), "axe-core not installed: run 'npm ci --prefix tests/js'")
-    import json
-
+    require(AXE.exists(), "axe-core not installed: run 'npm ci --prefix tests/js'")
     lock = json.loads((ROOT / "tests" / "js" / "package-lock.json").read_text())
     installed = json.loads((AXE.parent / "package.json").read_text())
     assert lock["packages"]["node_modules/axe-core"]["version"] == installed["version"]

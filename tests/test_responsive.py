@@ -11,9 +11,11 @@ import pytest
 
 from clusterreports import build, load_site_config
 from tests.conftest import copy_site
-from tests.test_accessibility import browser, tools
+from tests.test_accessibility import SCHEMES, axe_violations, browser, tools
 
 __all__ = ["browser"]  # the fixture, shared with the accessibility tests
+
+pytestmark = pytest.mark.browser  # headless Chromium: deselect with -m "not browser"
 
 PHONE_WIDTHS = [360, 390]
 LONG_ANSWER = (
@@ -48,7 +50,14 @@ figures:
   - {label: budget, value: 2.5, unit: " million euro"}
 sources: [source-report]
 """,
+    "calls/not-yet-open.yaml": """
+title: A call that opens after the build date
+opens: 2023-01-10
+deadline: 2023-03-01
+sources: [source-report]
+""",
 }
+STRESS_URLS = ["/polls/long-answers/", "/events/figures-2023/", "/calls/not-yet-open/", "/calls/"]
 
 
 @pytest.fixture(scope="module")
@@ -196,3 +205,22 @@ def test_print_shows_the_record_without_site_chrome(
     }
     assert colours == ["rgb(0, 0, 0)", "rgb(255, 255, 255)"], "print is black on white"
     assert pdf.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_stress_pages_pass_axe(
+    browser: Any, stress_site: tuple[str, list[str]], scheme: str
+) -> None:
+    """The badge, chart and figure styles the fixture does not reach, in both schemes."""
+    origin, _ = stress_site
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    problems = []
+    badges: set[str] = set()
+    for url in STRESS_URLS:
+        page.goto(origin + url)
+        badges.update(page.locator(".badge").all_text_contents())
+        problems += axe_violations(page, f"{url} ({scheme})")
+    context.close()
+    assert not problems, "\n".join(problems)
+    assert {"Open", "Closing soon", "Closed", "No deadline", "Not yet open"} <= badges

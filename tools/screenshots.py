@@ -114,18 +114,23 @@ def launch(playwright: Any) -> Any:
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
-def take(origin: str, urls: dict[str, str], target: Path, playwright: Any) -> list[Path]:
+def take(
+    origin: str, urls: dict[str, str], target: Path, playwright: Any, scheme: str = "light"
+) -> list[Path]:
     target.mkdir(parents=True, exist_ok=True)
     written = []
     browser = launch(playwright)
+    suffix = "" if scheme == "light" else f"-{scheme}"
     try:
         for label, width in WIDTHS.items():
-            context = browser.new_context(viewport={"width": width, "height": 900})
+            context = browser.new_context(
+                viewport={"width": width, "height": 900}, color_scheme=scheme
+            )
             page = context.new_page()
             for name, url in urls.items():
                 page.goto(origin + url)
                 height = page.evaluate("document.documentElement.scrollHeight")
-                path = target / f"{name}-{label}.png"
+                path = target / f"{name}-{label}{suffix}.png"
                 page.screenshot(
                     path=str(path),
                     full_page=True,
@@ -143,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, default=ROOT, help="site folder to build")
     parser.add_argument("--built", type=Path, help="an already built site to take instead")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--scheme", choices=["light", "dark"], default="light")
     parser.add_argument(
         "--today", type=dt.date.fromisoformat, help="build date for call statuses (YYYY-MM-DD)"
     )
@@ -158,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         urls = samples(output)
         with served(output) as origin, sync_playwright() as playwright:
-            written = take(origin, urls, args.output, playwright)
+            written = take(origin, urls, args.output, playwright, args.scheme)
     for path in written:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0

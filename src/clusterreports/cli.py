@@ -18,7 +18,7 @@ from .models import RECORD_TYPES
 from .pipeline import build, check
 from .problems import ContentError
 from .scaffold import RecordExists, UnknownType, new_record
-from .serve import serve
+from .serve import base_path, serve
 
 EXIT_CONTENT = 1
 EXIT_USAGE = 2
@@ -111,14 +111,18 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    say = (lambda text: None) if args.quiet else print
+    def say(text: str) -> None:
+        if not args.quiet:
+            print(text, flush=True)
+
     preview = Preview(args.site, today=args.today, base_url=args.base_url, output=args.output)
     try:
         outcome = preview.build_all()
         if outcome.error is not None:
             print(outcome.error.report(), file=sys.stderr)
         say(outcome.summary())
-        say(f"Serving {preview.site.output_dir} at http://{args.host}:{args.port}/ (Ctrl-C stops)")
+        where = f"http://{args.host}:{args.port}{base_path(preview.site.config.base_url)}"
+        say(f"Serving {preview.site.output_dir} at {where} (Ctrl-C stops)")
         return serve(preview, args.host, args.port, say)
     except KeyboardInterrupt:
         say("Stopped.")

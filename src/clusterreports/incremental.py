@@ -1,23 +1,24 @@
 """Incremental rebuilds for the preview server: re-render only the pages an edit touches.
 
-The preview keeps the last good build in memory (registry, planned pages, and what
-each page read while it rendered). An edit to one record re-reads that file, patches
-the registry in place and re-renders:
+The preview keeps the last good build in memory: the registry, the planned pages, and
+what each page read while it rendered. An edit to one record re-reads that file,
+patches the registry in place and re-renders:
 
-* the pages whose planned dependencies include the record. ``plan.dependencies`` walks
-  ``Registry.neighbours``, which is symmetric (refers to + referred by), so the pages
-  that depend on a record are the record's own neighbourhood, old and new: no reverse
-  index of every page's ``deps`` is needed;
-* the pages that *read* the record while rendering. Views reach further than the
-  planned two hops (an organisation's breadcrumbs walk every ancestor; an award lists
-  every year of the same name) and index pages list whole types, so every page renders
-  against a :class:`TrackedRegistry` that notes which records, whole types and backlink
-  lists it asked for;
-* every page when a template it uses (through extends/include/import) changed.
+* the pages that read a field the edit changed. Every page renders with
+  ``Record.__getattribute__`` noting the fields it reads, record by record, so editing
+  an event's prose re-renders its own page and not the people who spoke there; and
+  views that reach past the planned two hops (an organisation's breadcrumbs walk every
+  ancestor, an award lists every year of the same name) are covered too;
+* when the edit changes a reference (who shows whom), the pages whose planned
+  ``deps`` hold the record, before and after (``plan.dependencies`` walks
+  ``Registry.neighbours``, which is symmetric, so those are the record's neighbourhood:
+  no reverse index of every page's deps is kept), and the pages that asked for the
+  backlinks of a record it refers to;
+* every page whose template extends, includes or imports an edited template.
 
 Anything it cannot be sure about (a record added, removed or renamed, an id changed,
-an organisation's parent changed, the config, an unknown file) rebuilds everything, so
-the output always equals a clean full build; ``tests/test_incremental.py`` checks that
+an organisation's parent changed, the config, the date) rebuilds everything, so the
+output always equals a clean full build; ``tests/test_incremental.py`` checks that,
 byte for byte.
 """
 
@@ -37,7 +38,7 @@ from jinja2 import meta
 
 from .config import Site, load_site_config
 from .load import RECORD_SUFFIXES, RawRecord, read_record
-from .models import TYPES_BY_FOLDER, Organisation, Record, iter_references
+from .models import TYPES_BY_FOLDER, Loc, Organisation, Record, iter_references
 from .outputs import BuildContext, extra_files, finalise
 from .pipeline import check
 from .plan import Page, dependencies
@@ -45,76 +46,80 @@ from .problems import ContentError, Problem
 from .registry import Backlink, Key, Registry, key_of, link
 from .render import Renderer, template_dirs
 from .theme import builtin_dir
+from .urls import output_path
 from .validate import validate_records
 from .write import copy_static, staging, write_file
 
 # --- what a page read ----------------------------------------------------------------
 
+ALL_FIELDS = -1  # a field mask with every bit set
+# Ways to read a whole record at once: its dict, a dump, a copy, equality and hashing.
+WHOLE_RECORD = frozenset(
+    {"__dict__", "model_dump", "model_dump_json", "model_copy", "__iter__", "__eq__", "__hash__"}
+)
+
 
 @dataclass
 class Reads:
-    """What one page asked the registry for while it rendered."""
+    """What one page read while it rendered: for each record, a bit mask of the fields
+    it read (bit i is field i of the record's model); and the records whose backlinks
+    (who refers to them) it asked for."""
 
-    keys: set[Key] = field(default_factory=set)
-    types: set[str] = field(default_factory=set)
+    fields: dict[Key, int] = field(default_factory=dict)
     backlinks: set[Key] = field(default_factory=set)
 
 
-class _TypeDict(dict[str, dict[str, Record]]):
-    """``registry.records`` as templates see it: reaching into a type reads all of it."""
+_reading: Reads | None = None
+_FIELD_BITS: dict[type[Any], dict[str, int]] = {}
 
-    def __init__(self, records: dict[str, dict[str, Record]], owner: TrackedRegistry) -> None:
-        super().__init__(records)
-        self.owner = owner
 
-    def __getitem__(self, type_name: str) -> dict[str, Record]:
-        self.owner.reads.types.add(type_name)
-        return super().__getitem__(type_name)
+def field_bits(model: type[Any]) -> dict[str, int]:
+    """Each field of a record type as its bit in a :class:`Reads` mask."""
+    bits = _FIELD_BITS.get(model)
+    if bits is None:
+        bits = _FIELD_BITS[model] = {n: 1 << i for i, n in enumerate(model.model_fields)}
+        bits.update(dict.fromkeys(WHOLE_RECORD, ALL_FIELDS))
+        bits.pop("id")  # a changed id rebuilds everything anyway
+    return bits
 
-    def get(self, type_name: str, default: Any = None) -> Any:
-        self.owner.reads.types.add(type_name)
-        return super().get(type_name, default)
 
-    def values(self) -> Any:
-        self.owner.reads.types.update(self)
-        return super().values()
+def _noting_getattribute(record: Record, name: str) -> Any:
+    """``Record.__getattribute__`` while previewing: notes the fields a page reads."""
+    value = object.__getattribute__(record, name)
+    reads = _reading
+    if reads is not None:
+        bit = field_bits(type(record)).get(name)
+        if bit is not None:
+            key = (record.type_name, object.__getattribute__(record, "__dict__")["id"])
+            reads.fields[key] = reads.fields.get(key, 0) | bit
+    return value
 
-    def items(self) -> Any:
-        self.owner.reads.types.update(self)
-        return super().items()
+
+def changed_fields(old: Record, new: Record) -> int:
+    """The mask of the fields that differ between two versions of a record."""
+    bits = field_bits(type(new))
+    mask = 0
+    for name in type(new).model_fields:
+        if name in bits and getattr(old, name) != getattr(new, name):
+            mask |= bits[name]
+    return mask
+
+
+def links(record: Record) -> list[tuple[Loc, str, str]]:
+    """A record's references, where each is: what its backlinks are made of."""
+    return list(iter_references(record))
 
 
 class TrackedRegistry(Registry):
-    """A view of a registry that notes every read into ``reads`` (reset per page)."""
+    """The registry as a page sees it: notes whose backlinks the page asks for."""
 
     def __init__(self, inner: Registry) -> None:  # shares inner's data, so patches show
         self.inner = inner
         self.reads = Reads()
-        self.records = _TypeDict(inner.records, self)
+        self.records = inner.records
         self.origins = inner.origins
         self.backlinks = inner.backlinks
         self.forward = inner.forward
-
-    def get(self, type_name: str, record_id: str) -> Record:
-        self.reads.keys.add((type_name, record_id))
-        return self.inner.get(type_name, record_id)
-
-    def find(self, type_name: str, record_id: str | None) -> Record | None:
-        if record_id is not None:
-            self.reads.keys.add((type_name, record_id))
-        return self.inner.find(type_name, record_id)
-
-    def all(self, type_name: str) -> list[Record]:
-        self.reads.types.add(type_name)
-        return self.inner.all(type_name)
-
-    def __iter__(self) -> Iterator[Record]:
-        self.reads.types.update(self.inner.records)
-        yield from self.inner
-
-    def __len__(self) -> int:
-        self.reads.types.update(self.inner.records)
-        return len(self.inner)
 
     def referrers(
         self, target: Record, type_name: str | None = None, field: str | None = None
@@ -127,7 +132,6 @@ class TrackedRegistry(Registry):
         return self.inner.links_to(target, type_name)
 
     def neighbours(self, key: Key) -> set[Key]:
-        self.reads.keys.add(key)
         self.reads.backlinks.add(key)
         return self.inner.neighbours(key)
 
@@ -148,22 +152,30 @@ class _BytecodeCache(jinja2.BytecodeCache):
 
 
 class TrackingRenderer(Renderer):
-    """Renders each page against fresh views over a tracked registry.
+    """Renders a page and returns what it read.
 
-    Views cache what they compute (a view's sessions, the events by date); a value
-    cached while rendering one page would hide its reads from the next, so every page
-    gets a new SiteView."""
+    Record fields are noted by swapping in ``Record.__getattribute__`` (in this process
+    only: the preview's), so views and templates need no knowledge of tracking. Views
+    cache what they compute (a view's sessions, the events by date): a value cached for
+    one page would hide its reads from the next, so every page gets a new SiteView."""
 
     def __init__(self, site: Site, registry: Registry, cache: jinja2.BytecodeCache) -> None:
         self.tracked = TrackedRegistry(registry)
         super().__init__(site, self.tracked)
         self.env.bytecode_cache = cache
+        if Record.__getattribute__ is not _noting_getattribute:
+            setattr(Record, "__getattribute__", _noting_getattribute)  # noqa: B010
 
     def render_tracked(self, page: Page) -> tuple[bytes, Reads]:
-        self.tracked.reads = Reads()
+        global _reading
+        reads = self.tracked.reads = Reads()
         self.view = type(self.view)(self.tracked, self.site.config, self.site.today())
         self.env.globals["site"] = self.view
-        return self.render(page), self.tracked.reads
+        _reading = reads
+        try:
+            return self.render(page), reads
+        finally:
+            _reading = None
 
 
 def referenced_templates(env: jinja2.Environment, name: str) -> frozenset[str] | None:
@@ -296,23 +308,21 @@ class _State:
     order: dict[Key, int]
     files: dict[Path, Key]
     page_of: dict[Key, int] = field(default_factory=dict)
-    by_key: defaultdict[Key, set[int]] = field(default_factory=lambda: defaultdict(set))
-    by_type: defaultdict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    by_backlink: defaultdict[Key, set[int]] = field(default_factory=lambda: defaultdict(set))
+    readers: defaultdict[Key, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
+    backlink_readers: defaultdict[Key, set[int]] = field(default_factory=lambda: defaultdict(set))
     templates: dict[str, frozenset[str] | None] = field(default_factory=dict)
     extra_urls: set[str] = field(default_factory=set)
     finalised: list[Path] = field(default_factory=list)
 
     def render(self, index: int) -> bytes:
         """Render a page and remember what it read (never forgotten: a page that stopped
-        reading a record is at worst re-rendered once more than needed)."""
+        reading a field is at worst re-rendered once more than needed)."""
         content, reads = self.renderer.render_tracked(self.pages[index])
-        for key in reads.keys:
-            self.by_key[key].add(index)
-        for type_name in reads.types:
-            self.by_type[type_name].add(index)
+        for key, mask in reads.fields.items():
+            readers = self.readers[key]
+            readers[index] = readers.get(index, 0) | mask
         for key in reads.backlinks:
-            self.by_backlink[key].add(index)
+            self.backlink_readers[key].add(index)
         return content
 
     def uses(self, index: int, names: set[str]) -> bool:
@@ -324,15 +334,19 @@ class _State:
             raise _Unsure(f"{template} names a template only at render time")
         return not closure.isdisjoint(names)
 
-    def showing(self, record: Record) -> set[int]:
-        """Pages that show ``record``: by plan (its neighbourhood, see the module
-        docstring) and by what pages read. Asked before and after a patch, so links
-        made and links lost both count."""
-        key = key_of(record)
-        found = {self.page_of[k] for k in dependencies(self.registry, key) if k in self.page_of}
-        found |= self.by_key.get(key, set()) | self.by_type.get(key[0], set())
-        for _, target_type, target_id in iter_references(record):
-            found |= self.by_backlink.get((target_type, target_id), set())
+    def planned(self, key: Key) -> set[int]:
+        """The pages whose planned ``deps`` hold ``key``: its neighbourhood, by symmetry."""
+        return {self.page_of[k] for k in dependencies(self.registry, key) if k in self.page_of}
+
+    def showing(self, old: Record, new: Record) -> set[int]:
+        """The pages an edit from ``old`` to ``new`` can change (after the patch)."""
+        key = key_of(new)
+        mask = changed_fields(old, new)
+        found = {page for page, read in self.readers.get(key, {}).items() if read & mask}
+        before, after = links(old), links(new)
+        if before != after:
+            for _, target_type, target_id in before + after:
+                found |= self.backlink_readers.get((target_type, target_id), set())
         return found
 
 
@@ -342,9 +356,9 @@ Edit = tuple[Record, Record, RawRecord]
 class Preview:
     """The site as last built for preview, brought up to date by :meth:`update`.
 
-    ``update`` writes pages, static and extra files; :meth:`settle` then runs the
-    finalisers (the search index) over the output folder, so a browser can reload
-    before a slow finaliser is done."""
+    ``update`` writes the changed pages and static files; :meth:`settle` then writes
+    the files made from the whole site and runs the finalisers (the search index), so
+    a browser can reload before those are done."""
 
     def __init__(self, root: Path, **overrides: object) -> None:
         self.root = root
@@ -411,14 +425,24 @@ class Preview:
         finalise(self._context(state), root)
         state.finalised = [p.relative_to(root) for p in _files(root) if p not in before]
 
-    def settle(self) -> None:
-        """Run the finalisers over the output after an incremental update."""
+    def settle(self) -> list[str]:
+        """Finish an incremental update: the files made from the whole site (feeds,
+        data, calendars, sitemap), then the finalisers (the search index). Until then
+        the pages are new and these lag behind; returns the extra files changed."""
         state = self.state
-        if state is not None and self.unsettled:
-            self.unsettled = False
-            for relative in state.finalised:
-                (state.site.output_dir / relative).unlink(missing_ok=True)
-            self._finalise(state, state.site.output_dir)
+        written: list[str] = []
+        if state is None or not self.unsettled:
+            return written
+        self.unsettled = False
+        output = state.site.output_dir
+        extras = self._extras(state, output, written)
+        for url in state.extra_urls - extras:  # a full build would not write it
+            output_path(output, url).unlink(missing_ok=True)
+        state.extra_urls = extras
+        for relative in state.finalised:
+            (output / relative).unlink(missing_ok=True)
+        self._finalise(state, output)
+        return written
 
     # incremental builds --------------------------------------------------------------
 
@@ -460,13 +484,16 @@ class Preview:
             state.renderer = TrackingRenderer(state.site, state.registry, self.cache)
             state.templates.clear()
         changed = [(old, new) for old, new, _ in edits if old != new]
+        relinked = [key_of(new) for old, new in changed if links(old) != links(new)]
         affected: set[int] = set()
-        for old, _ in changed:
-            affected |= state.showing(old)
+        for key in relinked:  # who shows whom changes: the planned deps, before and after
+            affected |= state.planned(key)
         for old, new, raw in edits:
             self._patch(state, old, new, raw)
-        for _, new in changed:
-            affected |= state.showing(new)
+        for key in relinked:
+            affected |= state.planned(key)
+        for old, new in changed:
+            affected |= state.showing(old, new)
         if changes.templates:
             affected |= {i for i in range(len(state.pages)) if state.uses(i, changes.templates)}
         written: list[str] = []
@@ -475,12 +502,7 @@ class Preview:
             if write_file(output, state.pages[index].url, state.render(index)):
                 written.append(state.pages[index].url)
         written += self._copy_static(state, changes.static)
-        if changed or changes.templates:
-            extras = self._extras(state, output, written)
-            if not state.extra_urls <= extras:
-                raise _Unsure("an extra output file went away")
-            state.extra_urls = extras
-            self.unsettled = True
+        self.unsettled |= bool(changed or changes.templates)
         return written, len(affected)
 
     def _read_edits(self, state: _State, paths: set[Path]) -> list[Edit]:

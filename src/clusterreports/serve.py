@@ -275,8 +275,8 @@ class Session:
         unchanged = outcome.kind == "incremental" and not outcome.rendered and not outcome.written
         if unchanged and before is None:
             return outcome  # nothing the site shows changed (an editor's temporary file...)
-        if outcome.error is not None:
-            self.say(outcome.error.report())
+        if outcome.error is not None:  # problems are printed even with --quiet
+            print(outcome.error.report(), file=sys.stderr, flush=True)
         self.say(outcome.summary())
         if outcome.written or outcome.error is not None or before is not None:
             self.reload(reload_path(outcome))
