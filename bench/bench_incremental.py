@@ -9,7 +9,8 @@ it edits in headless Chromium, then edits one record at a time (a sentence added
 event's report text, the commonest edit) and reports, per edit and as medians:
 
 * save -> written: from the file's save to the last page of the rebuild being written
-  (the newest modification time in the output);
+  (the newest modification time of a page in the output): file watching, the 50 ms
+  wait for a burst of saves to end, and the rebuild;
 * save -> reload: from the save to the browser starting to load the page again
   (``performance.timeOrigin`` of the new document), and to that page being loaded;
 * the server's own time for the rebuild, and how many pages it rendered.
@@ -115,14 +116,15 @@ class Server:
             self.process.wait(timeout=30)
 
 
-def newest_write(output: Path, since: float) -> float:
-    """The latest modification time of a file the rebuild wrote (not the search index,
-    which is finished after the reload)."""
+def newest_page(output: Path, since: float) -> float:
+    """The latest modification time of a page: the rebuild writes pages; the feeds, data
+    files and search index are brought up to date after the reload."""
     newest = since
     for folder, dirs, names in os.walk(output):
         dirs[:] = [d for d in dirs if d != "pagefind"]
         for name in names:
-            newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime)
+            if name.endswith(".html"):
+                newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime)
     return newest
 
 
@@ -157,7 +159,7 @@ def edit_once(
     wait_for(
         lambda: server.out().count("Search index updated") > settled, "the search index", timeout
     )
-    written = newest_write(site / "_site", saved)
+    written = newest_page(site / "_site", saved)
     return Sample(
         event, match[1].lower(), int(match[2]), float(match[4]), (written - saved) * 1000,
         reload_ms, loaded_ms,

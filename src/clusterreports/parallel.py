@@ -23,9 +23,11 @@ from .progress import BuildProgress
 from .render import Renderer
 from .write import StageWriter
 
-# Small enough that the progress bar moves and both cores finish together, large
-# enough that the per-run message costs nothing.
-RUN_SIZE = 100
+# Each worker gets this many contiguous runs: few enough that neighbouring pages
+# (which show the same records) share one worker's view caches, enough that both
+# cores finish together and the progress bar moves.
+RUNS_PER_JOB = 8
+MIN_RUN = 50
 # Below this, forking costs more than it saves.
 MIN_PARALLEL_PAGES = 400
 
@@ -65,7 +67,8 @@ def choose_jobs(requested: int | None, pages: int) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _runs(count: int, size: int = RUN_SIZE) -> list[tuple[int, int]]:
+def _runs(count: int, jobs: int) -> list[tuple[int, int]]:
+    size = max(MIN_RUN, -(-count // (jobs * RUNS_PER_JOB)))
     return [(start, min(start + size, count)) for start in range(0, count, size)]
 
 
@@ -118,8 +121,8 @@ def render_pages(
     _job = _Job(pages, renderer, writer)
     total = Written()
     try:
-        runs = _runs(len(pages))
-        for count, written, problems in _results(choose_jobs(jobs, len(pages)), runs, progress):
+        jobs = choose_jobs(jobs, len(pages))
+        for count, written, problems in _results(jobs, _runs(len(pages), jobs), progress):
             if problems:
                 raise ContentError(problems)
             total.pages += count

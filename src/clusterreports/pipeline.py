@@ -6,7 +6,10 @@ the published site are linked rather than written again (``write.StageWriter``).
 
 from __future__ import annotations
 
+import gc
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .config import Site
@@ -63,22 +66,23 @@ def build(site: Site, jobs: int | None = None, progress: bool = False) -> BuildR
     """Check, then write the whole site; ``jobs`` processes render pages (default: one
     per core), and ``progress`` shows a bar (the CLI asks for it on a terminal)."""
     started = time.perf_counter()
-    checked = check(site)
-    _forget_parsed_files(checked.registry)
-    renderer = Renderer(site, checked.registry)
-    context = BuildContext(site, checked.registry, checked.pages, renderer)
-    bar = BuildProgress(len(checked.pages), enabled=progress)
-    try:
-        with staging(site.output_dir) as stage:
-            writer = StageWriter(stage, site.output_dir)
-            pages = render_pages(checked.pages, renderer, writer, jobs, bar)
-            bar.stage("Writing feeds, data and the search index")
-            for url, content in extra_files(context):
-                writer.write(url, content)
-            static_count = copy_static([builtin_dir("static"), site.static_dir], stage)
-            finalise(context, stage)
-    finally:
-        bar.stop()
+    with _rare_collections():
+        checked = check(site)
+        _forget_parsed_files(checked.registry)
+        renderer = Renderer(site, checked.registry)
+        context = BuildContext(site, checked.registry, checked.pages, renderer)
+        bar = BuildProgress(len(checked.pages), enabled=progress)
+        try:
+            with staging(site.output_dir) as stage:
+                writer = StageWriter(stage, site.output_dir)
+                pages = render_pages(checked.pages, renderer, writer, jobs, bar)
+                bar.stage("Writing feeds, data and the search index")
+                for url, content in extra_files(context):
+                    writer.write(url, content)
+                static_count = copy_static([builtin_dir("static"), site.static_dir], stage)
+                finalise(context, stage)
+        finally:
+            bar.stop()
     return BuildResult(
         len(checked.pages),
         len(checked.registry),
@@ -87,6 +91,19 @@ def build(site: Site, jobs: int | None = None, progress: bool = False) -> BuildR
         written=pages.written,
         unchanged=pages.unchanged,
     )
+
+
+@contextmanager
+def _rare_collections() -> Iterator[None]:
+    """A build allocates millions of objects that live to its end; with the default
+    thresholds the cycle collector rescans them again and again (a fifth of checking
+    time). Collecting 70 times less often still frees the cycles that rendering leaves."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 def _forget_parsed_files(registry: Registry) -> None:
