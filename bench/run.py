@@ -167,15 +167,16 @@ def bench_size(
 
 def table(summaries: list[Summary]) -> str:
     lines = [
-        "| N events | tool | pages (HTML) | files | wall s (median) | CPU s | peak MiB "
-        "| pages/s | ours / this (wall) |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| N events | tool | pages (HTML) | files | timed runs | wall s (median) | CPU s "
+        "| peak MiB | pages/s | ours / this (wall) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for s in summaries:
         ours = next((o for o in summaries if o.tool == "ours" and o.events == s.events), None)
         ratio = f"{ours.wall / s.wall:.2f}" if ours and s.tool != "ours" else ""
         lines.append(
-            f"| {s.events:,} | {s.tool} | {s.pages:,} | {s.files:,} | {s.wall:.2f} | {s.cpu:.2f} "
+            f"| {s.events:,} | {s.tool} | {s.pages:,} | {s.files:,} | {s.runs} "
+            f"| {s.wall:.2f} | {s.cpu:.2f} "
             f"| {s.peak_mib:,.0f} | {s.pages_per_second:,.0f} | {ratio} |"
         )
     return "\n".join(lines)
@@ -262,7 +263,9 @@ def write_readme(report: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000", help="comma-separated N (events)")
+    parser.add_argument(
+        "--sizes", default="1000,10000", help="comma-separated N (events); '' for none"
+    )
     parser.add_argument(
         "--repeats", default="3", help="timed rounds per size: one number, or one per size"
     )
@@ -272,10 +275,22 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="N=200, one round, no warm-up")
     parser.add_argument("--readme", action="store_true", help="put the results in README.md")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser.add_argument(
+        "--include",
+        type=Path,
+        action="append",
+        default=[],
+        help="results (--json) of an earlier run to show with these, e.g. another size",
+    )
+    parser.add_argument(
+        "--incremental-events",
+        type=int,
+        help="N for bench/bench_incremental.py (default: the smallest size; 0: skip it)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.sizes, args.repeats, args.warmup = "200", "1", 0
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [int(s) for s in args.sizes.split(",") if s]  # '': only --include files
     repeats = [int(r) for r in args.repeats.split(",")]
     repeats += [repeats[-1]] * (len(sizes) - len(repeats))
     tools = [t for t in args.tools.split(",") if t]
@@ -285,24 +300,32 @@ def main() -> None:
     ensure_venv()
     header = machine()
     print(versions(), flush=True)
-    summaries: list[Summary] = []
+    summaries = [Summary(**row) for path in args.include for row in json.loads(path.read_text())]
     for events, rounds in zip(sizes, repeats, strict=False):
         summaries += bench_size(events, tools, rounds, args.warmup, args.jobs)
+    summaries.sort(key=lambda s: (s.events, TOOLS.index(s.tool)))
     report = [
         header.format(after=os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0),
         versions(),
-        f"Rounds per size: {args.warmup} warm-up + {args.repeats} timed, tools alternating.",
+        f"Timed here: {args.warmup} warm-up + {args.repeats} timed rounds per size "
+        f"({args.sizes or 'none'}), tools alternating; rows from --include files were timed "
+        "by earlier runs (see their 'timed runs').",
         "",
         table(summaries),
         "",
     ]
+    if args.json:
+        fresh = [s for s in summaries if s.events in sizes]
+        args.json.write_text(json.dumps([asdict(s) for s in fresh], indent=2))
     if "ours" in tools:
         report += [growth(summaries), ""]
-        report += ["Incremental rebuild:", "", incremental(min(sizes))]
+        incremental_events = args.incremental_events
+        if incremental_events is None:
+            incremental_events = min(sizes, default=0)
+        if incremental_events:
+            report += ["Incremental rebuild:", "", incremental(incremental_events)]
     text = "\n".join(report)
     print("\n" + text)
-    if args.json:
-        args.json.write_text(json.dumps([asdict(s) for s in summaries], indent=2))
     if args.readme:
         write_readme(text)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from clusterreports import ContentError, build, load_site_config
+from clusterreports.cli import main
 from clusterreports.parallel import MIN_PARALLEL_PAGES, choose_jobs
 from clusterreports.write import StageWriter, staging, write_file
 
@@ -91,3 +92,14 @@ def test_jobs_default_to_one_for_small_sites() -> None:
     assert choose_jobs(None, MIN_PARALLEL_PAGES - 1) == 1
     assert choose_jobs(2, 3) == 2
     assert choose_jobs(None, MIN_PARALLEL_PAGES) >= 1
+
+
+def test_cli_takes_jobs_and_prints_one_summary_line(
+    valid_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--site", str(valid_site), "build", "--jobs", "2"]) == 0
+    (line,) = capsys.readouterr().out.splitlines()  # no progress bar when not on a terminal
+    assert line.startswith("Built ") and " written, " in line and " unchanged) " in line
+    with pytest.raises(SystemExit) as info:
+        main(["--site", str(valid_site), "build", "--jobs", "0"])
+    assert info.value.code == 2

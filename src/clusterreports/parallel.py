@@ -13,6 +13,7 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
 import jinja2
@@ -95,13 +96,17 @@ def _results(
         progress.start()
         yield from map(_render_run, runs)
         return
-    context = multiprocessing.get_context("fork")
     gc.freeze()  # keep the collector from touching (and so copying) inherited objects
+    # An executor, not a Pool: a worker that dies (out of memory, say) fails the build
+    # with BrokenProcessPool instead of leaving it waiting forever for its result.
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
     try:
-        with context.Pool(jobs) as pool:
-            progress.start()
-            yield from pool.imap_unordered(_render_run, runs)
+        futures = [pool.submit(_render_run, run) for run in runs]  # forks the workers
+        progress.start()
+        for future in as_completed(futures):
+            yield future.result()
     finally:
+        pool.shutdown(cancel_futures=True)
         gc.unfreeze()
 
 
