@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +16,39 @@ from clusterreports import build, load_site_config
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 SITES = TESTS / "sites"
+
+
+def _load_tools() -> Any:
+    """tools/screenshots.py: building, serving and browser helpers the browser tests share."""
+    spec = importlib.util.spec_from_file_location("screenshots", ROOT / "tools" / "screenshots.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+tools = _load_tools()
+
+
+def require(ready: bool, reason: str) -> None:
+    """Skip when a tool is missing here; fail under CI=true, so CI never stops checking."""
+    if not ready:
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (required under CI)")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium driven by Playwright (never a downloaded browser)."""
+    require(Path(tools.CHROMIUM).exists(), f"no Chromium at {tools.CHROMIUM}")
+    require(importlib.util.find_spec("playwright") is not None, "playwright is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = tools.launch(playwright)
+        yield launched
+        launched.close()
 
 
 def copy_site(name: str, target: Path) -> Path:

@@ -4,7 +4,6 @@ server and a JSON-LD reader."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Any
 
 from clusterreports import build, load_site_config
 
-from .conftest import ROOT, copy_site
+from .conftest import copy_site, tools
 
 BASE_URL = "https://example.org/reports/"
 SCRIPT_TITLE = 'Brussels </script><script>alert("x")</script> & <!-- day'
@@ -46,16 +45,6 @@ def extended_site(target: Path, base_url: str = BASE_URL) -> Path:
     return root / "_site"
 
 
-def _screenshot_tools() -> Any:
-    """tools/screenshots.py: the serving and browser helpers every browser test shares."""
-    spec = importlib.util.spec_from_file_location("screenshots", ROOT / "tools" / "screenshots.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-tools = _screenshot_tools()
 serve = tools.served  # serve(folder) -> origin on 127.0.0.1 at a free port, from a thread
 
 

@@ -9,15 +9,15 @@ tests skip locally and fail under CI=true.
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from .conftest import require, tools
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
@@ -25,37 +25,6 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SCHEMES = ["light", "dark"]
 
 pytestmark = pytest.mark.browser  # headless Chromium: deselect with -m "not browser"
-
-
-def _tools() -> Any:
-    spec = importlib.util.spec_from_file_location("screenshots", ROOT / "tools" / "screenshots.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-tools = _tools()
-
-
-def require(ready: bool, reason: str) -> None:
-    """Skip when a tool is missing here; fail under CI=true, so CI never stops checking."""
-    if not ready:
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (required under CI)")
-        pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require(Path(tools.CHROMIUM).exists(), f"no Chromium at {tools.CHROMIUM}")
-    require(importlib.util.find_spec("playwright") is not None, "playwright is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = tools.launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

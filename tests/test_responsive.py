@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 
 from clusterreports import build, load_site_config
-from tests.conftest import copy_site
-from tests.test_accessibility import SCHEMES, axe_violations, browser, tools
 
-__all__ = ["browser"]  # the fixture, shared with the accessibility tests
+from .conftest import copy_site, tools
+from .test_accessibility import SCHEMES, axe_violations
 
 pytestmark = pytest.mark.browser  # headless Chromium: deselect with -m "not browser"
 

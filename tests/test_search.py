@@ -7,7 +7,6 @@ Needs Debian's Chromium; without it the browser tests skip locally and fail unde
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,9 +18,7 @@ from clusterreports import build, load_site_config
 from clusterreports.search import record_pages_glob
 
 from .conftest import copy_site
-from .discovery_support import serve, tools
-
-CHROMIUM = Path(tools.CHROMIUM)
+from .discovery_support import serve
 
 
 def test_index_and_search_page_are_built(built_valid: Path) -> None:
@@ -39,19 +36,6 @@ def test_every_page_has_a_search_form_that_needs_no_script(built_valid: Path) ->
         html = path.read_text(encoding="utf-8")
         assert '<form class="site-search" role="search" action="/search/" method="get"' in html
         assert 'name="q"' in html
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"no Chromium at {CHROMIUM} (required under CI)")
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = tools.launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

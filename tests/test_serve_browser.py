@@ -4,18 +4,17 @@ and a template edit changes the pages that use it."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from clusterreports.serve import OVERLAY_ID
 from clusterreports.theme import builtin_dir
 
-from .discovery_support import tools
 from .test_serve import BROKEN, WAIT, Served, start_server, wait_for
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -34,20 +33,12 @@ def served(valid_site: Path, tmp_path: Path) -> Iterator[Served]:
 
 
 @pytest.fixture
-def page(served: Served) -> Iterator[playwright.Page]:
-    if not Path(tools.CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"no Chromium at {tools.CHROMIUM} (required under CI)")
-        pytest.skip(f"no Chromium at {tools.CHROMIUM}")
-    with playwright.sync_playwright() as pw:
-        browser = tools.launch(pw)
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(WAIT * 1000)
-            playwright.expect.set_options(timeout=WAIT * 1000)
-            yield page
-        finally:
-            browser.close()
+def page(served: Served, browser: Any) -> Iterator[playwright.Page]:
+    tab = browser.new_page()
+    tab.set_default_timeout(WAIT * 1000)
+    playwright.expect.set_options(timeout=WAIT * 1000)
+    yield tab
+    tab.close()
 
 
 def connections(served: Served) -> int:
