@@ -7,6 +7,7 @@ link stage can find and check every reference generically (see ``iter_references
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import types
 from collections.abc import Iterator
@@ -528,32 +529,63 @@ def _ref_kind(annotation: Any) -> str | None:
     return None
 
 
-def _walk(value: Any, annotation: Any, loc: Loc) -> Iterator[tuple[Loc, str, str]]:
-    if value is None:
-        return
+# Where references can sit in a field: ("ref", kind), ("list", item shape),
+# ("model", nested model class) or ("union", shapes); None when a field holds none.
+Shape = tuple[str, Any] | None
+
+
+def _shape(annotation: Any) -> Shape:
     kind = _ref_kind(annotation)
     if kind is not None:
-        yield loc, kind, value
-        return
+        return ("ref", kind)
     origin = get_origin(annotation)
     if origin is Annotated:
-        yield from _walk(value, get_args(annotation)[0], loc)
-    elif origin in (Union, types.UnionType):
-        for option in get_args(annotation):
-            if option is not type(None):
-                yield from _walk(value, option, loc)
-    elif origin is list:
-        (item_type,) = get_args(annotation)
+        return _shape(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        shapes = [s for o in get_args(annotation) if o is not type(None) and (s := _shape(o))]
+        if len(shapes) > 1:
+            return ("union", tuple(shapes))
+        return shapes[0] if shapes else None
+    if origin is list:
+        item = _shape(get_args(annotation)[0])
+        return ("list", item) if item else None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return ("model", annotation) if _reference_fields(annotation) else None
+    return None
+
+
+@functools.cache
+def _reference_fields(model_type: type[BaseModel]) -> tuple[tuple[str, Shape], ...]:
+    """The fields of a model that can hold references, worked out once per class:
+    the link stage walks every record, so type introspection must not run per record."""
+    found = []
+    for name, field in model_type.model_fields.items():
+        annotation: Any = field.annotation
+        if field.metadata:
+            annotation = Annotated[(annotation, *field.metadata)]
+        shape = _shape(annotation)
+        if shape is not None:
+            found.append((name, shape))
+    return tuple(found)
+
+
+def _walk(value: Any, shape: Shape, loc: Loc) -> Iterator[tuple[Loc, str, str]]:
+    if value is None or shape is None:
+        return
+    tag, arg = shape
+    if tag == "ref":
+        yield loc, arg, value
+    elif tag == "list":
         for index, item in enumerate(value):
-            yield from _walk(item, item_type, (*loc, index))
-    elif isinstance(value, BaseModel):
+            yield from _walk(item, arg, (*loc, index))
+    elif tag == "model":
         yield from iter_references(value, loc)
+    else:
+        for option in arg:
+            yield from _walk(value, option, loc)
 
 
 def iter_references(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, str, str]]:
     """Every reference in a record as (location, target type, id), nested parts included."""
-    for name, field in type(model).model_fields.items():
-        annotation: Any = field.annotation
-        if field.metadata:
-            annotation = Annotated[(annotation, *field.metadata)]
-        yield from _walk(getattr(model, name), annotation, (*loc, name))
+    for name, shape in _reference_fields(type(model)):
+        yield from _walk(getattr(model, name), shape, (*loc, name))

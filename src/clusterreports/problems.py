@@ -53,6 +53,10 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
 def display_path(path: Path, root: Path) -> str:
     """A path as the editor knows it: relative to the site folder where possible."""
     try:
+        return path.relative_to(root).as_posix()  # the usual case, without touching the disk
+    except ValueError:
+        pass
+    try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
