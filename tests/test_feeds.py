@@ -93,3 +93,10 @@ def test_rebuilding_gives_the_same_feeds_and_calendars(tmp_path: Path) -> None:
     first = {name: (site.output_dir / name).read_bytes() for name in generated}
     build(site)
     assert {name: (site.output_dir / name).read_bytes() for name in generated} == first
+
+
+def test_feeds_carry_only_the_newest_entries(valid_site: Path) -> None:
+    build(load_site_config(valid_site, feed_limit=1))
+    parsed = feedparser.parse((valid_site / "_site/feeds/events.xml").read_bytes())
+    assert len(parsed.entries) == 1
+    assert parsed.entries[0].title == "Results and visions for the future of clusters"

@@ -35,6 +35,9 @@ class SiteConfig(BaseModel):
     today: dt.date | None = Field(
         None, description="The build date for call statuses; default: the day of the build."
     )
+    feed_limit: int = Field(
+        100, ge=1, description="How many of the newest entries an Atom feed carries."
+    )
     content: str = "content"
     templates: str = "templates"
     static: str = "static"

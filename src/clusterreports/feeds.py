@@ -72,7 +72,7 @@ class FeedWriter:
         ordered = sorted(entries, key=lambda e: (e.updated, e.key), reverse=True)
         latest = ordered[0].updated if ordered else _instant(None, None, self.site.today)
         fg.updated(latest)
-        for entry in ordered:
+        for entry in ordered[: config.feed_limit]:
             fe = fg.add_entry(order="append")
             fe.id(self.urn(entry.key))
             fe.title(entry.title)
