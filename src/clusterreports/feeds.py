@@ -34,7 +34,7 @@ class Entry:
     updated: dt.datetime
     summary: str
     category: str
-    html: str = ""
+    body: str = ""  # Markdown, rendered only for entries that make it into the feed
 
 
 def _instant(moment: Moment | None, timezone: str | None, fallback: dt.date) -> dt.datetime:
@@ -81,16 +81,15 @@ class FeedWriter:
             fe.link(href=href, rel="alternate", type="text/html")
             fe.summary(entry.summary)
             fe.category(term=entry.category)
-            if entry.html:
-                fe.content(entry.html, type="html")
+            if entry.body:
+                fe.content(markdown_html(entry.body), type="html")
         data: bytes = fg.atom_str(pretty=True)
         return data
 
     def event_entries(self, view: EventView) -> Iterator[Entry]:
         event = view.record
         when = _instant(event.start, event.timezone, self.site.today)
-        body = markdown_html(event.body) if event.body else ""
-        yield Entry(view.url, view.title, view.url, when, view.description, "Event", body)
+        yield Entry(view.url, view.title, view.url, when, view.description, "Event", event.body)
         for index, item in enumerate(event.news):
             date = _instant(item.date, None, when.date()) if item.date else when
             url = str(item.link) if item.link else f"{view.url}#news"
@@ -105,8 +104,9 @@ class FeedWriter:
             call.opens or min(announced, key=lambda m: m.sort_key, default=None) or call.deadline
         )
         when = _instant(moment, call.timezone, self.site.today)
-        body = markdown_html(call.body) if call.body else ""
-        return Entry(view.url, view.title, view.url, when, view.description, view.kind_label, body)
+        return Entry(
+            view.url, view.title, view.url, when, view.description, view.kind_label, call.body
+        )
 
 
 def files(context: BuildContext) -> Iterator[tuple[str, bytes]]:
