@@ -167,7 +167,9 @@ EDITS: dict[str, tuple[Callable[[Path], list[Path]], str]] = {
         "incremental",
     ),
     "macro used everywhere": (
-        lambda s: [edit(s / "templates/_macros.html", '<a href="', '<a class="x" href="')],
+        lambda s: [
+            edit(s / "templates/_macros.html", '<dl class="facts">', '<dl class="facts x">')
+        ],
         "incremental",
     ),
     "static file": (

@@ -17,7 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import calendars, urls
-from .models import TYPES_BY_NAME
+from .models import TYPES_BY_NAME, Event
 from .moment import Moment
 from .views import (
     AwardView,
@@ -137,6 +137,23 @@ class Graph:
 
     def event(self, view: EventView) -> JsonObject:
         event = view.record
+        return {
+            "startDate": moment_value(event.start, event.timezone),
+            "endDate": moment_value(event.end, event.timezone),
+            **self._where(event),
+            "organizer": self.refs(view.organisers),
+            "sponsor": self.refs(view.supporters),
+            "performer": self.refs([person for person, _ in view.speakers]),
+            "subEvent": [self._session_summary(s) for s in view.sessions],
+            "superEvent": self.ref(view.parent),
+            "about": self.refs(view.about_events),
+            "sameAs": str(event.website) if event.website else None,
+            "keywords": event.hashtag,
+        }
+
+    @staticmethod
+    def _where(event: Event) -> JsonObject:
+        """Location and attendance mode, which a session shares with its event."""
         place = event.place
         online = bool(place and place.online)
         physical = bool(place and (place.venue or place.city or place.country))
@@ -166,18 +183,8 @@ class Graph:
             else None
         )
         return {
-            "startDate": moment_value(event.start, event.timezone),
-            "endDate": moment_value(event.end, event.timezone),
             "eventAttendanceMode": ATTENDANCE_MODES.get(mode or ""),
             "location": locations[0] if len(locations) == 1 else locations,
-            "organizer": self.refs(view.organisers),
-            "sponsor": self.refs(view.supporters),
-            "performer": self.refs([person for person, _ in view.speakers]),
-            "subEvent": [self._session_summary(s) for s in view.sessions],
-            "superEvent": self.ref(view.parent),
-            "about": self.refs(view.about_events),
-            "sameAs": str(event.website) if event.website else None,
-            "keywords": event.hashtag,
         }
 
     def _session_summary(self, view: SessionView) -> JsonObject:
@@ -194,7 +201,7 @@ class Graph:
     def session(self, view: SessionView) -> JsonObject:
         summary = self._session_summary(view)
         event = view.event_view
-        where = self.event(event) if event else {}
+        where = self._where(event.record) if event else {}
         return {
             "startDate": summary.get("startDate"),
             "endDate": summary.get("endDate"),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Generic, TypeVar
 
+from markupsafe import Markup
 from slugify import slugify
 
 from . import urls
@@ -161,6 +162,13 @@ class SiteView:
         """A link as the browser needs it, base path included."""
         path = target.url if isinstance(target, View) else str(target)
         return urls.with_base(self.config.base_url, path)
+
+    def link(self, view: Any) -> Markup:
+        """An anchor to a record's page (the ``link`` of templates/_macros.html): in
+        Python because pages call it thousands of times, where a macro costs ten times more."""
+        if not view:
+            return Markup("")
+        return Markup('<a href="%s">%s</a>') % (self.url(view), view.title)
 
     def absolute_url(self, target: Any) -> str:
         path = target.url if isinstance(target, View) else str(target)
