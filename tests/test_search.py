@@ -7,6 +7,8 @@ Needs Debian's Chromium; without it the browser tests skip locally and fail unde
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,8 @@ from urllib.parse import quote
 
 import pytest
 
-from clusterreports import build, load_site_config
+from clusterreports import build, load_site_config, outputs, search
+from clusterreports.cli import main
 from clusterreports.search import record_pages_glob
 
 from .conftest import copy_site
@@ -166,3 +169,54 @@ def test_search_under_a_sub_path(browser: Any, tmp_path: Path) -> None:
         found = results(page, f"{origin}/sub", "Engelmann")
     page.close()
     assert found[0] == ("Person", "/sub/people/ulla-engelmann/")
+
+
+def _fake_pagefind(tmp_path: Path, script: str) -> Path:
+    fake = tmp_path / "fake-pagefind"
+    fake.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
+    fake.chmod(0o755)
+    return fake
+
+
+def test_a_failing_indexer_leaves_the_published_site_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy_site("valid", tmp_path)
+    build(load_site_config(root))
+    published = {p: p.read_bytes() for p in (root / "_site").rglob("*") if p.is_file()}
+    (root / "content" / "people" / "new-person.yaml").write_text("name: Ny Person\n")
+    fake = _fake_pagefind(tmp_path, 'echo "out of disk space" >&2; exit 3')
+    monkeypatch.setattr(search, "get_executable", lambda: fake)
+    code = main(["--site", str(root), "build", "--quiet"])
+    assert code == 3
+    err = capsys.readouterr().err
+    assert err == "clusterreports: Pagefind failed (3): out of disk space\n" + (
+        "The published site is unchanged.\n"
+    )
+    now = {p: p.read_bytes() for p in (root / "_site").rglob("*") if p.is_file()}
+    assert now == published
+
+
+def test_the_indexer_is_stopped_when_the_build_fails_beside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind runs while the feeds and data are written; should one of those fail,
+    it must not be left running (or write into a stage about to be removed)."""
+    root = copy_site("valid", tmp_path)
+    pid_file = tmp_path / "pid"
+    fake = _fake_pagefind(tmp_path, f"echo $$ > {pid_file}; exec sleep 60")
+    monkeypatch.setattr(search, "get_executable", lambda: fake)
+
+    def broken(context: object) -> Iterator[tuple[str, bytes]]:
+        while not pid_file.exists():  # the indexer has started
+            time.sleep(0.01)
+        raise OSError("disk full")
+        yield  # a generator, like the real ones
+
+    monkeypatch.setattr(outputs, "GENERATORS", [broken])
+    with pytest.raises(OSError, match="disk full"):
+        build(load_site_config(root), jobs=1)
+    pid = int(pid_file.read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert not (root / "_site").exists()

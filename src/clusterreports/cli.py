@@ -18,10 +18,12 @@ from .models import RECORD_TYPES
 from .pipeline import build, check
 from .problems import ContentError
 from .scaffold import RecordExists, UnknownType, new_record
+from .search import SearchIndexError
 from .serve import base_path, serve
 
 EXIT_CONTENT = 1
 EXIT_USAGE = 2
+EXIT_TOOL = 3  # a tool the build runs (Pagefind) failed
 
 
 def _date(text: str) -> dt.date:
@@ -95,6 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as error:
         print(error.report(), file=sys.stderr)
         return EXIT_CONTENT
+    except SearchIndexError as error:
+        print(f"clusterreports: {error}\nThe published site is unchanged.", file=sys.stderr)
+        return EXIT_TOOL
 
 
 def _new(args: argparse.Namespace) -> int:

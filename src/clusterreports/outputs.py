@@ -1,14 +1,18 @@
 """Files beside the HTML pages (feeds, calendars, data exports, sitemap, search index).
 
-Each generator takes the checked site and yields (url, bytes); ``finalise`` runs on
-the complete staging folder before it is swapped in (e.g. to index it for search).
+Each generator takes the checked site and yields (url, bytes). Finalisers work on the
+staging folder once its pages are written (e.g. to index them for search): each starts
+a process that runs while the generators write their files, and the stage is swapped in
+only after every one has finished.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from . import calendars, feeds, opendata, search, sitemap
 from .config import Site
@@ -26,7 +30,14 @@ class BuildContext:
 
 
 Generator = Callable[[BuildContext], Iterable[tuple[str, bytes]]]
-Finaliser = Callable[[BuildContext, Path], None]
+
+
+class Running(Protocol):
+    def wait(self) -> None: ...
+    def cancel(self) -> None: ...
+
+
+Finaliser = Callable[[BuildContext, Path], Running]
 
 GENERATORS: list[Generator] = [
     calendars.files,
@@ -42,6 +53,24 @@ def extra_files(context: BuildContext) -> Iterator[tuple[str, bytes]]:
         yield from generator(context)
 
 
+@contextmanager
+def finalising(context: BuildContext, stage: Path) -> Iterator[None]:
+    """Start the finalisers on the pages in ``stage``; they run while the body writes
+    other files, and leaving it waits for them (raising their errors). Should the body
+    fail, they are stopped."""
+    running: list[Running] = []
+    try:
+        for finaliser in FINALISERS:
+            running.append(finaliser(context, stage))
+        yield
+    except BaseException:
+        for process in running:
+            process.cancel()
+        raise
+    for process in running:
+        process.wait()
+
+
 def finalise(context: BuildContext, stage: Path) -> None:
-    for finaliser in FINALISERS:
-        finaliser(context, stage)
+    with finalising(context, stage):
+        pass

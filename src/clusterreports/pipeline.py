@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .config import Site
 from .load import load_content
-from .outputs import BuildContext, extra_files, finalise
+from .outputs import BuildContext, extra_files, finalising
 from .parallel import render_pages
 from .plan import Page, plan_pages
 from .problems import ContentError
@@ -77,10 +77,10 @@ def build(site: Site, jobs: int | None = None, progress: bool = False) -> BuildR
                 writer = StageWriter(stage, site.output_dir)
                 pages = render_pages(checked.pages, renderer, writer, jobs, bar)
                 bar.stage("Writing feeds, data and the search index")
-                for url, content in extra_files(context):
-                    writer.write(url, content)
-                static_count = copy_static([builtin_dir("static"), site.static_dir], stage)
-                finalise(context, stage)
+                with finalising(context, stage):
+                    for url, content in extra_files(context):
+                        writer.write(url, content)
+                    static_count = copy_static([builtin_dir("static"), site.static_dir], stage)
         finally:
             bar.stop()
     return BuildResult(

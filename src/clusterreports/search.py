@@ -1,16 +1,18 @@
 """Full-text search without a server: Pagefind indexes the finished site.
 
-It runs as a finaliser over the complete staging folder, so the index always matches
-the pages being published, and writes its own script, styles and index under
-/pagefind/ (nothing is loaded from elsewhere). Only record pages are indexed (one
-result per record, not the listings that repeat them); their header, navigation and
-footer are left out (``EXCLUDED``), and each page names its record type in a
+It runs as a finaliser over the staging folder once every page is written, so the
+index always matches the pages being published, and writes its own script, styles and
+index under /pagefind/ (nothing is loaded from elsewhere). It runs in its own process
+while the build writes the remaining files, as it reads only record pages (one result
+per record, not the listings that repeat them); their header, navigation and footer
+are left out (``EXCLUDED``), and each page names its record type in a
 ``data-pagefind-filter``/``data-pagefind-meta`` tag (templates/_head_discovery.html).
 """
 
 from __future__ import annotations
 
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,7 +39,32 @@ def record_pages_glob() -> str:
     return "{" + ",".join(t.folder for t in RECORD_TYPES) + "}/*/index.html"
 
 
-def index_site(context: BuildContext, stage: Path) -> None:
+class Indexing:
+    """A running Pagefind process; ``wait`` raises SearchIndexError if it failed."""
+
+    def __init__(self, command: list[str]) -> None:
+        # Errors go to a file, not a pipe: nobody reads a pipe until the end, and a
+        # full one would stall Pagefind.
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by wait or cancel)
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.errors
+        )
+
+    def wait(self) -> None:
+        with self.errors:
+            code = self.process.wait()
+            if code != 0:
+                self.errors.seek(0)
+                message = self.errors.read().decode("utf-8", "replace").strip()
+                raise SearchIndexError(f"Pagefind failed ({code}): {message}")
+
+    def cancel(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        self.errors.close()
+
+
+def index_site(context: BuildContext, stage: Path) -> Indexing:
     executable = get_executable()
     if executable is None:
         raise SearchIndexError(
@@ -52,6 +79,4 @@ def index_site(context: BuildContext, stage: Path) -> None:
         "--force-language", context.site.config.language.split("-")[0],
         "--silent",
     ]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SearchIndexError(f"Pagefind failed ({done.returncode}): {done.stderr.strip()}")
+    return Indexing(command)

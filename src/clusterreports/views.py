@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Generic, TypeVar
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from slugify import slugify
 
 from . import urls
@@ -168,7 +168,7 @@ class SiteView:
         Python because pages call it thousands of times, where a macro costs ten times more."""
         if not view:
             return Markup("")
-        return Markup('<a href="%s">%s</a>') % (self.url(view), view.title)
+        return Markup(f'<a href="{escape(self.url(view))}">{escape(view.title)}</a>')
 
     def absolute_url(self, target: Any) -> str:
         path = target.url if isinstance(target, View) else str(target)
