@@ -1,6 +1,9 @@
+import shutil
 from pathlib import Path
 
 from clusterreports.load import load_content, parse_yaml
+
+from .conftest import SITES
 
 
 def test_positions_point_at_keys_and_items() -> None:
@@ -43,4 +46,29 @@ def test_missing_content_folder_is_a_problem(tmp_path: Path) -> None:
     loaded = load_content(tmp_path / "content", tmp_path)
     assert [str(p) for p in loaded.problems] == [
         "content: content folder not found: create it or set 'content' in site.yaml"
+    ]
+
+
+def test_reading_on_two_processes_gives_the_same_records_and_problems(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(SITES / "valid" / "content", content)
+    (content / "people" / "broken.yaml").write_text("name: [\n")
+    (content / "people" / "twice.yaml").write_text("name: A\nname: B\n")
+    (content / "peeple").mkdir()
+    (content / "peeple" / "x.yaml").write_text("name: X\n")
+    (content / "_drafts").mkdir()
+    (content / "_drafts" / "y.yaml").write_text("name: [\n")
+
+    def summary(jobs: int) -> tuple[list[tuple[object, ...]], list[str]]:
+        loaded = load_content(content, tmp_path, jobs=jobs)
+        records = [(r.type_name, r.path, r.display, r.data, r.positions) for r in loaded.records]
+        return records, [str(p) for p in loaded.problems]
+
+    one, two = summary(1), summary(2)
+    assert one == two
+    assert len(one[0]) > 15
+    assert [p.split(":")[0] for p in one[1]] == [
+        "content/peeple/x.yaml",
+        "content/people/broken.yaml",
+        "content/people/twice.yaml",
     ]

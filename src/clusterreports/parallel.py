@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
-import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 
 import jinja2
 
+from . import cores
 from .plan import Page
 from .problems import ContentError, Problem
 from .progress import BuildProgress
@@ -54,18 +53,8 @@ _job: _Job | None = None  # set before forking; workers inherit it
 
 
 def choose_jobs(requested: int | None, pages: int) -> int:
-    """As many as asked for; by default one per core this process may use, but just
-    this one for a small site (forking costs more than it saves) or without fork."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    if requested is not None:
-        return max(1, requested)
-    if pages < MIN_PARALLEL_PAGES:
-        return 1
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+    """Processes to render ``pages`` with (see ``cores.choose_jobs``)."""
+    return cores.choose_jobs(requested, pages, MIN_PARALLEL_PAGES)
 
 
 def _runs(count: int, jobs: int) -> list[tuple[int, int]]:
@@ -97,9 +86,7 @@ def _results(
         yield from map(_render_run, runs)
         return
     gc.freeze()  # keep the collector from touching (and so copying) inherited objects
-    # An executor, not a Pool: a worker that dies (out of memory, say) fails the build
-    # with BrokenProcessPool instead of leaving it waiting forever for its result.
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+    pool = cores.fork_pool(jobs)
     try:
         futures = [pool.submit(_render_run, run) for run in runs]  # forks the workers
         progress.start()

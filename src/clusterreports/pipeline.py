@@ -49,10 +49,10 @@ class BuildResult:
         )
 
 
-def check(site: Site) -> Checked:
+def check(site: Site, jobs: int | None = None) -> Checked:
     """Every check a build makes, without writing anything; raises ContentError with
-    every problem found across all files."""
-    loaded = load_content(site.content_dir, site.root)
+    every problem found across all files. ``jobs`` processes read the files."""
+    loaded = load_content(site.content_dir, site.root, jobs)
     validated = validate_records(loaded.records)
     registry, link_problems = link(validated.records, validated.invalid)
     pages, plan_problems = plan_pages(registry)
@@ -67,7 +67,7 @@ def build(site: Site, jobs: int | None = None, progress: bool = False) -> BuildR
     per core), and ``progress`` shows a bar (the CLI asks for it on a terminal)."""
     started = time.perf_counter()
     with _rare_collections():
-        checked = check(site)
+        checked = check(site, jobs)
         _forget_parsed_files(checked.registry)
         renderer = Renderer(site, checked.registry)
         context = BuildContext(site, checked.registry, checked.pages, renderer)
