@@ -3,10 +3,13 @@
 ``generate(root, n)`` writes the same N events as
 
 * ``root/ours``: a clusterreports site (one YAML/Markdown file per record);
-* ``root/hugo``: a Hugo site (events as content with their sessions in front matter,
-  people and organisations as taxonomies with a term page each);
+* ``root/hugo``: a Hugo site (events and sessions as content, people and
+  organisations as taxonomies with a term page each);
 * ``root/pelican``: a Pelican site (an article per event, people as authors,
-  organisations as tags, awards/calls/polls as pages).
+  organisations as tags, sessions, awards, calls and polls as pages).
+
+All three write a page per event, session, person and organisation, so they build
+a comparable number of pages.
 
 Shape, per N events: ~8 sessions each with 1-4 participants drawn from ~3N people
 (half Zipf-distributed, so a few people speak at hundreds of events, half uniform),
@@ -301,7 +304,6 @@ def _write_hugo(model: dict[str, list[dict[str, object]]], site: Path) -> None:
         polls_by_session.setdefault(poll["session"], []).append(poll)
     for event in model["events"]:
         sessions = by_event.get(event["id"], [])
-        people = sorted({p["person"] for s in sessions for p in s["participants"]})  # type: ignore[attr-defined]
         orgs = set(event["organisers"])  # type: ignore[arg-type]
         orgs |= {p["organisation"] for s in sessions for p in s["participants"]}  # type: ignore[attr-defined]
         fields = {
@@ -309,16 +311,28 @@ def _write_hugo(model: dict[str, list[dict[str, object]]], site: Path) -> None:
             "date": event["start"],
             "kind": event["kind"],
             "city": event["place"]["city"],  # type: ignore[index]
-            "people": people,
             "organisations": sorted(orgs),
             "sessions": [
-                {k: s[k] for k in ("title", "kind", "day", "participants")} for s in sessions
+                {k: s[k] for k in ("id", "title", "kind", "day", "participants")} for s in sessions
             ],
             "polls": [p for s in sessions for p in polls_by_session.get(s["id"], [])],
         }
         _write(
             site / "content" / "events" / f"{event['id']}.md", _front(fields) + str(event["body"])
         )
+        for session in sessions:
+            participants: list[dict[str, object]] = session["participants"]  # type: ignore[assignment]
+            fields = {
+                "title": session["title"],
+                "date": event["start"],
+                "kind": session["kind"],
+                "event": event["id"],
+                "people": [p["person"] for p in participants],
+                "organisations": sorted({str(p["organisation"]) for p in participants}),
+                "participants": participants,
+                "polls": polls_by_session.get(session["id"], []),
+            }
+            _write(site / "content" / "sessions" / f"{session['id']}.md", _front(fields))
     for person in model["people"]:
         fields = {"title": person["name"], "roles": person["roles"]}
         _write(site / "content" / "people" / str(person["id"]) / "_index.md", _front(fields))
@@ -345,6 +359,7 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 DEFAULT_PAGINATION = 10
 LOAD_CONTENT_CACHE = False
+DISPLAY_PAGES_ON_MENU = False  # the default theme would list every page on every page
 """
 
 
@@ -374,6 +389,16 @@ def _write_pelican(model: dict[str, list[dict[str, object]]], site: Path) -> Non
         )
         text = header + f"{event['body']}\n## Agenda\n\n{agenda}\n"
         _write(site / "content" / f"{event['id']}.md", text)
+        for session in sessions:
+            who = "\n".join(
+                f"- [{people[p['person']]}]({{author}}{people[p['person']]}), {p['role']}, "
+                f"{orgs[p['organisation']]}"
+                for p in session["participants"]  # type: ignore[attr-defined]
+            )
+            header = f"Title: {session['title']}\nSlug: {session['id']}\n\n"
+            body = f"*{session['kind']}* at [{event['title']}]({{filename}}/{event['id']}.md)"
+            text = header + f"{body}\n\n## Participants\n\n{who}\n"
+            _write(site / "content" / "pages" / "sessions" / f"{session['id']}.md", text)
     for folder, label in (("awards", "name"), ("calls", "title"), ("polls", "question")):
         for record in model[folder]:
             body = "\n".join(f"- {k}: {v}" for k, v in record.items() if k != "id")

@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -52,6 +53,7 @@ class Run:
     peak_mib: float
     pages: int
     files: int
+    finished: bool = True  # False: stopped at the time limit, so wall is a lower bound
 
 
 @dataclass
@@ -102,14 +104,33 @@ def commands(tool: str, site: Path, out: Path, jobs: int | None) -> tuple[list[s
     ], site  # fmt: skip
 
 
-def measure(tool: str, events: int, site: Path, out: Path, jobs: int | None) -> Run:
-    """One clean build as a child process: wall, CPU and peak memory from wait4."""
+def measure(
+    tool: str, events: int, site: Path, out: Path, jobs: int | None, limit: float | None
+) -> Run:
+    """One clean build as a child process: wall, CPU and peak memory from wait4. A
+    build still running after ``limit`` seconds is stopped (with its children)."""
     shutil.rmtree(out, ignore_errors=True)
     command, cwd = commands(tool, site, out, jobs)
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+    finished = True
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if limit is not None and time.perf_counter() - started > limit:
+            os.killpg(process.pid, signal.SIGKILL)
+            _, status, usage = os.wait4(process.pid, 0)
+            finished = False
+            break
+        time.sleep(0.02)
     wall = time.perf_counter() - started
+    peak = usage.ru_maxrss / 1024  # KiB on Linux
+    if not finished:
+        shutil.rmtree(out, ignore_errors=True)
+        return Run(tool, events, wall, usage.ru_utime + usage.ru_stime, peak, 0, 0, False)
     process.returncode = os.waitstatus_to_exitcode(status)
     stdout = process.stdout.read() if process.stdout else b""
     stderr = process.stderr.read() if process.stderr else b""
@@ -120,12 +141,16 @@ def measure(tool: str, events: int, site: Path, out: Path, jobs: int | None) -> 
         )
     files = [p for p in out.rglob("*") if p.is_file()]
     pages = sum(1 for p in files if p.suffix == ".html")
-    peak = usage.ru_maxrss / 1024  # KiB on Linux
     return Run(tool, events, wall, usage.ru_utime + usage.ru_stime, peak, pages, len(files))
 
 
 def bench_size(
-    events: int, tools: list[str], repeats: int, warmup: int, jobs: int | None
+    events: int,
+    tools: list[str],
+    repeats: int,
+    warmup: int,
+    jobs: int | None,
+    limit: float | None = None,
 ) -> list[Summary]:
     root = WORK / f"corpus-{events}"
     marker = root / "corpus.json"
@@ -135,31 +160,37 @@ def bench_size(
         corpus = generate(root, events)
         marker.write_text(json.dumps({"generator": generator, "counts": corpus.counts}))
     runs: list[Run] = []
+    stopped: set[str] = set()  # tools that hit the time limit are not run again
     for round_ in range(warmup + repeats):
         order = tools[round_ % len(tools) :] + tools[: round_ % len(tools)]
-        for tool in order:
-            run = measure(tool, events, root / tool, WORK / f"out-{events}-{tool}", jobs)
+        for tool in (t for t in order if t not in stopped):
+            run = measure(tool, events, root / tool, WORK / f"out-{events}-{tool}", jobs, limit)
             label = "warm-up" if round_ < warmup else f"round {round_ - warmup + 1}"
             print(
                 f"  N={events:,} {label:8} {tool:8} {run.wall:7.2f} s wall "
-                f"{run.cpu:7.2f} s CPU {run.peak_mib:7.0f} MiB {run.pages:7,} pages",
+                f"{run.cpu:7.2f} s CPU {run.peak_mib:7.0f} MiB {run.pages:7,} pages"
+                + ("" if run.finished else f" (stopped at the {limit:.0f} s limit)"),
                 flush=True,
             )
-            if round_ >= warmup:
+            if not run.finished:
+                stopped.add(tool)
+            if round_ >= warmup or not run.finished:
                 runs.append(run)
     summaries = []
     for tool in tools:
         mine = [r for r in runs if r.tool == tool]
+        done = [r for r in mine if r.finished] if tool not in stopped else mine
         summaries.append(
             Summary(
                 tool,
                 events,
-                statistics.median(r.wall for r in mine),
-                statistics.median(r.cpu for r in mine),
-                max(r.peak_mib for r in mine),
-                mine[-1].pages,
-                mine[-1].files,
-                len(mine),
+                statistics.median(r.wall for r in done),
+                statistics.median(r.cpu for r in done),
+                max(r.peak_mib for r in done),
+                max(r.pages for r in done),
+                max(r.files for r in done),
+                tool not in stopped,
+                len([r for r in mine if r.finished]),
             )
         )
     return summaries
@@ -174,6 +205,13 @@ def table(summaries: list[Summary]) -> str:
     for s in summaries:
         ours = next((o for o in summaries if o.tool == "ours" and o.events == s.events), None)
         ratio = f"{ours.wall / s.wall:.2f}" if ours and s.tool != "ours" else ""
+        if not s.finished:  # stopped at the time limit: bounds only
+            ratio = f"< {ours.wall / s.wall:.2f}" if ours and s.tool != "ours" else ""
+            lines.append(
+                f"| {s.events:,} | {s.tool} | — | — | 0 | > {s.wall:.0f} (stopped) "
+                f"| > {s.cpu:.0f} | > {s.peak_mib:,.0f} | | {ratio} |"
+            )
+            continue
         lines.append(
             f"| {s.events:,} | {s.tool} | {s.pages:,} | {s.files:,} | {s.runs} "
             f"| {s.wall:.2f} | {s.cpu:.2f} "
@@ -272,6 +310,12 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=1, help="untimed rounds first")
     parser.add_argument("--tools", default=",".join(TOOLS), help="any of ours,hugo,pelican")
     parser.add_argument("--jobs", type=int, help="clusterreports --jobs (default: all cores)")
+    parser.add_argument(
+        "--limit",
+        type=float,
+        help="stop a build after this many seconds and report it as a lower bound "
+        "(that tool then sits out the later rounds)",
+    )
     parser.add_argument("--quick", action="store_true", help="N=200, one round, no warm-up")
     parser.add_argument("--readme", action="store_true", help="put the results in README.md")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
@@ -302,7 +346,7 @@ def main() -> None:
     print(versions(), flush=True)
     summaries = [Summary(**row) for path in args.include for row in json.loads(path.read_text())]
     for events, rounds in zip(sizes, repeats, strict=False):
-        summaries += bench_size(events, tools, rounds, args.warmup, args.jobs)
+        summaries += bench_size(events, tools, rounds, args.warmup, args.jobs, args.limit)
     summaries.sort(key=lambda s: (s.events, TOOLS.index(s.tool)))
     report = [
         header.format(after=os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0),
