@@ -27,6 +27,7 @@ def test_markdown_body_and_front_matter_lines(tmp_path: Path) -> None:
     loaded = load_content(tmp_path / "content", tmp_path)
     (raw,) = loaded.records
     assert raw.data == {"id": "jane", "name": "Jane", "rolez": [], "body": "She *spoke*.\n"}
+    assert raw.known_positions is None  # read again from the file only when asked for
     assert raw.line_of(("rolez",)) == (3, 1)
     assert raw.display == "content/people/jane.md"
 

@@ -1,8 +1,9 @@
-"""Stage 1, load: read every record file under ``content/`` into raw data with positions.
+"""Stage 1, load: read every record file under ``content/`` into raw data.
 
 Nothing here knows the fields of a record type; it only parses YAML (or Markdown
-front matter) and remembers the line and column of every key and list item, so
-later stages can point editors at the exact place of a problem.
+front matter). The line and column of every key and list item, which later stages
+need to point editors at the exact place of a problem, are worked out from the file
+again when a problem first asks for them: a build without problems never holds them.
 """
 
 from __future__ import annotations
@@ -26,7 +27,20 @@ Positions = dict[Loc, tuple[int, int]]
 
 class _Loader(yaml.SafeLoader):
     """Safe YAML that leaves dates as text, so the model parses them with a clear message
-    (PyYAML's own date parsing crashes on '2016-02-30')."""
+    (PyYAML's own date parsing crashes on '2016-02-30'), and notes keys given twice
+    (PyYAML keeps the last one silently)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.repeated: list[yaml.Node] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            if key_node.value in seen:
+                self.repeated.append(key_node)
+            seen.add(key_node.value)
+        return super().construct_mapping(node, deep)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -61,7 +75,14 @@ class RawRecord:
     path: Path
     display: str
     data: dict[str, Any]
-    positions: Positions = field(default_factory=dict)
+    known_positions: Positions | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def positions(self) -> Positions:
+        """Where each key and list item is in the file, as (line, column)."""
+        if self.known_positions is None:
+            self.known_positions = positions_in(self.path)
+        return self.known_positions
 
     def line_of(self, loc: Loc) -> tuple[int | None, int | None]:
         """Line and column of the deepest part of ``loc`` that exists in the file."""
@@ -78,9 +99,10 @@ class Loaded:
 
 
 def parse_yaml(
-    text: str, display: str, line_offset: int = 0
+    text: str, display: str, line_offset: int = 0, positions: bool = True
 ) -> tuple[Any, Positions, list[Problem]]:
-    """Parse YAML into Python data plus a map from each key path to its (line, column)."""
+    """Parse YAML into Python data plus a map from each key path to its (line, column)
+    (left empty unless ``positions``)."""
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:
@@ -95,9 +117,9 @@ def parse_yaml(
         return None, {}, [Problem(display, line, column, f"YAML syntax error: {what}{hint}")]
     if node is None:
         return {}, {}, []
-    positions: Positions = {}
-    problems: list[Problem] = []
-    _index(node, (), positions, problems, display, line_offset)
+    where: Positions = {}
+    if positions:
+        _index(node, (), where)
     loader = _Loader("")
     try:
         data = loader.construct_document(node)
@@ -107,34 +129,63 @@ def parse_yaml(
         return None, {}, [Problem(display, line, None, f"YAML error: {exc.problem}")]
     finally:
         loader.dispose()
-    return data, positions, problems
+    problems = [
+        Problem(
+            display,
+            key.start_mark.line + 1 + line_offset,
+            key.start_mark.column + 1,
+            f"field '{key.value}' is given twice: keep one of them",
+        )
+        for key in loader.repeated
+    ]
+    if line_offset:
+        where = {loc: (line + line_offset, column) for loc, (line, column) in where.items()}
+    return data, where, problems
 
 
-def _index(
-    node: yaml.Node,
-    loc: Loc,
-    positions: Positions,
-    problems: list[Problem],
-    display: str,
-    offset: int,
-) -> None:
+def _index(node: yaml.Node, loc: Loc, positions: Positions) -> None:
     if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
         for key_node, value_node in node.value:
-            key = key_node.value
-            where = (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
-            if key in seen:
-                problems.append(
-                    Problem(display, *where, f"field '{key}' is given twice: keep one of them")
-                )
-            seen.add(key)
-            positions[(*loc, key)] = where
-            _index(value_node, (*loc, key), positions, problems, display, offset)
+            key = (*loc, key_node.value)
+            positions.setdefault(
+                key, (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            )
+            _index(value_node, key, positions)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            where = (item.start_mark.line + 1 + offset, item.start_mark.column + 1)
-            positions[(*loc, index)] = where
-            _index(item, (*loc, index), positions, problems, display, offset)
+            positions[(*loc, index)] = (item.start_mark.line + 1, item.start_mark.column + 1)
+            _index(item, (*loc, index), positions)
+
+
+def positions_in(path: Path) -> Positions:
+    """The positions of a record file's keys and items, read again from the file."""
+    try:
+        split = _split(path, path.read_text(encoding="utf-8"), "")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    if isinstance(split, Problem):
+        return {}
+    text, offset, _ = split
+    return parse_yaml(text, "", offset)[1]
+
+
+def _split(path: Path, text: str, display: str) -> tuple[str, int, str | None] | Problem:
+    """A record file's YAML, the number of lines before it, and its Markdown body."""
+    if path.suffix != ".md":
+        return text, 0, None
+    handler = frontmatter.default_handlers.YAMLHandler()
+    if not handler.detect(text):
+        return Problem(
+            display,
+            1,
+            None,
+            "no front matter: a Markdown record starts with a line '---', "
+            "then its fields in YAML, then another '---' line",
+        )
+    front, body = handler.split(text)
+    # Lines before the front matter text, so positions match the file's own lines.
+    offset = text[: text.find(front)].count("\n") if front else 1
+    return front, offset, body
 
 
 def read_record(path: Path, type_name: str, root: Path) -> tuple[RawRecord | None, list[Problem]]:
@@ -145,25 +196,11 @@ def read_record(path: Path, type_name: str, root: Path) -> tuple[RawRecord | Non
         return None, [
             Problem(display, None, None, f"not UTF-8 text ({exc.reason}): save it as UTF-8")
         ]
-    body: str | None = None
-    offset = 0
-    if path.suffix == ".md":
-        handler = frontmatter.default_handlers.YAMLHandler()
-        if not handler.detect(text):
-            return None, [
-                Problem(
-                    display,
-                    1,
-                    None,
-                    "no front matter: a Markdown record starts with a line '---', "
-                    "then its fields in YAML, then another '---' line",
-                )
-            ]
-        front, body = handler.split(text)
-        # Lines before the front matter text, so positions match the file's own lines.
-        offset = text[: text.find(front)].count("\n") if front else 1
-        text = front
-    data, positions, problems = parse_yaml(text, display, offset)
+    split = _split(path, text, display)
+    if isinstance(split, Problem):
+        return None, [split]
+    text, offset, body = split
+    data, _, problems = parse_yaml(text, display, offset, positions=False)
     if problems and data is None:
         return None, problems
     if not isinstance(data, dict):
@@ -175,7 +212,7 @@ def read_record(path: Path, type_name: str, root: Path) -> tuple[RawRecord | Non
         ]
     if body is not None:
         if "body" in data and body.strip():
-            line, col = positions[("body",)]
+            line, col = parse_yaml(text, display, offset)[1][("body",)]
             problems.append(
                 Problem(
                     display,
@@ -187,7 +224,7 @@ def read_record(path: Path, type_name: str, root: Path) -> tuple[RawRecord | Non
         elif body.strip():
             data["body"] = body.strip() + "\n"
     data.setdefault("id", path.stem)
-    return RawRecord(type_name, path, display, data, positions), problems
+    return RawRecord(type_name, path, display, data), problems
 
 
 # Below this many files, forking workers costs more than reading them here.
@@ -215,7 +252,7 @@ def _shown(name: str) -> bool:
 _root = Path()  # set before forking; workers inherit it
 
 
-_Parsed = tuple[str, dict[str, Any], Positions] | None
+_Parsed = tuple[str, dict[str, Any]] | None
 
 
 def _read_records(files: Sequence[tuple[Path, str]]) -> list[tuple[_Parsed, list[Problem]]]:
@@ -224,7 +261,7 @@ def _read_records(files: Sequence[tuple[Path, str]]) -> list[tuple[_Parsed, list
     parsed: list[tuple[_Parsed, list[Problem]]] = []
     for path, type_name in files:
         raw, problems = read_record(path, type_name, _root)
-        parsed.append(((raw.display, raw.data, raw.positions) if raw else None, problems))
+        parsed.append(((raw.display, raw.data) if raw else None, problems))
     return parsed
 
 

@@ -68,7 +68,6 @@ def build(site: Site, jobs: int | None = None, progress: bool = False) -> BuildR
     started = time.perf_counter()
     with _rare_collections():
         checked = check(site, jobs)
-        _forget_parsed_files(checked.registry)
         renderer = Renderer(site, checked.registry)
         context = BuildContext(site, checked.registry, checked.pages, renderer)
         bar = BuildProgress(len(checked.pages), enabled=progress)
@@ -104,10 +103,3 @@ def _rare_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*thresholds)
-
-
-def _forget_parsed_files(registry: Registry) -> None:
-    """Once checked, a build needs no file's raw data or key positions (they serve only
-    problem messages): dropping them frees a third of the memory before rendering."""
-    for raw in registry.origins.values():
-        raw.data, raw.positions = {}, {}

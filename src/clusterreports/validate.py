@@ -131,6 +131,8 @@ def problems_from(
 
 
 def validate_records(raws: Iterable[RawRecord]) -> Validated:
+    """Records from raw data. A valid record's raw data is dropped as soon as it is
+    validated (nothing needs it later), so a large site never holds both in full."""
     records: list[tuple[Record, RawRecord]] = []
     problems: list[Problem] = []
     invalid: set[tuple[str, str]] = set()
@@ -138,6 +140,7 @@ def validate_records(raws: Iterable[RawRecord]) -> Validated:
         model = TYPES_BY_NAME[raw.type_name]
         try:
             records.append((model.model_validate(raw.data), raw))
+            raw.data = {}
         except ValidationError as exc:
             problems.extend(problems_from(raw, model, exc))
             invalid.add((raw.type_name, str(raw.data.get("id"))))
