@@ -22,6 +22,7 @@ from clusterreports.search import record_pages_glob
 
 from .conftest import copy_site
 from .discovery_support import serve
+from .linkcheck import broken_links
 
 
 def test_index_and_search_page_are_built(built_valid: Path) -> None:
@@ -220,3 +221,30 @@ def test_the_indexer_is_stopped_when_the_build_fails_beside_it(
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
     assert not (root / "_site").exists()
+
+
+def test_a_site_without_search_has_no_search_page_box_or_index(tmp_path: Path) -> None:
+    root = copy_site("valid", tmp_path)
+    (root / "site.yaml").write_text(
+        (root / "site.yaml").read_text(encoding="utf-8") + "search: false\n", encoding="utf-8"
+    )
+    build(load_site_config(root))
+    out = root / "_site"
+    assert not (out / "search").exists() and not (out / "pagefind").exists()
+    pages = list(out.rglob("*.html"))
+    assert len(pages) > 20
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        assert "site-search" not in html and 'rel="search"' not in html, path
+        assert "/search/" not in html, path
+    assert "SearchAction" not in (out / "index.html").read_text(encoding="utf-8")
+    assert broken_links(out) == []
+
+
+def test_no_search_option_overrides_the_setting(tmp_path: Path) -> None:
+    root = copy_site("valid", tmp_path)
+    assert main(["--site", str(root), "build", "--quiet", "--no-search"]) == 0
+    assert not (root / "_site" / "search").exists()
+    assert main(["--site", str(root), "build", "--quiet"]) == 0
+    assert (root / "_site" / "search" / "index.html").is_file()
+    assert (root / "_site" / "pagefind" / "pagefind.js").is_file()

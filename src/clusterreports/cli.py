@@ -45,6 +45,13 @@ def make_parser() -> argparse.ArgumentParser:
         sub.add_argument("--base-url", help="where the site is served from, e.g. /reports/")
         sub.add_argument("--output", help="output folder (default: _site)")
         sub.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+        sub.add_argument(
+            "--no-search",
+            dest="search",
+            action="store_false",
+            default=None,
+            help="leave out the search page and index (as 'search: false' in site.yaml)",
+        )
 
     build_parser = commands.add_parser("build", help="check the content and write the site")
     common(build_parser)
@@ -73,7 +80,9 @@ def _jobs(text: str) -> int:
 
 
 def _site(args: argparse.Namespace) -> Site:
-    return load_site_config(args.site, today=args.today, base_url=args.base_url, output=args.output)
+    return load_site_config(
+        args.site, today=args.today, base_url=args.base_url, output=args.output, search=args.search
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -120,7 +129,9 @@ def _serve(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(text, flush=True)
 
-    preview = Preview(args.site, today=args.today, base_url=args.base_url, output=args.output)
+    preview = Preview(
+        args.site, today=args.today, base_url=args.base_url, output=args.output, search=args.search
+    )
     try:
         outcome = preview.build_all()
         if outcome.error is not None:

@@ -38,6 +38,11 @@ class SiteConfig(BaseModel):
     feed_limit: int = Field(
         100, ge=1, description="How many of the newest entries an Atom feed carries."
     )
+    search: bool = Field(
+        True,
+        description="Build the search page and its index (Pagefind); false leaves out the "
+        "search page, the search box and the index.",
+    )
     content: str = "content"
     templates: str = "templates"
     static: str = "static"

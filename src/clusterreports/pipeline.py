@@ -55,7 +55,7 @@ def check(site: Site, jobs: int | None = None) -> Checked:
     loaded = load_content(site.content_dir, site.root, jobs)
     validated = validate_records(loaded.records)
     registry, link_problems = link(validated.records, validated.invalid)
-    pages, plan_problems = plan_pages(registry)
+    pages, plan_problems = plan_pages(registry, site.config.search)
     problems = loaded.problems + validated.problems + link_problems + plan_problems
     if problems:
         raise ContentError(problems)

@@ -59,12 +59,10 @@ def dependencies(registry: Registry, key: Key, hops: int = DEPENDENCY_HOPS) -> f
     return frozenset(reached)
 
 
-def plan_pages(registry: Registry) -> tuple[list[Page], list[Problem]]:
-    pages = [
-        Page(urls.HOME_URL, "home.html", "home"),
-        Page(urls.NOT_FOUND_URL, "404.html", "404"),
-        Page(urls.SEARCH_URL, "search.html", "search"),
-    ]
+def plan_pages(registry: Registry, search: bool = True) -> tuple[list[Page], list[Problem]]:
+    pages = [Page(urls.HOME_URL, "home.html", "home"), Page(urls.NOT_FOUND_URL, "404.html", "404")]
+    if search:
+        pages.append(Page(urls.SEARCH_URL, "search.html", "search"))
     for record_type in RECORD_TYPES:
         name = record_type.type_name
         pages.append(

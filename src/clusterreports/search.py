@@ -64,7 +64,19 @@ class Indexing:
         self.errors.close()
 
 
-def index_site(context: BuildContext, stage: Path) -> Indexing:
+class _Off:
+    """What ``index_site`` returns for a site built without search."""
+
+    def wait(self) -> None:
+        pass
+
+    def cancel(self) -> None:
+        pass
+
+
+def index_site(context: BuildContext, stage: Path) -> Indexing | _Off:
+    if not context.site.config.search:
+        return _Off()
     executable = get_executable()
     if executable is None:
         raise SearchIndexError(

@@ -116,6 +116,11 @@ class Graph:
     def website(self) -> JsonObject:
         config = self.site.config
         search = self.site.absolute_url(urls.SEARCH_URL)
+        action = {
+            "@type": "SearchAction",
+            "target": f"{search}?q={{search_term_string}}",
+            "query-input": "required name=search_term_string",
+        }
         return _clean(
             {
                 "@context": SCHEMA_CONTEXT,
@@ -125,11 +130,7 @@ class Graph:
                 "name": config.title,
                 "description": config.description,
                 "inLanguage": config.language,
-                "potentialAction": {
-                    "@type": "SearchAction",
-                    "target": f"{search}?q={{search_term_string}}",
-                    "query-input": "required name=search_term_string",
-                },
+                "potentialAction": action if config.search else None,
             }
         )
 
