@@ -38,7 +38,9 @@ VENV = WORK / "venv"
 README = BENCH / "README.md"
 RESULTS_START = "<!-- results:start -->"
 RESULTS_END = "<!-- results:end -->"
-TOOLS = ("ours", "hugo", "pelican")
+# "ours-no-search" is our build with --no-search: the same pages without the Pagefind
+# index, which neither Hugo nor Pelican builds.
+TOOLS = ("ours", "ours-no-search", "hugo", "pelican")
 
 sys.path.insert(0, str(BENCH))
 from corpus import generate  # noqa: E402
@@ -91,9 +93,10 @@ def hugo_command() -> list[str]:
 
 def commands(tool: str, site: Path, out: Path, jobs: int | None) -> tuple[list[str], Path]:
     """The command that builds ``tool``'s site into ``out``, and where to run it."""
-    if tool == "ours":
+    if tool.startswith("ours"):
         command = [sys.executable, "-m", "clusterreports", "--site", str(site), "build"]
         command += ["--quiet", "--output", str(out)]
+        command += ["--no-search"] if tool == "ours-no-search" else []
         return command + (["--jobs", str(jobs)] if jobs else []), site
     if tool == "hugo":
         command = [*hugo_command(), "--source", str(site), "--destination", str(out)]
@@ -164,7 +167,8 @@ def bench_size(
     for round_ in range(warmup + repeats):
         order = tools[round_ % len(tools) :] + tools[: round_ % len(tools)]
         for tool in (t for t in order if t not in stopped):
-            run = measure(tool, events, root / tool, WORK / f"out-{events}-{tool}", jobs, limit)
+            site = root / ("ours" if tool.startswith("ours") else tool)
+            run = measure(tool, events, site, WORK / f"out-{events}-{tool}", jobs, limit)
             label = "warm-up" if round_ < warmup else f"round {round_ - warmup + 1}"
             print(
                 f"  N={events:,} {label:8} {tool:8} {run.wall:7.2f} s wall "
@@ -199,23 +203,28 @@ def bench_size(
 def table(summaries: list[Summary]) -> str:
     lines = [
         "| N events | tool | pages (HTML) | files | timed runs | wall s (median) | CPU s "
-        "| peak MiB | pages/s | ours / this (wall) |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| peak MiB | pages/s | ours / this (wall) | ours without search / this |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+
+    def ratio(mine: str, s: Summary) -> str:
+        ours = next((o for o in summaries if o.tool == mine and o.events == s.events), None)
+        if ours is None or s.tool.startswith("ours"):
+            return ""
+        return f"{'' if s.finished else '< '}{ours.wall / s.wall:.2f}"
+
     for s in summaries:
-        ours = next((o for o in summaries if o.tool == "ours" and o.events == s.events), None)
-        ratio = f"{ours.wall / s.wall:.2f}" if ours and s.tool != "ours" else ""
+        ratios = f"{ratio('ours', s)} | {ratio('ours-no-search', s)}"
         if not s.finished:  # stopped at the time limit: bounds only
-            ratio = f"< {ours.wall / s.wall:.2f}" if ours and s.tool != "ours" else ""
             lines.append(
                 f"| {s.events:,} | {s.tool} | — | — | 0 | > {s.wall:.0f} (stopped) "
-                f"| > {s.cpu:.0f} | > {s.peak_mib:,.0f} | | {ratio} |"
+                f"| > {s.cpu:.0f} | > {s.peak_mib:,.0f} | | {ratios} |"
             )
             continue
         lines.append(
             f"| {s.events:,} | {s.tool} | {s.pages:,} | {s.files:,} | {s.runs} "
             f"| {s.wall:.2f} | {s.cpu:.2f} "
-            f"| {s.peak_mib:,.0f} | {s.pages_per_second:,.0f} | {ratio} |"
+            f"| {s.peak_mib:,.0f} | {s.pages_per_second:,.0f} | {ratios} |"
         )
     return "\n".join(lines)
 
@@ -308,7 +317,7 @@ def main() -> None:
         "--repeats", default="3", help="timed rounds per size: one number, or one per size"
     )
     parser.add_argument("--warmup", type=int, default=1, help="untimed rounds first")
-    parser.add_argument("--tools", default=",".join(TOOLS), help="any of ours,hugo,pelican")
+    parser.add_argument("--tools", default=",".join(TOOLS), help="any of " + ",".join(TOOLS))
     parser.add_argument("--jobs", type=int, help="clusterreports --jobs (default: all cores)")
     parser.add_argument(
         "--limit",
