@@ -13,13 +13,11 @@ from pathlib import Path
 
 from . import progress
 from .config import Site, load_site_config
-from .incremental import Preview
 from .models import RECORD_TYPES
 from .pipeline import build, check
 from .problems import ContentError
 from .scaffold import RecordExists, UnknownType, new_record
 from .search import SearchIndexError
-from .serve import base_path, serve
 
 EXIT_CONTENT = 1
 EXIT_USAGE = 2
@@ -125,6 +123,10 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    # Imported here: the preview's server and watcher are a fifth of a build's start-up.
+    from .incremental import Preview
+    from .serve import base_path, serve
+
     def say(text: str) -> None:
         if not args.quiet:
             print(text, flush=True)
