@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from clusterreports import ContentError, build, load_site_config
 from clusterreports.cli import main
+from clusterreports.cores import map_chunks
 from clusterreports.parallel import MIN_PARALLEL_PAGES, choose_jobs
 from clusterreports.write import StageWriter, staging, write_file
 
@@ -86,6 +88,18 @@ def test_stage_writer_never_writes_through_a_link(tmp_path: Path) -> None:
         assert writer.write("/a/", b"different") is True  # the same URL twice
         assert (published / "a" / "index.html").read_bytes() == b"same"
     assert (published / "a" / "index.html").read_bytes() == b"different"
+
+
+def _squares(numbers: Sequence[int]) -> list[tuple[int, int]]:
+    return [(n * n, os.getpid()) for n in numbers]
+
+
+def test_map_chunks_keeps_the_order_and_uses_the_workers() -> None:
+    results = list(map_chunks(_squares, range(1000), jobs=2))
+    assert [square for square, _ in results] == [n * n for n in range(1000)]
+    assert os.getpid() not in {pid for _, pid in results}
+    here = list(map_chunks(_squares, range(10), jobs=1))
+    assert {pid for _, pid in here} == {os.getpid()}
 
 
 def test_jobs_default_to_one_for_small_sites() -> None:
