@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
-from clusterreports import ContentError, build, load_site_config
+from clusterreports import ContentError, build, load_site_config, outputs, pipeline
 from clusterreports.cli import main
 from clusterreports.cores import map_chunks
 from clusterreports.parallel import MIN_PARALLEL_PAGES, choose_jobs
@@ -100,6 +100,25 @@ def test_map_chunks_keeps_the_order_and_uses_the_workers() -> None:
     assert os.getpid() not in {pid for _, pid in results}
     here = list(map_chunks(_squares, range(10), jobs=1))
     assert {pid for _, pid in here} == {os.getpid()}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_failing_extra_file_fails_the_build_and_keeps_the_site(
+    valid_site: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """Feeds, calendars and data are written by the render pool's workers: an error
+    there stops the build like any other."""
+    build(load_site_config(valid_site))
+    before = _ours(valid_site / "_site")
+
+    def broken(context: object) -> Iterator[tuple[str, bytes]]:
+        yield "/feeds/half.xml", b"<feed>"
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pipeline, "GENERATORS", [*outputs.GENERATORS, broken])
+    with pytest.raises(OSError, match="disk full"):
+        build(load_site_config(valid_site), jobs=jobs)
+    assert _ours(valid_site / "_site") == before
 
 
 def test_jobs_default_to_one_for_small_sites() -> None:

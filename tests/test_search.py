@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import pytest
 
-from clusterreports import build, load_site_config, outputs, search
+from clusterreports import build, load_site_config, pipeline, search
 from clusterreports.cli import main
 from clusterreports.search import record_pages_glob
 
@@ -201,20 +201,19 @@ def test_a_failing_indexer_leaves_the_published_site_alone(
 def test_the_indexer_is_stopped_when_the_build_fails_beside_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Pagefind runs while the feeds and data are written; should one of those fail,
-    it must not be left running (or write into a stage about to be removed)."""
+    """Pagefind runs while the build copies the static files; should that fail, it must
+    not be left running (or write into a stage about to be removed)."""
     root = copy_site("valid", tmp_path)
     pid_file = tmp_path / "pid"
     fake = _fake_pagefind(tmp_path, f"echo $$ > {pid_file}; exec sleep 60")
     monkeypatch.setattr(search, "get_executable", lambda: fake)
 
-    def broken(context: object) -> Iterator[tuple[str, bytes]]:
+    def broken(folders: object, stage: object) -> int:
         while not pid_file.exists():  # the indexer has started
             time.sleep(0.01)
         raise OSError("disk full")
-        yield  # a generator, like the real ones
 
-    monkeypatch.setattr(outputs, "GENERATORS", [broken])
+    monkeypatch.setattr(pipeline, "copy_static", broken)
     with pytest.raises(OSError, match="disk full"):
         build(load_site_config(root), jobs=1)
     pid = int(pid_file.read_text())

@@ -1,9 +1,10 @@
 """Files beside the HTML pages (feeds, calendars, data exports, sitemap, search index).
 
-Each generator takes the checked site and yields (url, bytes). Finalisers work on the
-staging folder once its pages are written (e.g. to index them for search): each starts
-a process that runs while the generators write their files, and the stage is swapped in
-only after every one has finished.
+Each generator takes the checked site and yields (url, bytes); the build runs them in
+its render pool (``parallel``). Finalisers work on the staging folder once its pages
+and files are written (e.g. to index them for search): each starts a process that runs
+while the build does its last chores, and the stage is swapped in only after every
+one has finished.
 """
 
 from __future__ import annotations

@@ -1,16 +1,18 @@
-"""Render and write pages on every core.
+"""Render and write pages, and the files beside them, on every core.
 
 Workers are forked after planning, so they inherit the registry, the views and the
 compiled templates instead of receiving them pickled. Each renders a contiguous run
-of pages and writes the files itself: only counts travel back, never HTML. Without
-``fork`` (Windows) or with one job, the same runs are rendered in this process.
+of pages and writes the files itself: only counts travel back, never HTML. The extra
+files (feeds, calendars, data) are tasks in the same pool, so no core waits while one
+process writes them. Without ``fork`` (Windows) or with one job, the same runs are
+rendered in this process.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import as_completed
 from dataclasses import dataclass
 
@@ -42,11 +44,17 @@ class Written:
         return self.pages - self.written
 
 
+# Makes the (url, bytes) of the files beside the pages, e.g. a generator bound to its
+# build (outputs.GENERATORS).
+Extra = Callable[[], Iterable[tuple[str, bytes]]]
+
+
 @dataclass
 class _Job:
     pages: list[Page]
     renderer: Renderer
     writer: StageWriter
+    extras: Sequence[Extra] = ()
 
 
 _job: _Job | None = None  # set before forking; workers inherit it
@@ -76,19 +84,30 @@ def _render_run(bounds: tuple[int, int]) -> tuple[int, int, list[Problem]]:
     return stop - start, written, []
 
 
+def _write_extra(index: int) -> tuple[int, int, list[Problem]]:
+    """Write the files of extras[index]; they are not pages, so nothing is counted."""
+    assert _job is not None
+    for url, content in _job.extras[index]():
+        _job.writer.write(url, content)
+    return 0, 0, []
+
+
 def _results(
-    jobs: int, runs: list[tuple[int, int]], progress: BuildProgress
+    jobs: int, runs: list[tuple[int, int]], extras: int, progress: BuildProgress
 ) -> Iterator[tuple[int, int, list[Problem]]]:
-    """Results of every run, in any order. The progress display (a thread) starts only
-    after forking, so no child inherits a lock that thread holds."""
+    """Results of every run and extra, in any order. The progress display (a thread)
+    starts only after forking, so no child inherits a lock that thread holds."""
     if jobs <= 1:
         progress.start()
         yield from map(_render_run, runs)
+        yield from map(_write_extra, range(extras))
         return
     gc.freeze()  # keep the collector from touching (and so copying) inherited objects
     pool = cores.fork_pool(jobs)
     try:
-        futures = [pool.submit(_render_run, run) for run in runs]  # forks the workers
+        # The extras first: each is one long task, which must not be left for last.
+        futures = [pool.submit(_write_extra, index) for index in range(extras)]
+        futures += [pool.submit(_render_run, run) for run in runs]  # forks the workers
         progress.start()
         for future in as_completed(futures):
             yield future.result()
@@ -103,18 +122,21 @@ def render_pages(
     writer: StageWriter,
     jobs: int | None,
     progress: BuildProgress,
+    extras: Sequence[Extra] = (),
 ) -> Written:
     """Render every page into the stage with ``jobs`` processes (None: see
-    ``choose_jobs``); raises ContentError on a template problem."""
+    ``choose_jobs``), and write the files of ``extras`` beside them; raises
+    ContentError on a template problem."""
     global _job
     for template in sorted({page.template for page in pages}):
         with contextlib.suppress(jinja2.TemplateError):  # reported with its page later
             renderer.env.get_template(template)  # compiled once, before workers fork
-    _job = _Job(pages, renderer, writer)
+    _job = _Job(pages, renderer, writer, extras)
     total = Written()
     try:
         jobs = choose_jobs(jobs, len(pages))
-        for count, written, problems in _results(jobs, _runs(len(pages), jobs), progress):
+        runs = _runs(len(pages), jobs)
+        for count, written, problems in _results(jobs, runs, len(extras), progress):
             if problems:
                 raise ContentError(problems)
             total.pages += count

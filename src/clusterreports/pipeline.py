@@ -6,6 +6,7 @@ the published site are linked rather than written again (``write.StageWriter``).
 
 from __future__ import annotations
 
+import functools
 import gc
 import time
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from .config import Site
 from .load import load_content
-from .outputs import BuildContext, extra_files, finalising
+from .outputs import GENERATORS, BuildContext, finalising
 from .parallel import render_pages
 from .plan import Page, plan_pages
 from .problems import ContentError
@@ -74,11 +75,11 @@ def build(site: Site, jobs: int | None = None, progress: bool = False) -> BuildR
         try:
             with staging(site.output_dir) as stage:
                 writer = StageWriter(stage, site.output_dir)
-                pages = render_pages(checked.pages, renderer, writer, jobs, bar)
-                bar.stage("Writing feeds, data and the search index")
+                extras = [functools.partial(generate, context) for generate in GENERATORS]
+                pages = render_pages(checked.pages, renderer, writer, jobs, bar, extras)
+                if site.config.search:
+                    bar.stage("Indexing the pages for search")
                 with finalising(context, stage):
-                    for url, content in extra_files(context):
-                        writer.write(url, content)
                     static_count = copy_static([builtin_dir("static"), site.static_dir], stage)
         finally:
             bar.stop()

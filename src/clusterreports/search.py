@@ -2,10 +2,9 @@
 
 It runs as a finaliser over the staging folder once every page is written, so the
 index always matches the pages being published, and writes its own script, styles and
-index under /pagefind/ (nothing is loaded from elsewhere). It runs in its own process
-while the build writes the remaining files, as it reads only record pages (one result
-per record, not the listings that repeat them); their header, navigation and footer
-are left out (``EXCLUDED``), and each page names its record type in a
+index under /pagefind/ (nothing is loaded from elsewhere). Only record pages are
+indexed (one result per record, not the listings that repeat them); their header,
+navigation and footer are left out (``EXCLUDED``), and each page names its record type in a
 ``data-pagefind-filter``/``data-pagefind-meta`` tag (templates/_head_discovery.html).
 """
 
