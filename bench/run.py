@@ -357,12 +357,19 @@ def main() -> None:
     for events, rounds in zip(sizes, repeats, strict=False):
         summaries += bench_size(events, tools, rounds, args.warmup, args.jobs, args.limit)
     summaries.sort(key=lambda s: (s.events, TOOLS.index(s.tool)))
-    report = [
-        header.format(after=os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0),
-        versions(),
+    timed = (
         f"Timed here: {args.warmup} warm-up + {args.repeats} timed rounds per size "
-        f"({args.sizes or 'none'}), tools alternating; rows from --include files were timed "
-        "by earlier runs (see their 'timed runs').",
+        f"({args.sizes}), tools alternating; rows from --include files were timed by "
+        "earlier runs (see their 'timed runs')."
+        if sizes
+        else "Rows combined from earlier runs (--include): see their 'timed runs'."
+    )
+    report = [
+        header.format(after=os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0)
+        if sizes
+        else header.split(";", 1)[1].split("; load average")[0].strip(),
+        versions(),
+        timed,
         "",
         table(summaries),
         "",
