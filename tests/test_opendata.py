@@ -14,7 +14,7 @@ import pytest
 
 from clusterreports import RECORD_TYPES, contentdocs
 from clusterreports.load import load_content
-from clusterreports.opendata import content_schema
+from clusterreports.opendata import _json, _json_with_records, content_schema
 
 from .conftest import ROOT, SITES
 from .discovery_support import BASE_URL, extended_site
@@ -144,3 +144,14 @@ def test_content_format_docs_are_up_to_date() -> None:
     for record_type in RECORD_TYPES:
         assert f"## {record_type.label} (`content/{record_type.folder}/`)" in markdown
     assert "| `organisers` | list of organisation id |" in markdown
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_records_encoded_one_at_a_time_give_the_same_bytes(count: int) -> None:
+    head = {"type": "person", "label": "People", "count": count}
+    records = [
+        {"id": f"p{i}", "title": "Ané \u2028 </script>", "n": [i, None]} for i in range(count)
+    ]
+    expected = _json(head | {"records": records})
+    assert _json_with_records(head, iter(records)) == expected
+    assert json.loads(expected)["records"] == records
