@@ -38,7 +38,7 @@ MONTHS = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Moment:
     """A date or date-time known to year, month, day or minute precision."""
 

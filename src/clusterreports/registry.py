@@ -21,7 +21,7 @@ def key_of(record: Record) -> Key:
     return (record.type_name, record.id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a large site holds a million of them
 class Backlink:
     """``source`` refers to the target at ``loc``, e.g. ('participants', 2, 'person')."""
 
