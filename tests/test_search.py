@@ -198,24 +198,35 @@ def test_a_failing_indexer_leaves_the_published_site_alone(
     assert now == published
 
 
+@pytest.mark.parametrize(("jobs", "failing"), [(1, "extra"), (2, "extra"), (1, "static")])
 def test_the_indexer_is_stopped_when_the_build_fails_beside_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int, failing: str
 ) -> None:
-    """Pagefind runs while the build copies the static files; should that fail, it must
-    not be left running (or write into a stage about to be removed)."""
+    """Pagefind starts as soon as the pages are written, while the feeds, data and
+    static files are still being written; should one of those fail, it must not be left
+    running (or write into a stage about to be removed)."""
     root = copy_site("valid", tmp_path)
     pid_file = tmp_path / "pid"
     fake = _fake_pagefind(tmp_path, f"echo $$ > {pid_file}; exec sleep 60")
     monkeypatch.setattr(search, "get_executable", lambda: fake)
 
-    def broken(folders: object, stage: object) -> int:
-        while not pid_file.exists():  # the indexer has started
+    def wait_then_fail() -> None:
+        deadline = time.monotonic() + 20
+        while not pid_file.exists():  # the indexer has started beside us
+            assert time.monotonic() < deadline, "Pagefind did not start beside the extras"
             time.sleep(0.01)
         raise OSError("disk full")
 
-    monkeypatch.setattr(pipeline, "copy_static", broken)
+    def broken_extra(context: object) -> Iterator[tuple[str, bytes]]:
+        wait_then_fail()
+        yield "/never.txt", b""
+
+    if failing == "extra":
+        monkeypatch.setattr(pipeline, "GENERATORS", [broken_extra])
+    else:
+        monkeypatch.setattr(pipeline, "copy_static", lambda *_: wait_then_fail())
     with pytest.raises(OSError, match="disk full"):
-        build(load_site_config(root), jobs=1)
+        build(load_site_config(root), jobs=jobs)
     pid = int(pid_file.read_text())
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)

@@ -2,9 +2,9 @@
 
 Each generator takes the checked site and yields (url, bytes); the build runs them in
 its render pool (``parallel``). Finalisers work on the staging folder once its pages
-and files are written (e.g. to index them for search): each starts a process that runs
-while the build does its last chores, and the stage is swapped in only after every
-one has finished.
+are written (e.g. to index them for search): each starts a process that runs while the
+build writes the other files, and the stage is swapped in only after every one has
+finished.
 """
 
 from __future__ import annotations
@@ -55,19 +55,26 @@ def extra_files(context: BuildContext) -> Iterator[tuple[str, bytes]]:
 
 
 @contextmanager
-def finalising(context: BuildContext, stage: Path) -> Iterator[None]:
-    """Start the finalisers on the pages in ``stage``; they run while the body writes
-    other files, and leaving it waits for them (raising their errors). Should the body
-    fail, they are stopped."""
+def finalising(context: BuildContext, stage: Path) -> Iterator[Callable[[], None]]:
+    """Gives ``start``, to call once the pages are in ``stage``: the finalisers then run
+    while the body writes other files. Leaving waits for them (starting them if the
+    body did not), raising their errors; should the body fail, they are stopped."""
     running: list[Running] = []
+    started = False
+
+    def start() -> None:
+        nonlocal started
+        if not started:
+            started = True
+            running.extend(finaliser(context, stage) for finaliser in FINALISERS)
+
     try:
-        for finaliser in FINALISERS:
-            running.append(finaliser(context, stage))
-        yield
+        yield start
     except BaseException:
         for process in running:
             process.cancel()
         raise
+    start()
     for process in running:
         process.wait()
 

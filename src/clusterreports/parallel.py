@@ -3,9 +3,9 @@
 Workers are forked after planning, so they inherit the registry, the views and the
 compiled templates instead of receiving them pickled. Each renders a contiguous run
 of pages and writes the files itself: only counts travel back, never HTML. The extra
-files (feeds, calendars, data) are tasks in the same pool, so no core waits while one
-process writes them. Without ``fork`` (Windows) or with one job, the same runs are
-rendered in this process.
+files (feeds, calendars, data) are tasks in the same pool after the pages, so no core
+waits while one process writes them, and the search indexer can start beside them.
+Without ``fork`` (Windows) or with one job, the same runs are rendered in this process.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import as_completed
+from concurrent.futures import Future, as_completed
 from dataclasses import dataclass
 
 import jinja2
@@ -84,19 +84,20 @@ def _render_run(bounds: tuple[int, int]) -> tuple[int, int, list[Problem]]:
     return stop - start, written, []
 
 
-def _write_extra(index: int) -> tuple[int, int, list[Problem]]:
-    """Write the files of extras[index]; they are not pages, so nothing is counted."""
+def _write_extra(index: int) -> None:
+    """Write the files of extras[index] (they are not pages: nothing to count)."""
     assert _job is not None
     for url, content in _job.extras[index]():
         _job.writer.write(url, content)
-    return 0, 0, []
 
 
 def _results(
     jobs: int, runs: list[tuple[int, int]], extras: int, progress: BuildProgress
-) -> Iterator[tuple[int, int, list[Problem]]]:
-    """Results of every run and extra, in any order. The progress display (a thread)
-    starts only after forking, so no child inherits a lock that thread holds."""
+) -> Iterator[tuple[int, int, list[Problem]] | None]:
+    """Results of every run (None for an extra), in any order; the extras come after
+    the pages, so whatever waits for the pages can start beside them. The progress
+    display (a thread) starts only after forking, so no child inherits a lock that
+    thread holds."""
     if jobs <= 1:
         progress.start()
         yield from map(_render_run, runs)
@@ -105,9 +106,9 @@ def _results(
     gc.freeze()  # keep the collector from touching (and so copying) inherited objects
     pool = cores.fork_pool(jobs)
     try:
-        # The extras first: each is one long task, which must not be left for last.
-        futures = [pool.submit(_write_extra, index) for index in range(extras)]
-        futures += [pool.submit(_render_run, run) for run in runs]  # forks the workers
+        futures: list[Future[tuple[int, int, list[Problem]] | None]]
+        futures = [pool.submit(_render_run, run) for run in runs]  # forks the workers
+        futures += [pool.submit(_write_extra, index) for index in range(extras)]
         progress.start()
         for future in as_completed(futures):
             yield future.result()
@@ -123,10 +124,12 @@ def render_pages(
     jobs: int | None,
     progress: BuildProgress,
     extras: Sequence[Extra] = (),
+    pages_written: Callable[[], object] | None = None,
 ) -> Written:
     """Render every page into the stage with ``jobs`` processes (None: see
     ``choose_jobs``), and write the files of ``extras`` beside them; raises
-    ContentError on a template problem."""
+    ContentError on a template problem. ``pages_written`` is called as soon as every
+    page is written, while the extras may still be running."""
     global _job
     for template in sorted({page.template for page in pages}):
         with contextlib.suppress(jinja2.TemplateError):  # reported with its page later
@@ -136,12 +139,19 @@ def render_pages(
     try:
         jobs = choose_jobs(jobs, len(pages))
         runs = _runs(len(pages), jobs)
-        for count, written, problems in _results(jobs, runs, len(extras), progress):
+        waiting = len(runs)
+        for result in _results(jobs, runs, len(extras), progress):
+            if result is None:
+                continue
+            count, written, problems = result
             if problems:
                 raise ContentError(problems)
             total.pages += count
             total.written += written
             progress.advance(count)
+            waiting -= 1
+            if waiting == 0 and pages_written is not None:
+                pages_written()
     finally:
         _job = None
     return total
