@@ -15,6 +15,13 @@ def test_positions_point_at_keys_and_items() -> None:
     assert positions[("roles", 0, "end")] == (4, 5)
 
 
+def test_a_key_given_twice_points_at_the_value_kept() -> None:
+    data, positions, problems = parse_yaml("name: A\nrole: x\nname: B\n", "f")
+    assert data["name"] == "B"
+    assert positions[("name",)] == (3, 1)
+    assert [str(p) for p in problems] == ["f:3:1: field 'name' is given twice: keep one of them"]
+
+
 def test_dates_stay_text_for_the_model_to_check() -> None:
     data, _, _ = parse_yaml("start: 2016-02-30\n", "f")
     assert data == {"start": "2016-02-30"}

@@ -147,9 +147,8 @@ def _index(node: yaml.Node, loc: Loc, positions: Positions) -> None:
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = (*loc, key_node.value)
-            positions.setdefault(
-                key, (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            )
+            # The last of a key given twice: its value is the one kept.
+            positions[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             _index(value_node, key, positions)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
