@@ -106,8 +106,23 @@ def test_type_filter_and_counts(tab: Any, origin: str) -> None:
         "Report (1)",
         "Session (2)",
     ]
-    assert results(tab, origin, "Nothing here yet") == []  # an empty listing
+    # an empty listing says "Nothing here yet": listings are not indexed (Pagefind may
+    # still offer a record with a near word, such as the poll's "Not")
+    assert all(href.count("/") == 3 for _, href in results(tab, origin, "Nothing here yet"))
     assert results(tab, origin, "Skip") == []  # page chrome (the skip link) is not indexed
+
+
+def test_each_fact_is_found_on_the_record_that_holds_it(tab: Any, origin: str) -> None:
+    # The quote and the session title also appear on the speaker's page (appearances,
+    # quotes) and the event's (agenda); those lists repeat the session, so only the
+    # session is a result.
+    session = ("Session", "/sessions/talk-2022-introduction/")
+    assert results(tab, origin, "frontrunners") == [session]
+    found = results(tab, origin, "Introduction to the topic of the day")
+    # (the call presented in the session names it among its own facts)
+    assert found == [session, ("Funding call", "/calls/soon-call/")], found
+    # while what the person record itself says (a role) still finds the person
+    assert ("Person", "/people/ulla-engelmann/") in results(tab, origin, "Alliances")
 
 
 def test_header_search_box_leads_to_results(tab: Any, origin: str) -> None:

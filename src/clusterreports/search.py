@@ -6,6 +6,9 @@ index under /pagefind/ (nothing is loaded from elsewhere). Only record pages are
 indexed (one result per record, not the listings that repeat them); their header,
 navigation and footer are left out (``EXCLUDED``), and each page names its record type in a
 ``data-pagefind-filter``/``data-pagefind-meta`` tag (templates/_head_discovery.html).
+Sections that list other records (backlinks: appearances, agendas, an organisation's
+events) carry ``data-pagefind-ignore``, so each fact is indexed once, on the record that
+holds it: better results, and Pagefind's time and memory fall by about a third.
 """
 
 from __future__ import annotations
