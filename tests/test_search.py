@@ -273,3 +273,78 @@ def test_no_search_option_overrides_the_setting(tmp_path: Path) -> None:
     assert main(["--site", str(root), "build", "--quiet"]) == 0
     assert (root / "_site" / "search" / "index.html").is_file()
     assert (root / "_site" / "pagefind" / "pagefind.js").is_file()
+
+
+def test_bundle_urls_split_a_large_site_into_equal_parts() -> None:
+    assert search.bundle_urls(0, 5) == ["/pagefind/"]
+    assert search.bundle_urls(5, 5) == ["/pagefind/"]
+    assert search.bundle_urls(11, 5) == ["/pagefind/", "/pagefind/part-2/", "/pagefind/part-3/"]
+
+
+def _in_parts(tmp_path: Path, per_index: int) -> Path:
+    root = copy_site("valid", tmp_path)
+    with (root / "site.yaml").open("a", encoding="utf-8") as settings:
+        settings.write(f"search_index_pages: {per_index}\n")
+    return root
+
+
+def test_a_large_index_is_built_in_parts_and_searched_as_one(
+    browser: Any, origin: str, tmp_path: Path
+) -> None:
+    """Pagefind keeps an index in memory, so a site over ``search_index_pages`` record
+    pages is indexed in parts; the search page merges them and finds what one index does."""
+    root = _in_parts(tmp_path, 4)  # 19 records: 5 parts
+    build(load_site_config(root))
+    out = root / "_site"
+    parts = ["pagefind"] + [f"pagefind/part-{n}" for n in range(2, 6)]
+    for part in parts:
+        assert (out / part / "pagefind-entry.json").is_file(), part
+    assert not (out / "pagefind" / "part-6").exists()
+    assert not (out / search.INPUTS_FOLDER).exists()
+    assert broken_links(out) == []
+
+    whole, split = browser.new_page(), browser.new_page()
+    with serve(out) as parted:
+        for query in ("Engelmann", "AVAESEN", "clusters", "frontrunners", "2016", "Corvec"):
+            one = results(whole, origin, query)
+            merged = results(split, parted, query)
+            # every result of the one index; a part that lacks a word may add loosely
+            # matching pages (Pagefind falls back to a prefix of the word), and a common
+            # word may rank a little differently (each part weighs words by its own counts)
+            assert one and set(one) <= set(merged), query
+            if query not in ("clusters", "2016"):
+                assert merged[0] == one[0], query
+        options = "#search-type option"
+        counts = split.eval_on_selector_all(options, "os => os.map(o => o.textContent)")
+        results(whole, origin, "Engelmann")
+        assert counts == whole.eval_on_selector_all(options, "os => os.map(o => o.textContent)")
+    whole.close()
+    split.close()
+
+
+def test_a_failing_part_of_the_index_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _in_parts(tmp_path, 10)
+    fake = _fake_pagefind(tmp_path, 'case "$*" in *part-2*) echo "no space" >&2; exit 3;; esac')
+    monkeypatch.setattr(search, "get_executable", lambda: fake)
+    assert main(["--site", str(root), "build", "--quiet"]) == 3
+    assert capsys.readouterr().err == (
+        "clusterreports: Pagefind failed (3) (index part 2 of 2): no space\n"
+        "The published site is unchanged.\n"
+    )
+    assert not (root / "_site").exists()
+    assert not list(tmp_path.rglob(search.INPUTS_FOLDER))
+
+
+def test_an_indexer_that_cannot_run_is_a_clean_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy_site("valid", tmp_path)
+    not_executable = tmp_path / "pagefind"
+    not_executable.write_text("", encoding="utf-8")
+    monkeypatch.setattr(search, "get_executable", lambda: not_executable)
+    assert main(["--site", str(root), "build", "--quiet"]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("clusterreports: could not index the site for search: [Errno 13]")
+    assert err.endswith("The published site is unchanged.\n")

@@ -43,6 +43,13 @@ class SiteConfig(BaseModel):
         description="Build the search page and its index (Pagefind); false leaves out the "
         "search page, the search box and the index.",
     )
+    search_index_pages: int = Field(
+        20_000,
+        ge=1,
+        description="The most record pages one part of the search index holds. Pagefind "
+        "keeps an index in memory (about 30 KB a page); a larger site is indexed in parts, "
+        "one after another, which the search page merges.",
+    )
     content: str = "content"
     templates: str = "templates"
     static: str = "static"

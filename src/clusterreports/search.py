@@ -13,8 +13,14 @@ holds it: better results, and Pagefind's time and memory fall by about a third.
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +37,10 @@ if TYPE_CHECKING:
 # link) and the source list, which would make every record match its source's title.
 EXCLUDED = "body > header, body > footer, nav, .skip-link, .sources"
 
+# Where the pages of each part of a large site's index are gathered (inside the staging
+# folder, removed before it is published).
+INPUTS_FOLDER = ".pagefind-input"
+
 
 class SearchIndexError(RuntimeError):
     """Pagefind is missing or failed: the build stops rather than publish a broken search."""
@@ -41,29 +51,78 @@ def record_pages_glob() -> str:
     return "{" + ",".join(t.folder for t in RECORD_TYPES) + "}/*/index.html"
 
 
-class Indexing:
-    """A running Pagefind process; ``wait`` raises SearchIndexError if it failed."""
+def bundle_urls(record_pages: int, per_index: int) -> list[str]:
+    """Where each part of the index goes: one part while the site has at most
+    ``per_index`` record pages, else as many equal parts as needed; the first is the
+    bundle the search page loads, the others it merges (``pagefind.mergeIndex``)."""
+    parts = max(1, -(-record_pages // per_index))
+    return [urls.pagefind_bundle_url(n) for n in range(1, parts + 1)]
 
-    def __init__(self, command: list[str]) -> None:
+
+@dataclass
+class Run:
+    command: list[str]
+    prepare: Callable[[], None] | None = None
+
+
+class Indexing:
+    """Pagefind runs, one after another (one per part of the index), in a thread, so the
+    build goes on beside them; ``wait`` raises SearchIndexError if one failed."""
+
+    def __init__(self, runs: list[Run], cleanup: Callable[[], None] | None = None) -> None:
+        self.runs = runs
+        self.cleanup = cleanup
+        self.error: SearchIndexError | None = None
+        self.process: subprocess.Popen[bytes] | None = None
+        self.cancelled = False
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self._run_all, name="pagefind", daemon=True)
+        self.thread.start()
+
+    def _run_all(self) -> None:
+        try:
+            for number, run in enumerate(self.runs, 1):
+                part = f" (index part {number} of {len(self.runs)})" if len(self.runs) > 1 else ""
+                try:
+                    if run.prepare is not None:
+                        run.prepare()
+                    self._run(run.command, part)
+                except OSError as error:  # e.g. a full disk, or Pagefind not executable
+                    message = f"could not index the site for search{part}: {error}"
+                    raise SearchIndexError(message) from error
+        except SearchIndexError as error:
+            self.error = error
+        finally:
+            if self.cleanup is not None:
+                self.cleanup()
+
+    def _run(self, command: list[str], part: str) -> None:
         # Errors go to a file, not a pipe: nobody reads a pipe until the end, and a
         # full one would stall Pagefind.
-        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by wait or cancel)
-        self.process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.errors
-        )
-
-    def wait(self) -> None:
-        with self.errors:
+        with tempfile.TemporaryFile() as errors:
+            with self.lock:
+                if self.cancelled:
+                    raise SearchIndexError("cancelled")
+                self.process = subprocess.Popen(
+                    command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors
+                )
             code = self.process.wait()
             if code != 0:
-                self.errors.seek(0)
-                message = self.errors.read().decode("utf-8", "replace").strip()
-                raise SearchIndexError(f"Pagefind failed ({code}): {message}")
+                errors.seek(0)
+                message = errors.read().decode("utf-8", "replace").strip()
+                raise SearchIndexError(f"Pagefind failed ({code}){part}: {message}")
+
+    def wait(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
 
     def cancel(self) -> None:
-        self.process.kill()
-        self.process.wait()
-        self.errors.close()
+        with self.lock:
+            self.cancelled = True
+            if self.process is not None:
+                self.process.kill()
+        self.thread.join()
 
 
 class _Off:
@@ -76,21 +135,51 @@ class _Off:
         pass
 
 
+def _link_pages(stage: Path, folder: Path, page_urls: list[str]) -> None:
+    """A folder holding just these pages, at their paths in the site (hard links, so
+    nothing is copied): Pagefind takes a folder, not a list of files."""
+    made: set[str] = set()
+    for url in page_urls:
+        relative = str(urls.relative_output_path(url))
+        parent = os.path.dirname(relative)
+        if parent not in made:
+            os.makedirs(os.path.join(folder, parent), exist_ok=True)
+            made.add(parent)
+        os.link(os.path.join(stage, relative), os.path.join(folder, relative))
+
+
 def index_site(context: BuildContext, stage: Path) -> Indexing | _Off:
-    if not context.site.config.search:
+    config = context.site.config
+    if not config.search:
         return _Off()
     executable = get_executable()
     if executable is None:
         raise SearchIndexError(
             "the Pagefind binary is missing: install it with pip install 'pagefind[bin]'"
         )
-    command = [
-        str(executable),
-        "--site", str(stage),
-        "--output-subdir", urls.PAGEFIND_URL.strip("/"),
-        "--glob", record_pages_glob(),
+    options = [
         "--exclude-selectors", EXCLUDED,
-        "--force-language", context.site.config.language.split("-")[0],
+        "--force-language", config.language.split("-")[0],
         "--silent",
     ]  # fmt: skip
-    return Indexing(command)
+    page_urls = sorted(page.url for page in context.pages if page.record is not None)
+    bundles = bundle_urls(len(page_urls), config.search_index_pages)
+    if len(bundles) == 1:
+        glob = ["--glob", record_pages_glob()]
+        place = ["--site", str(stage), "--output-subdir", urls.PAGEFIND_URL.strip("/")]
+        return Indexing([Run([str(executable), *place, *glob, *options])])
+    # Pagefind holds a whole index in memory: a large site is indexed in parts, one
+    # after another. Pages are dealt out in turn, so every part is a like sample of the
+    # site and scores (which weigh a word by how rare it is in its part) stay comparable
+    # when the search page merges the parts' results.
+    inputs = stage / INPUTS_FOLDER
+    runs = []
+    for number, bundle in enumerate(bundles):
+        folder = inputs / f"part-{number + 1}"
+        output = urls.output_path(stage, bundle).parent
+        place = ["--site", str(folder), "--output-path", str(output)]
+        pages = page_urls[number :: len(bundles)]
+        runs.append(
+            Run([str(executable), *place, *options], partial(_link_pages, stage, folder, pages))
+        )
+    return Indexing(runs, cleanup=partial(shutil.rmtree, inputs, ignore_errors=True))

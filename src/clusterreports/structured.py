@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import calendars, urls
+from . import calendars, search, urls
 from .models import TYPES_BY_NAME, Event
 from .moment import Moment
 from .views import (
@@ -326,6 +326,13 @@ class Discovery:
         self.noindex = page.kind in NOINDEX_KINDS
         self.record_type = record.type_label if record else None
         self.og_type = "profile" if page.kind == "person" else "article" if record else "website"
+
+    @cached_property
+    def pagefind_parts(self) -> list[str]:
+        """The parts of the search index after the first, for the search page to merge
+        (a large site is indexed in parts: ``search.bundle_urls``)."""
+        parts = search.bundle_urls(len(self.site.registry), self.site.config.search_index_pages)
+        return [self.site.url(part) for part in parts[1:]]
 
     @cached_property
     def canonical(self) -> str | None:

@@ -47,6 +47,11 @@ def url_of(record: Record) -> str:
     return record_url(record.type_name, record.id)
 
 
+def pagefind_bundle_url(part: int) -> str:
+    """A part of the search index: the first at /pagefind/, others inside it."""
+    return PAGEFIND_URL if part == 1 else f"{PAGEFIND_URL}part-{part}/"
+
+
 def data_url(name: str) -> str:
     return f"/data/{name}"
 
