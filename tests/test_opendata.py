@@ -153,5 +153,5 @@ def test_records_encoded_one_at_a_time_give_the_same_bytes(count: int) -> None:
         {"id": f"p{i}", "title": "Ané \u2028 </script>", "n": [i, None]} for i in range(count)
     ]
     expected = _json(head | {"records": records})
-    assert _json_with_records(head, iter(records)) == expected
+    assert b"".join(_json_with_records(head, iter(records))) == expected
     assert json.loads(expected)["records"] == records

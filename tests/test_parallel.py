@@ -90,6 +90,25 @@ def test_stage_writer_never_writes_through_a_link(tmp_path: Path) -> None:
     assert (published / "a" / "index.html").read_bytes() == b"different"
 
 
+def test_content_in_pieces_is_written_or_linked_like_bytes(tmp_path: Path) -> None:
+    """A large export comes in pieces (never whole in memory); it is still linked from
+    the published site when unchanged, and never written through that link."""
+    published = tmp_path / "site"
+    write_file(published, "/data/a.json", iter([b"[1,", b"2]"]))
+    write_file(published, "/data/b.json", b"[1,2]")
+    with staging(published) as stage:
+        writer = StageWriter(stage, published)
+        assert writer.write("/data/a.json", iter([b"[1", b",2]"])) is False
+        assert os.path.samefile(stage / "data" / "a.json", published / "data" / "a.json")
+        assert writer.write("/data/b.json", iter([b"[1,", b"3]"])) is True  # same size
+        assert writer.write("/data/c.json", iter([])) is True
+        assert writer.write("/data/a.json", iter([b"[", b"]"])) is True  # the same URL twice
+        assert (published / "data" / "a.json").read_bytes() == b"[1,2]"
+    assert (published / "data" / "a.json").read_bytes() == b"[]"
+    assert (published / "data" / "b.json").read_bytes() == b"[1,3]"
+    assert (published / "data" / "c.json").read_bytes() == b""
+
+
 def _squares(numbers: Sequence[int]) -> list[tuple[int, int]]:
     return [(n * n, os.getpid()) for n in numbers]
 

@@ -119,7 +119,6 @@ class TrackedRegistry(Registry):
         self.records = inner.records
         self.origins = inner.origins
         self.backlinks = inner.backlinks
-        self.forward = inner.forward
 
     def referrers(
         self, target: Record, type_name: str | None = None, field: str | None = None
@@ -571,11 +570,7 @@ class Preview:
         registry.records[key[0]][key[1]] = new
         registry.origins[key] = raw
         refs = [(loc, (t, i)) for loc, t, i in iter_references(new)]
-        targets = set(registry.forward.get(key, ())) | {target for _, target in refs}
-        if refs:
-            registry.forward[key] = {target for _, target in refs}
-        else:
-            registry.forward.pop(key, None)
+        targets = {(t, i) for _, t, i in iter_references(old)} | {target for _, target in refs}
         for target in targets:
             kept = [b for b in registry.backlinks.get(target, ()) if key_of(b.source) != key]
             kept += [Backlink(new, loc) for loc, t in refs if t == target]

@@ -23,6 +23,7 @@ from . import urls
 from .models import ID_PATTERN, RECORD_TYPES, TYPES_BY_NAME, Part, Record, RefTo, iter_references
 from .registry import Registry
 from .views import OrganisationView, PersonView, SiteView
+from .write import Content
 
 if TYPE_CHECKING:
     from .outputs import BuildContext
@@ -305,17 +306,15 @@ def _json(data: object) -> bytes:
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def _json_with_records(head: JsonObject, records: Iterator[JsonObject]) -> bytes:
-    """``_json(head | {"records": [...]})``, encoded a record at a time: a large site's
-    records never exist all at once as Python objects (a third of a gigabyte at 10,000
-    events)."""
+def _json_with_records(head: JsonObject, records: Iterator[JsonObject]) -> Iterator[bytes]:
+    """The pieces of ``_json(head | {"records": [...]})``, encoded a record at a time
+    and written as they come: a large site's records never exist all at once, neither
+    as Python objects nor as bytes (sessions.json is 100 MB at 10,000 events)."""
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    parts = [encode(head)[:-1].encode("utf-8"), b',"records":[']
+    yield encode(head)[:-1].encode("utf-8") + b',"records":['
     for index, record in enumerate(records):
-        parts.append(b"," if index else b"")
-        parts.append(encode(record).encode("utf-8"))
-    parts.append(b"]}\n")
-    return b"".join(parts)
+        yield (b"," if index else b"") + encode(record).encode("utf-8")
+    yield b"]}\n"
 
 
 def _csv(rows: Iterator[list[str]]) -> bytes:
@@ -324,7 +323,7 @@ def _csv(rows: Iterator[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def files(context: BuildContext) -> Iterator[tuple[str, bytes]]:
+def files(context: BuildContext) -> Iterator[tuple[str, Content]]:
     site = context.renderer.view
     exporter = Exporter(site)
     listing = []

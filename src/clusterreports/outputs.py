@@ -1,6 +1,6 @@
 """Files beside the HTML pages (feeds, calendars, data exports, sitemap, search index).
 
-Each generator takes the checked site and yields (url, bytes); the build runs them in
+Each generator takes the checked site and yields (url, content); the build runs them in
 its render pool (``parallel``). Finalisers work on the staging folder once its pages
 are written (e.g. to index them for search): each starts a process that runs while the
 build writes the other files, and the stage is swapped in only after every one has
@@ -20,6 +20,7 @@ from .config import Site
 from .plan import Page
 from .registry import Registry
 from .render import Renderer
+from .write import Content
 
 
 @dataclass
@@ -30,7 +31,7 @@ class BuildContext:
     renderer: Renderer
 
 
-Generator = Callable[[BuildContext], Iterable[tuple[str, bytes]]]
+Generator = Callable[[BuildContext], Iterable[tuple[str, Content]]]
 
 
 class Running(Protocol):
@@ -49,7 +50,7 @@ GENERATORS: list[Generator] = [
 FINALISERS: list[Finaliser] = [search.index_site]
 
 
-def extra_files(context: BuildContext) -> Iterator[tuple[str, bytes]]:
+def extra_files(context: BuildContext) -> Iterator[tuple[str, Content]]:
     for generator in GENERATORS:
         yield from generator(context)
 

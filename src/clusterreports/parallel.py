@@ -23,7 +23,7 @@ from .plan import Page
 from .problems import ContentError, Problem
 from .progress import BuildProgress
 from .render import Renderer
-from .write import StageWriter
+from .write import Content, StageWriter
 
 # Each worker gets this many contiguous runs: few enough that neighbouring pages
 # (which show the same records) share one worker's view caches, enough that both
@@ -46,7 +46,7 @@ class Written:
 
 # Makes the (url, bytes) of the files beside the pages, e.g. a generator bound to its
 # build (outputs.GENERATORS).
-Extra = Callable[[], Iterable[tuple[str, bytes]]]
+Extra = Callable[[], Iterable[tuple[str, Content]]]
 
 
 @dataclass
@@ -75,6 +75,7 @@ def _render_run(bounds: tuple[int, int]) -> tuple[int, int, list[Problem]]:
     assert _job is not None
     start, stop = bounds
     written = 0
+    _job.renderer.view.forget_views()
     for page in _job.pages[start:stop]:
         try:
             content = _job.renderer.render(page)
@@ -87,6 +88,7 @@ def _render_run(bounds: tuple[int, int]) -> tuple[int, int, list[Problem]]:
 def _write_extra(index: int) -> None:
     """Write the files of extras[index] (they are not pages: nothing to count)."""
     assert _job is not None
+    _job.renderer.view.forget_views()
     for url, content in _job.extras[index]():
         _job.writer.write(url, content)
 

@@ -39,7 +39,6 @@ class Registry:
     records: dict[str, dict[str, Record]] = field(default_factory=dict)
     origins: dict[Key, RawRecord] = field(default_factory=dict)
     backlinks: dict[Key, list[Backlink]] = field(default_factory=lambda: defaultdict(list))
-    forward: dict[Key, set[Key]] = field(default_factory=lambda: defaultdict(set))
 
     def get(self, type_name: str, record_id: str) -> Record:
         return self.records[type_name][record_id]
@@ -80,9 +79,18 @@ class Registry:
             if type_name is None or link.source.type_name == type_name
         ]
 
+    def refers_to(self, key: Key) -> set[Key]:
+        """The records this one refers to (worked out when asked: only the preview
+        needs it, and a set per record was a tenth of a large site's memory)."""
+        record = self.find(*key)
+        if record is None:
+            return set()
+        found = ((t, i) for _, t, i in iter_references(record))
+        return {target for target in found if self.find(*target) is not None}
+
     def neighbours(self, key: Key) -> set[Key]:
         """Records this one refers to and records that refer to it."""
-        near = set(self.forward.get(key, ()))
+        near = self.refers_to(key)
         near.update(key_of(link.source) for link in self.backlinks.get(key, ()))
         return near
 
@@ -136,7 +144,6 @@ def link(
                 )
                 continue
             registry.backlinks[(target_type, target_id)].append(Backlink(record, loc))
-            registry.forward[key].add((target_type, target_id))
     problems.extend(_parent_cycles(registry))
     return registry, problems
 

@@ -139,9 +139,30 @@ def validate_records(raws: Iterable[RawRecord]) -> Validated:
     for raw in raws:
         model = TYPES_BY_NAME[raw.type_name]
         try:
-            records.append((model.model_validate(raw.data), raw))
+            record = model.model_validate(raw.data)
+            _share_fields_sets(record)
+            records.append((record, raw))
             raw.data = {}
         except ValidationError as exc:
             problems.extend(problems_from(raw, model, exc))
             invalid.add((raw.type_name, str(raw.data.get("id"))))
     return Validated(records, problems, invalid)
+
+
+# Every pydantic model instance carries its own set of the fields it was given: a
+# quarter of a checked site's memory. Models are frozen (the sets never change), so
+# instances with the same fields can share one frozenset.
+_FIELDS_SETS: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _share_fields_sets(model: BaseModel) -> None:
+    fields = frozenset(model.__pydantic_fields_set__)
+    shared = _FIELDS_SETS.setdefault(fields, fields)
+    object.__setattr__(model, "__pydantic_fields_set__", shared)
+    for value in model.__dict__.values():
+        if isinstance(value, BaseModel):
+            _share_fields_sets(value)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                if isinstance(item, BaseModel):
+                    _share_fields_sets(item)

@@ -20,6 +20,14 @@ from pathlib import Path
 
 from .urls import output_path, relative_output_path
 
+# What a file is made of: its bytes, or (for a file too large to hold twice, such as a
+# data export) the pieces in order, written as they come.
+Content = bytes | Iterable[bytes]
+
+
+def whole(content: Content) -> bytes:
+    return content if isinstance(content, bytes) else b"".join(content)
+
 
 @contextmanager
 def staging(output_dir: Path) -> Iterator[Path]:
@@ -52,26 +60,64 @@ class StageWriter:
         self.stage = str(stage.resolve())
         self.published = str(published.resolve())
 
-    def write(self, url: str, content: bytes) -> bool:
+    def write(self, url: str, content: Content) -> bool:
         """True when the file was written, False when it was linked unchanged."""
         relative = str(relative_output_path(url))
         path = os.path.join(self.stage, relative)
         old = os.path.join(self.published, relative)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        if _holds(old, content):
-            try:
-                os.link(old, path)
+        if isinstance(content, bytes):
+            if _holds(old, content) and _link(old, path):
                 return False
-            except OSError:  # no hard links here (another device, some file systems)
-                pass
-        try:
-            file = open(path, "xb")  # noqa: SIM115
-        except FileExistsError:  # written twice: replace, never write into a link
+            _write_new(path, (content,))
+            return True
+        # Pieces are written first and compared with the published file afterwards.
+        _write_new(path, content)
+        if _same_files(old, path):
             os.unlink(path)
-            file = open(path, "xb")  # noqa: SIM115
-        with file:
-            file.write(content)
+            if _link(old, path):
+                return False
+            _write_new(path, (_read(old),))  # (no hard links here: copy it back)
         return True
+
+
+def _link(old: str, path: str) -> bool:
+    try:
+        os.link(old, path)
+        return True
+    except OSError:  # no hard links here (another device, some file systems)
+        return False
+
+
+def _write_new(path: str, pieces: Iterable[bytes]) -> None:
+    try:
+        file = open(path, "xb")  # noqa: SIM115
+    except FileExistsError:  # written twice: replace, never write into a link
+        os.unlink(path)
+        file = open(path, "xb")  # noqa: SIM115
+    with file:
+        for piece in pieces:
+            file.write(piece)
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
+
+
+def _same_files(old: str, new: str) -> bool:
+    """Whether the regular file ``old`` holds the same bytes as ``new``, read in blocks."""
+    try:
+        info = os.lstat(old)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != os.lstat(new).st_size:
+            return False
+        with open(old, "rb") as a, open(new, "rb") as b:
+            while block := a.read(1 << 20):
+                if block != b.read(1 << 20):
+                    return False
+        return True
+    except OSError:
+        return False
 
 
 def _holds(path: str, content: bytes) -> bool:
@@ -86,12 +132,13 @@ def _holds(path: str, content: bytes) -> bool:
         return False
 
 
-def write_file(root: Path, url: str, content: bytes) -> bool:
+def write_file(root: Path, url: str, content: Content) -> bool:
     """Write one file in place; returns False when it already held exactly this content.
 
     The new bytes go to a temporary file renamed over the old one, so a reader never
     sees half a page and a file hard-linked elsewhere is never changed through here."""
     path = output_path(root, url)
+    content = whole(content)
     if _holds(str(path), content):
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
