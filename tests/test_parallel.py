@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from clusterreports import ContentError, build, load_site_config, outputs, pipeline
+from clusterreports import ContentError, build, load_site_config, outputs, parallel, pipeline
 from clusterreports.cli import main
 from clusterreports.cores import map_chunks
 from clusterreports.parallel import MIN_PARALLEL_PAGES, choose_jobs
@@ -39,6 +39,20 @@ def test_two_jobs_write_the_same_bytes_as_one(valid_site: Path) -> None:
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []
     assert one.pages == two.pages == two.written > 0
+
+
+def test_views_dropped_between_runs_change_nothing(
+    valid_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large site's workers drop their views between runs (``MAX_VIEWS``); rebuilt
+    views must render the same pages and files."""
+    build(load_site_config(valid_site, output="_kept"), jobs=2)
+    monkeypatch.setattr(parallel, "MAX_VIEWS", 0)
+    monkeypatch.setattr(parallel, "MIN_RUN", 1)  # many runs, so views are dropped often
+    build(load_site_config(valid_site, output="_dropped"), jobs=2)
+    kept, dropped = _ours(valid_site / "_kept"), _ours(valid_site / "_dropped")
+    assert sorted(kept) == sorted(dropped)
+    assert [name for name in kept if kept[name] != dropped[name]] == []
 
 
 def test_a_second_build_links_unchanged_pages(valid_site: Path) -> None:

@@ -32,6 +32,10 @@ RUNS_PER_JOB = 8
 MIN_RUN = 50
 # Below this, forking costs more than it saves.
 MIN_PARALLEL_PAGES = 400
+# A worker keeps the record views it made (and what they cached) from one run of pages
+# to the next, up to this many; past it, it starts afresh, so a large site's worker
+# holds about a run's views, not the whole site's (a few hundred MB at 10,000 events).
+MAX_VIEWS = 20_000
 
 
 @dataclass
@@ -75,7 +79,7 @@ def _render_run(bounds: tuple[int, int]) -> tuple[int, int, list[Problem]]:
     assert _job is not None
     start, stop = bounds
     written = 0
-    _job.renderer.view.forget_views()
+    _job.renderer.view.limit_views(MAX_VIEWS)
     for page in _job.pages[start:stop]:
         try:
             content = _job.renderer.render(page)
@@ -88,7 +92,7 @@ def _render_run(bounds: tuple[int, int]) -> tuple[int, int, list[Problem]]:
 def _write_extra(index: int) -> None:
     """Write the files of extras[index] (they are not pages: nothing to count)."""
     assert _job is not None
-    _job.renderer.view.forget_views()
+    _job.renderer.view.limit_views(MAX_VIEWS)
     for url, content in _job.extras[index]():
         _job.writer.write(url, content)
 

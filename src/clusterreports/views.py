@@ -148,10 +148,11 @@ class SiteView:
             self._views[key] = VIEW_TYPES.get(type(record), View)(record, self)
         return self._views[key]
 
-    def forget_views(self) -> None:
-        """Drop the views made so far (with what they cached): a worker calls this
-        between runs of pages, so its memory holds one run's views, not the site's."""
-        self._views.clear()
+    def limit_views(self, most: int) -> None:
+        """Drop the views made so far (with what they cached) if there are more than
+        ``most``: they are rebuilt when next asked for."""
+        if len(self._views) > most:
+            self._views.clear()
 
     def find(self, type_name: str, record_id: str | None) -> Any:
         record = self.registry.find(type_name, record_id)
