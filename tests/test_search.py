@@ -8,6 +8,8 @@ Needs Debian's Chromium; without it the browser tests skip locally and fail unde
 from __future__ import annotations
 
 import os
+import signal
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -348,3 +350,34 @@ def test_an_indexer_that_cannot_run_is_a_clean_error(
     err = capsys.readouterr().err
     assert err.startswith("clusterreports: could not index the site for search: [Errno 13]")
     assert err.endswith("The published site is unchanged.\n")
+
+
+def test_sigterm_while_indexing_stops_pagefind_and_keeps_the_published_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``kill`` (or a cancelled CI job) during the build stops it like Ctrl-C: Pagefind
+    is stopped, the staging folder removed, the published site left as it was."""
+    root = copy_site("valid", tmp_path)
+    build(load_site_config(root))
+    published = {p: p.read_bytes() for p in (root / "_site").rglob("*") if p.is_file()}
+    pid_file = tmp_path / "pid"
+    fake = _fake_pagefind(tmp_path, f"echo $$ > {pid_file}; exec sleep 60")
+    monkeypatch.setattr(search, "get_executable", lambda: fake)
+
+    def terminate_once_indexing() -> None:
+        deadline = time.monotonic() + 20
+        while not pid_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    handler = signal.getsignal(signal.SIGTERM)
+    threading.Thread(target=terminate_once_indexing, daemon=True).start()
+    assert main(["--site", str(root), "build", "--quiet"]) == 130
+    assert capsys.readouterr().err == (
+        "clusterreports: stopped. The published site is unchanged.\n"
+    )
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid_file.read_text()), 0)
+    assert not list(tmp_path.rglob("*building*"))
+    assert {p: p.read_bytes() for p in (root / "_site").rglob("*") if p.is_file()} == published
+    assert signal.getsignal(signal.SIGTERM) is handler  # the caller's handler is back

@@ -1,15 +1,20 @@
 """Command line: ``clusterreports build|check|serve|new``.
 
-Exit status: 0 on success, 1 for content problems, 2 for usage errors.
+Exit status: 0 on success, 1 for content problems, 2 for usage errors, 3 when Pagefind
+failed, 130 when stopped (Ctrl-C or SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 from . import progress
 from .config import Site, load_site_config
@@ -22,6 +27,7 @@ from .search import SearchIndexError
 EXIT_CONTENT = 1
 EXIT_USAGE = 2
 EXIT_TOOL = 3  # a tool the build runs (Pagefind) failed
+EXIT_INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
 
 
 def _date(text: str) -> dt.date:
@@ -83,9 +89,32 @@ def _site(args: argparse.Namespace) -> Site:
     )
 
 
+@contextmanager
+def _terminate_stops() -> Iterator[None]:
+    """SIGTERM (``kill``, a cancelled CI job) stops like Ctrl-C: the staging folder is
+    removed and Pagefind stopped, rather than both left behind."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
+    with _terminate_stops():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "new":
             return _new(args)
@@ -107,6 +136,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SearchIndexError as error:
         print(f"clusterreports: {error}\nThe published site is unchanged.", file=sys.stderr)
         return EXIT_TOOL
+    except KeyboardInterrupt:
+        print("clusterreports: stopped. The published site is unchanged.", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _new(args: argparse.Namespace) -> int:

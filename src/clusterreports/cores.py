@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
@@ -39,7 +40,15 @@ def choose_jobs(requested: int | None, items: int, minimum: int) -> int:
 def fork_pool(jobs: int) -> ProcessPoolExecutor:
     # An executor, not a Pool: a worker that dies (out of memory, say) fails the build
     # with BrokenProcessPool instead of leaving it waiting forever for its result.
-    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+    return ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context("fork"), initializer=_default_signals
+    )
+
+
+def _default_signals() -> None:
+    """A worker ends at SIGTERM (the command line turns it into a clean stop, which
+    only the main process needs)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def map_chunks(

@@ -71,13 +71,13 @@ def finalising(context: BuildContext, stage: Path) -> Iterator[Callable[[], None
 
     try:
         yield start
-    except BaseException:
+        start()
+        for process in running:
+            process.wait()
+    except BaseException:  # also an interrupt while waiting: never leave one running
         for process in running:
             process.cancel()
         raise
-    start()
-    for process in running:
-        process.wait()
 
 
 def finalise(context: BuildContext, stage: Path) -> None:
