@@ -194,7 +194,8 @@ def test_session_rebuilds_once_for_a_burst(valid_site: Path) -> None:
     preview.build_all()
     reloads = Reloads([], threading.Event())
     outcomes: list[Outcome] = []
-    session = Session(preview, reloads, say=outcomes.append, debouncer=Debouncer(quiet=1.0))
+    # (a quiet time well above a stall of a loaded CI machine between the three writes)
+    session = Session(preview, reloads, say=outcomes.append, debouncer=Debouncer(quiet=2.5))
     session.start()
     try:
         people = sorted((valid_site / "content" / "people").iterdir())
