@@ -22,7 +22,7 @@ from pathlib import Path
 from clusterreports.config import load_site_config
 from clusterreports.outputs import GENERATORS, BuildContext, finalise
 from clusterreports.parallel import render_pages
-from clusterreports.pipeline import check
+from clusterreports.pipeline import check, rare_collections
 from clusterreports.progress import BuildProgress
 from clusterreports.render import Renderer
 from clusterreports.theme import builtin_dir
@@ -63,6 +63,11 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, help="render processes (default: one per core)")
     parser.add_argument("--kinds", action="store_true", help="time each page kind (1 process)")
     args = parser.parse_args()
+    with rare_collections():  # the collector settings of a build
+        _profile(args)
+
+
+def _profile(args: argparse.Namespace) -> None:
     site = load_site_config(args.site)
     laps = Laps()
     checked = check(site)

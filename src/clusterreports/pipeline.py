@@ -67,7 +67,7 @@ def build(site: Site, jobs: int | None = None, progress: bool = False) -> BuildR
     """Check, then write the whole site; ``jobs`` processes render pages (default: one
     per core), and ``progress`` shows a bar (the CLI asks for it on a terminal)."""
     started = time.perf_counter()
-    with _rare_collections():
+    with rare_collections():
         checked = check(site, jobs)
         renderer = Renderer(site, checked.registry)
         context = BuildContext(site, checked.registry, checked.pages, renderer)
@@ -97,7 +97,7 @@ def build(site: Site, jobs: int | None = None, progress: bool = False) -> BuildR
 
 
 @contextmanager
-def _rare_collections() -> Iterator[None]:
+def rare_collections() -> Iterator[None]:
     """A build allocates millions of objects that live to its end; with the default
     thresholds the cycle collector rescans them again and again (a fifth of checking
     time). Collecting 70 times less often still frees the cycles that rendering leaves."""
