@@ -71,13 +71,14 @@ class StageWriter:
                 return False
             _write_new(path, (content,))
             return True
-        # Pieces are written first and compared with the published file afterwards.
+        # Pieces are written first and compared with the published file afterwards; if
+        # the same, a link to it takes the new file's place (or the equal copy stays).
         _write_new(path, content)
         if _same_files(old, path):
-            os.unlink(path)
-            if _link(old, path):
+            link = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.same")
+            if _link(old, link):
+                os.replace(link, path)
                 return False
-            _write_new(path, (_read(old),))  # (no hard links here: copy it back)
         return True
 
 
@@ -98,11 +99,6 @@ def _write_new(path: str, pieces: Iterable[bytes]) -> None:
     with file:
         for piece in pieces:
             file.write(piece)
-
-
-def _read(path: str) -> bytes:
-    with open(path, "rb") as file:
-        return file.read()
 
 
 def _same_files(old: str, new: str) -> bool:
