@@ -22,7 +22,7 @@ from pathlib import Path
 from clusterreports.config import load_site_config
 from clusterreports.outputs import GENERATORS, BuildContext, finalise
 from clusterreports.parallel import render_pages
-from clusterreports.pipeline import check, rare_collections
+from clusterreports.pipeline import check, collector_paused, rare_collections
 from clusterreports.progress import BuildProgress
 from clusterreports.render import Renderer
 from clusterreports.theme import builtin_dir
@@ -70,7 +70,8 @@ def main() -> None:
 def _profile(args: argparse.Namespace) -> None:
     site = load_site_config(args.site)
     laps = Laps()
-    checked = check(site)
+    with collector_paused():
+        checked = check(site)
     laps.lap("load, validate, link, plan")
     renderer = Renderer(site, checked.registry)
     stage = Path(tempfile.mkdtemp(prefix="profile-"))

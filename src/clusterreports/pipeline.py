@@ -68,7 +68,8 @@ def build(site: Site, jobs: int | None = None, progress: bool = False) -> BuildR
     per core), and ``progress`` shows a bar (the CLI asks for it on a terminal)."""
     started = time.perf_counter()
     with rare_collections():
-        checked = check(site, jobs)
+        with collector_paused():
+            checked = check(site, jobs)
         renderer = Renderer(site, checked.registry)
         context = BuildContext(site, checked.registry, checked.pages, renderer)
         bar = BuildProgress(len(checked.pages), enabled=progress)
@@ -94,6 +95,20 @@ def build(site: Site, jobs: int | None = None, progress: bool = False) -> BuildR
         written=pages.written,
         unchanged=pages.unchanged,
     )
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Checking builds the records and leaves no cycles to collect (parsed data, models
+    and backlinks refer down, never back), yet each collection rescans everything it
+    has built so far: at 10,000 events a seventh of checking."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextmanager
