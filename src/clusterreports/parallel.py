@@ -48,7 +48,7 @@ class Written:
         return self.pages - self.written
 
 
-# Makes the (url, bytes) of the files beside the pages, e.g. a generator bound to its
+# Makes the (url, content) of the files beside the pages, e.g. a generator bound to its
 # build (outputs.GENERATORS).
 Extra = Callable[[], Iterable[tuple[str, Content]]]
 

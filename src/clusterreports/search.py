@@ -162,7 +162,8 @@ def index_site(context: BuildContext, stage: Path) -> Indexing | _Off:
         "--force-language", config.language.split("-")[0],
         "--silent",
     ]  # fmt: skip
-    page_urls = sorted(page.url for page in context.pages if page.record is not None)
+    # Every record has one page: the same count the search page merges parts by.
+    page_urls = sorted(urls.url_of(record) for record in context.registry)
     bundles = bundle_urls(len(page_urls), config.search_index_pages)
     if len(bundles) == 1:
         glob = ["--glob", record_pages_glob()]
