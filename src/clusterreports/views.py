@@ -19,6 +19,7 @@ from slugify import slugify
 
 from . import urls
 from .models import (
+    RECORD_TYPES,
     Award,
     Entry,
     Event,
@@ -141,6 +142,7 @@ class SiteView:
         self.config = config
         self.today = today
         self._views: dict[tuple[str, str], View[Any]] = {}
+        self._hrefs: dict[str, str] = {}  # the same few paths (navigation) on every page
 
     def view(self, record: Record) -> Any:
         key = key_of(record)
@@ -166,19 +168,34 @@ class SiteView:
 
     def url(self, target: Any) -> str:
         """A link as the browser needs it, base path included."""
-        path = target.url if isinstance(target, View) else str(target)
-        return urls.with_base(self.config.base_url, path)
+        if isinstance(target, View):
+            return target.href
+        path = str(target)
+        href = self._hrefs.get(path)
+        if href is None:
+            href = self._hrefs[path] = urls.with_base(self.config.base_url, path)
+        return href
 
     def link(self, view: Any) -> Markup:
         """An anchor to a record's page (the ``link`` of templates/_macros.html): in
         Python because pages call it thousands of times, where a macro costs ten times more."""
         if not view:
             return Markup("")
+        if isinstance(view, View):
+            return view.anchor_html
         return Markup(f'<a href="{escape(self.url(view))}">{escape(view.title)}</a>')
 
     def absolute_url(self, target: Any) -> str:
         path = target.url if isinstance(target, View) else str(target)
         return urls.absolute(self.config.base_url, path)
+
+    @cached_property
+    def navigation(self) -> list[tuple[str, str, str]]:
+        """The main menu, (label, site-relative URL, link): a listing per record type,
+        but sessions, which are found under their events."""
+        paths = [urls.index_url(t.type_name) for t in RECORD_TYPES if t is not Session]
+        labels = [t.label_plural for t in RECORD_TYPES if t is not Session]
+        return [(label, path, self.url(path)) for label, path in zip(labels, paths, strict=True)]
 
     @cached_property
     def events_by_date(self) -> list[EventView]:
@@ -255,8 +272,6 @@ class SiteView:
         return sorted(reports, key=lambda r: (r.sort_key, r.title), reverse=True)
 
     def counts(self) -> list[tuple[str, int, str]]:
-        from .models import RECORD_TYPES
-
         return [
             (t.label_plural, len(self.registry.records[t.type_name]), urls.index_url(t.type_name))
             for t in RECORD_TYPES
@@ -276,9 +291,19 @@ class View(Generic[R]):
     def __getattr__(self, name: str) -> Any:
         return getattr(self.record, name)
 
-    @property
+    # A view lives for one build (for one page, in the preview), as its record does: what
+    # every mention of it repeats is worked out once.
+    @cached_property
     def url(self) -> str:
         return urls.url_of(self.record)
+
+    @cached_property
+    def href(self) -> str:
+        return urls.with_base(self.site.config.base_url, self.url)
+
+    @cached_property
+    def anchor_html(self) -> Markup:
+        return Markup(f'<a href="{escape(self.href)}">{escape(self.title)}</a>')
 
     @property
     def title(self) -> str:
@@ -508,7 +533,7 @@ class EventView(View[Event]):
 
 
 class SessionView(View[Session]):
-    @property
+    @cached_property
     def event_view(self) -> EventView | None:
         return self.site.find("event", self.record.event)
 
