@@ -35,6 +35,17 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 WORK = BENCH / "_work"
 VENV = WORK / "venv"
+# Every build of a run writes into a folder of its own here; they are deleted together
+# when the run ends (see settle_filesystem).
+OUTPUTS = WORK / "outputs"
+DELETED_AT = WORK / "outputs-deleted-at"
+# Linux's ext4 without a journal (this machine's disk) will not reuse an inode freed in
+# the last 60 s, or 300 s while its inode table block is unwritten (and creating files
+# keeps it so), and it checks such inodes one by one each time it creates a file near
+# them: a new file then costs up to 0.8 ms of system time instead of 0.02 ms (measured
+# here). Deleting each output just before the next build made every tool pay for the
+# build before it, in proportion to the files it writes.
+INODE_REUSE_DELAY = 330
 README = BENCH / "README.md"
 RESULTS_START = "<!-- results:start -->"
 RESULTS_END = "<!-- results:end -->"
@@ -111,8 +122,9 @@ def measure(
     tool: str, events: int, site: Path, out: Path, jobs: int | None, limit: float | None
 ) -> Run:
     """One clean build as a child process: wall, CPU and peak memory from wait4. A
-    build still running after ``limit`` seconds is stopped (with its children)."""
-    shutil.rmtree(out, ignore_errors=True)
+    build still running after ``limit`` seconds is stopped (with its children). ``out``
+    is new: outputs are kept until the next run (see settle_filesystem)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
     command, cwd = commands(tool, site, out, jobs)
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -132,7 +144,6 @@ def measure(
     wall = time.perf_counter() - started
     peak = usage.ru_maxrss / 1024  # KiB on Linux
     if not finished:
-        shutil.rmtree(out, ignore_errors=True)
         return Run(tool, events, wall, usage.ru_utime + usage.ru_stime, peak, 0, 0, False)
     process.returncode = os.waitstatus_to_exitcode(status)
     stdout = process.stdout.read() if process.stdout else b""
@@ -145,6 +156,47 @@ def measure(
     files = [p for p in out.rglob("*") if p.is_file()]
     pages = sum(1 for p in files if p.suffix == ".html")
     return Run(tool, events, wall, usage.ru_utime + usage.ru_stime, peak, pages, len(files))
+
+
+def delete_outputs() -> None:
+    """Delete every output folder (builds never delete anything during a run), noting
+    when, for settle_filesystem."""
+    old = [p for p in (OUTPUTS, *WORK.glob("out-*")) if p.exists()]
+    for path in old:
+        shutil.rmtree(path)
+    if old:
+        DELETED_AT.write_text(str(time.time()))
+
+
+def journal_less_ext4(path: Path) -> bool:
+    """Whether ``path`` is on ext4 without a journal (see INODE_REUSE_DELAY)."""
+    with contextlib.suppress(OSError):
+        mounts = [line.split() for line in Path("/proc/self/mountinfo").read_text().splitlines()]
+        # fields: id parent major:minor root mount-point options ... - type source options
+        found = [(m[4], m[m.index("-") + 1], m[m.index("-") + 2]) for m in mounts if "-" in m]
+        inside = [f for f in found if path.resolve().is_relative_to(f[0])]
+        if inside:
+            _, kind, source = max(inside, key=lambda f: len(f[0]))
+            journal = Path("/sys/fs/ext4", Path(source).name, "journal_task")
+            return kind == "ext4" and journal.exists() and journal.read_text().strip() == "<none>"
+    return False
+
+
+def settle_filesystem(delay: float) -> None:
+    """Delete a previous run's outputs, and wait until ``delay`` seconds have passed since
+    outputs were last deleted, when the disk is ext4 without a journal, so that no
+    build pays for deletions made by the benchmark itself (see INODE_REUSE_DELAY)."""
+    delete_outputs()
+    if not DELETED_AT.exists() or not journal_less_ext4(WORK):
+        return
+    wait = float(DELETED_AT.read_text()) + delay - time.time()
+    if wait > 0:
+        print(
+            f"Waiting {wait:.0f} s: this disk (ext4 without a journal) makes new files slow "
+            "for minutes after others were deleted near them (--settle 0 skips it)",
+            flush=True,
+        )
+        time.sleep(wait)
 
 
 def bench_size(
@@ -168,7 +220,8 @@ def bench_size(
         order = tools[round_ % len(tools) :] + tools[: round_ % len(tools)]
         for tool in (t for t in order if t not in stopped):
             site = root / ("ours" if tool.startswith("ours") else tool)
-            run = measure(tool, events, site, WORK / f"out-{events}-{tool}", jobs, limit)
+            out = OUTPUTS / f"{events}-{tool}-{round_}"
+            run = measure(tool, events, site, out, jobs, limit)
             label = "warm-up" if round_ < warmup else f"round {round_ - warmup + 1}"
             print(
                 f"  N={events:,} {label:8} {tool:8} {run.wall:7.2f} s wall "
@@ -325,6 +378,16 @@ def main() -> None:
         help="stop a build after this many seconds and report it as a lower bound "
         "(that tool then sits out the later rounds)",
     )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=INODE_REUSE_DELAY,
+        help="on ext4 without a journal, seconds to wait after outputs were deleted "
+        f"before timing (default {INODE_REUSE_DELAY})",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep this run's outputs (bench/_work/outputs)"
+    )
     parser.add_argument("--quick", action="store_true", help="N=200, one round, no warm-up")
     parser.add_argument("--readme", action="store_true", help="put the results in README.md")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
@@ -342,7 +405,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.quick:
-        args.sizes, args.repeats, args.warmup = "200", "1", 0
+        args.sizes, args.repeats, args.warmup, args.settle = "200", "1", 0, 0
     sizes = [int(s) for s in args.sizes.split(",") if s]  # '': only --include files
     repeats = [int(r) for r in args.repeats.split(",")]
     repeats += [repeats[-1]] * (len(sizes) - len(repeats))
@@ -354,6 +417,8 @@ def main() -> None:
     header = machine()
     print(versions(), flush=True)
     summaries = [Summary(**row) for path in args.include for row in json.loads(path.read_text())]
+    if sizes:
+        settle_filesystem(args.settle)
     for events, rounds in zip(sizes, repeats, strict=False):
         summaries += bench_size(events, tools, rounds, args.warmup, args.jobs, args.limit)
     summaries.sort(key=lambda s: (s.events, TOOLS.index(s.tool)))
@@ -388,6 +453,8 @@ def main() -> None:
     print("\n" + text)
     if args.readme:
         write_readme(text)
+    if sizes and not args.keep:
+        delete_outputs()
 
 
 if __name__ == "__main__":
