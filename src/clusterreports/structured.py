@@ -84,7 +84,7 @@ class Graph:
         self.site = site
 
     def id_of(self, view: View[Any]) -> str:
-        return self.site.absolute_url(view.url)
+        return view.absolute_url
 
     def ref(self, view: View[Any] | None) -> JsonObject | None:
         """A short node that points at the record's own page, where the full node lives."""

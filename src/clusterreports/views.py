@@ -186,8 +186,9 @@ class SiteView:
         return Markup(f'<a href="{escape(self.url(view))}">{escape(view.title)}</a>')
 
     def absolute_url(self, target: Any) -> str:
-        path = target.url if isinstance(target, View) else str(target)
-        return urls.absolute(self.config.base_url, path)
+        if isinstance(target, View):
+            return target.absolute_url
+        return urls.absolute(self.config.base_url, str(target))
 
     @cached_property
     def navigation(self) -> list[tuple[str, str, str]]:
@@ -300,6 +301,10 @@ class View(Generic[R]):
     @cached_property
     def href(self) -> str:
         return urls.with_base(self.site.config.base_url, self.url)
+
+    @cached_property
+    def absolute_url(self) -> str:
+        return urls.absolute(self.site.config.base_url, self.url)
 
     @cached_property
     def anchor_html(self) -> Markup:
