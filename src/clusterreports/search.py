@@ -92,6 +92,7 @@ def part_batches(pages: list[Page], parts: int) -> list[Ranges]:
 class Run:
     command: list[str]
     prepare: Callable[[], None] | None = None
+    done: Callable[[], None] | None = None  # after it succeeded (else: Indexing.cleanup)
     ready: threading.Event = field(default_factory=threading.Event)  # its pages are written
 
 
@@ -134,6 +135,8 @@ class Indexing:
                     if run.prepare is not None:
                         run.prepare()
                     self._run(run.command, part)
+                    if run.done is not None:
+                        run.done()
                 except OSError as error:  # e.g. a full disk, or Pagefind not executable
                     message = f"could not index the site for search{part}: {error}"
                     raise SearchIndexError(message) from error
@@ -238,7 +241,8 @@ def index_site(context: BuildContext, stage: Path) -> Indexing | _Off:
         output = urls.output_path(stage, bundle).parent
         place = ["--site", str(folder), "--output-path", str(output)]
         pages = [p.url for a, b in ranges for p in context.pages[a:b] if p.record is not None]
-        runs.append(
-            Run([str(executable), *place, *options], partial(_link_pages, stage, folder, pages))
-        )
+        # Each part's folder goes once it is indexed, while the build goes on: at the
+        # end, deleting them all took seconds.
+        link, remove = partial(_link_pages, stage, folder, pages), partial(shutil.rmtree, folder)
+        runs.append(Run([str(executable), *place, *options], link, remove))
     return Indexing(runs, batches, cleanup=partial(shutil.rmtree, inputs, ignore_errors=True))
