@@ -92,7 +92,6 @@ def part_batches(pages: list[Page], parts: int) -> list[Ranges]:
 class Run:
     command: list[str]
     prepare: Callable[[], None] | None = None
-    done: Callable[[], None] | None = None  # after it succeeded (else: Indexing.cleanup)
     ready: threading.Event = field(default_factory=threading.Event)  # its pages are written
 
 
@@ -100,7 +99,9 @@ class Indexing:
     """Pagefind runs, one after another (one per part of the index), in a thread, so the
     build goes on beside them; each starts once ``written`` says its pages are in the
     stage (``batches``: the pages of each part; None: one run over every page).
-    ``wait`` raises SearchIndexError if one failed."""
+    ``wait`` raises SearchIndexError if one failed. ``cleanup`` runs after the last:
+    deleting files while others are being created slows the creating down (ext4
+    without a journal checks every recently freed inode: bench/README.md)."""
 
     def __init__(
         self,
@@ -135,8 +136,6 @@ class Indexing:
                     if run.prepare is not None:
                         run.prepare()
                     self._run(run.command, part)
-                    if run.done is not None:
-                        run.done()
                 except OSError as error:  # e.g. a full disk, or Pagefind not executable
                     message = f"could not index the site for search{part}: {error}"
                     raise SearchIndexError(message) from error
@@ -241,8 +240,7 @@ def index_site(context: BuildContext, stage: Path) -> Indexing | _Off:
         output = urls.output_path(stage, bundle).parent
         place = ["--site", str(folder), "--output-path", str(output)]
         pages = [p.url for a, b in ranges for p in context.pages[a:b] if p.record is not None]
-        # Each part's folder goes once it is indexed, while the build goes on: at the
-        # end, deleting them all took seconds.
-        link, remove = partial(_link_pages, stage, folder, pages), partial(shutil.rmtree, folder)
-        runs.append(Run([str(executable), *place, *options], link, remove))
+        runs.append(
+            Run([str(executable), *place, *options], partial(_link_pages, stage, folder, pages))
+        )
     return Indexing(runs, batches, cleanup=partial(shutil.rmtree, inputs, ignore_errors=True))
