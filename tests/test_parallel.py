@@ -8,12 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from clusterreports import ContentError, build, load_site_config, outputs, parallel, pipeline, urls
+from clusterreports import ContentError, build, load_site_config, outputs, parallel, pipeline
 from clusterreports.cli import main
 from clusterreports.cores import map_chunks
 from clusterreports.parallel import MIN_PARALLEL_PAGES, choose_jobs
-from clusterreports.progress import BuildProgress
-from clusterreports.render import Renderer
 from clusterreports.write import StageWriter, staging, write_file
 
 
@@ -171,45 +169,3 @@ def test_cli_takes_jobs_and_prints_one_summary_line(
     with pytest.raises(SystemExit) as info:
         main(["--site", str(valid_site), "build", "--jobs", "0"])
     assert info.value.code == 2
-
-
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_batches_are_rendered_in_turn_and_each_announced_once_written(
-    valid_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
-) -> None:
-    """A finaliser that asks for an order (the search index of a large site, in parts)
-    hears of each batch as soon as all its pages are in the stage."""
-    site = load_site_config(valid_site)
-    checked = pipeline.check(site)
-    pages = checked.pages
-    monkeypatch.setattr(parallel, "MIN_PARALLEL_PAGES", 1)
-    monkeypatch.setattr(parallel, "MIN_RUN", 1)
-    third = len(pages) // 3
-    batches = [[(2 * third, len(pages))], [(0, 1), (third, 2 * third)], [(1, third)]]
-    stage = tmp_path / "stage"
-    stage.mkdir()
-    announced: list[tuple[int, set[str]]] = []
-
-    def written(batch: int) -> None:
-        on_disk = {p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file()}
-        announced.append((batch, on_disk))
-
-    def files(batch: int) -> set[str]:
-        ranges = batches[batch]
-        return {_file_of(pages[i].url) for start, stop in ranges for i in range(start, stop)}
-
-    renderer = Renderer(site, checked.registry)
-    writer = StageWriter(stage, tmp_path / "no-previous-site")
-    progress = BuildProgress(0, False)
-    done = parallel.render_pages(pages, renderer, writer, jobs, progress, (), batches, written)
-    assert done.pages == len(pages)
-    assert sorted(batch for batch, _ in announced) == [0, 1, 2]
-    for batch, on_disk in announced:
-        assert files(batch) <= on_disk
-    if jobs == 1:  # in turn: nothing of a later batch is written before an earlier one
-        assert [batch for batch, _ in announced] == [0, 1, 2]
-        assert not files(2) & announced[0][1]
-
-
-def _file_of(url: str) -> str:
-    return urls.relative_output_path(url).as_posix()

@@ -20,7 +20,6 @@ import pytest
 
 from clusterreports import build, load_site_config, pipeline, search
 from clusterreports.cli import main
-from clusterreports.plan import Page
 from clusterreports.search import record_pages_glob
 
 from .conftest import copy_site
@@ -282,27 +281,6 @@ def test_bundle_urls_split_a_large_site_into_equal_parts() -> None:
     assert search.bundle_urls(0, 5) == ["/pagefind/"]
     assert search.bundle_urls(5, 5) == ["/pagefind/"]
     assert search.bundle_urls(11, 5) == ["/pagefind/", "/pagefind/part-2/", "/pagefind/part-3/"]
-
-
-def test_part_batches_deal_record_pages_to_every_part_in_chunks(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Each part of a large index is a like sample of the site: record pages are dealt
-    out in chunks of consecutive pages, in turn; the other pages go with the first."""
-    monkeypatch.setattr(search, "PART_CHUNK", 3)
-    monkeypatch.setattr(search, "CHUNKS_PER_PART", 1)
-    home = Page("/", "home.html", "home")
-    people = [
-        Page(f"/people/p{n}/", "person.html", "person", ("person", f"p{n}")) for n in range(8)
-    ]
-    events = [Page(f"/events/e{n}/", "event.html", "event", ("event", f"e{n}")) for n in range(5)]
-    pages = [home, *people, events_index := Page("/events/", "x.html", "index"), *events]
-    batches = search.part_batches(pages, 2)
-    held = [[pages[i] for a, b in ranges for i in range(a, b)] for ranges in batches]
-    # 13 record pages in chunks of 3: part 1 gets chunks 1, 3 and 5, part 2 chunks 2 and 4
-    assert held[0] == [home, *people[0:3], *people[6:8], events_index, events[0], events[4]]
-    assert held[1] == [*people[3:6], *events[1:4]]
-    assert batches[0] == [(0, 4), (7, 11), (14, 15)]  # consecutive pages stay one range
 
 
 def _in_parts(tmp_path: Path, per_index: int) -> Path:

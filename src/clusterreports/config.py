@@ -46,9 +46,9 @@ class SiteConfig(BaseModel):
     search_index_pages: int = Field(
         20_000,
         ge=1,
-        description="About the most record pages one part of the search index holds. "
-        "Pagefind keeps an index in memory (about 30 KB a page); a larger site is indexed "
-        "in parts, each as soon as its pages are written, which the search page merges.",
+        description="The most record pages one part of the search index holds. Pagefind "
+        "keeps an index in memory (about 30 KB a page); a larger site is indexed in parts, "
+        "one after another, which the search page merges.",
     )
     content: str = "content"
     templates: str = "templates"

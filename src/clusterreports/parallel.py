@@ -15,12 +15,11 @@ import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, as_completed
 from dataclasses import dataclass
-from typing import Any
 
 import jinja2
 
 from . import cores
-from .plan import Page, Ranges
+from .plan import Page
 from .problems import ContentError, Problem
 from .progress import BuildProgress
 from .render import Renderer
@@ -70,14 +69,9 @@ def choose_jobs(requested: int | None, pages: int) -> int:
     return cores.choose_jobs(requested, pages, MIN_PARALLEL_PAGES)
 
 
-def _runs(batches: list[Ranges], count: int, jobs: int) -> list[Ranges]:
-    """Each batch's ranges cut into runs of at most the size that gives every worker
-    RUNS_PER_JOB runs of the ``count`` pages."""
+def _runs(count: int, jobs: int) -> list[tuple[int, int]]:
     size = max(MIN_RUN, -(-count // (jobs * RUNS_PER_JOB)))
-    return [
-        [(at, min(at + size, stop)) for start, stop in ranges for at in range(start, stop, size)]
-        for ranges in batches
-    ]
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
 
 
 def _render_run(bounds: tuple[int, int]) -> tuple[int, int, list[Problem]]:
@@ -103,36 +97,27 @@ def _write_extra(index: int) -> None:
         _job.writer.write(url, content)
 
 
-RunResult = tuple[int, int, list[Problem]]
-
-
 def _results(
-    jobs: int, runs: list[Ranges], extras: int, progress: BuildProgress
-) -> Iterator[tuple[int, RunResult] | None]:
-    """(batch, result) of every run (None for an extra), in any order but started batch
-    by batch; the extras come after the pages, so whatever waits for the pages can start
-    beside them. The progress display (a thread) starts only after forking, so no child
-    inherits a lock that thread holds."""
-    queue = [(batch, run) for batch, batch_runs in enumerate(runs) for run in batch_runs]
+    jobs: int, runs: list[tuple[int, int]], extras: int, progress: BuildProgress
+) -> Iterator[tuple[int, int, list[Problem]] | None]:
+    """Results of every run (None for an extra), in any order; the extras come after
+    the pages, so whatever waits for the pages can start beside them. The progress
+    display (a thread) starts only after forking, so no child inherits a lock that
+    thread holds."""
     if jobs <= 1:
         progress.start()
-        for batch, run in queue:
-            yield batch, _render_run(run)
-        for index in range(extras):
-            _write_extra(index)
-            yield None
+        yield from map(_render_run, runs)
+        yield from map(_write_extra, range(extras))
         return
     gc.freeze()  # keep the collector from touching (and so copying) inherited objects
     pool = cores.fork_pool(jobs)
     try:
-        batches: dict[Future[Any], int] = {}
-        for batch, run in queue:
-            batches[pool.submit(_render_run, run)] = batch  # the first forks the workers
-        futures = [*batches, *(pool.submit(_write_extra, index) for index in range(extras))]
+        futures: list[Future[tuple[int, int, list[Problem]] | None]]
+        futures = [pool.submit(_render_run, run) for run in runs]  # forks the workers
+        futures += [pool.submit(_write_extra, index) for index in range(extras)]
         progress.start()
         for future in as_completed(futures):
-            result = future.result()
-            yield None if result is None else (batches[future], result)
+            yield future.result()
     finally:
         pool.shutdown(cancel_futures=True)
         gc.unfreeze()
@@ -145,15 +130,12 @@ def render_pages(
     jobs: int | None,
     progress: BuildProgress,
     extras: Sequence[Extra] = (),
-    batches: list[Ranges] | None = None,
-    written: Callable[[int], object] | None = None,
+    pages_written: Callable[[], object] | None = None,
 ) -> Written:
     """Render every page into the stage with ``jobs`` processes (None: see
     ``choose_jobs``), and write the files of ``extras`` beside them; raises
-    ContentError on a template problem. The ``batches`` (ranges of ``pages`` that
-    cover them all; by default, one batch of them all) are rendered in turn, and
-    ``written(n)`` is called as soon as every page of batches[n] is written, while
-    the rest may still be running."""
+    ContentError on a template problem. ``pages_written`` is called as soon as every
+    page is written, while the extras may still be running."""
     global _job
     for template in sorted({page.template for page in pages}):
         with contextlib.suppress(jinja2.TemplateError):  # reported with its page later
@@ -162,23 +144,20 @@ def render_pages(
     total = Written()
     try:
         jobs = choose_jobs(jobs, len(pages))
-        runs = _runs(batches if batches is not None else [[(0, len(pages))]], len(pages), jobs)
-        waiting = [len(batch_runs) for batch_runs in runs]
-        for batch, left in enumerate(waiting):
-            if not left and written is not None:
-                written(batch)  # nothing to render in it
+        runs = _runs(len(pages), jobs)
+        waiting = len(runs)
         for result in _results(jobs, runs, len(extras), progress):
             if result is None:
                 continue
-            batch, (count, pages_written, problems) = result
+            count, written, problems = result
             if problems:
                 raise ContentError(problems)
             total.pages += count
-            total.written += pages_written
+            total.written += written
             progress.advance(count)
-            waiting[batch] -= 1
-            if waiting[batch] == 0 and written is not None:
-                written(batch)
+            waiting -= 1
+            if waiting == 0 and pages_written is not None:
+                pages_written()
     finally:
         _job = None
     return total

@@ -77,18 +77,10 @@ def build(site: Site, jobs: int | None = None, progress: bool = False) -> BuildR
             with staging(site.output_dir) as stage:
                 writer = StageWriter(stage, site.output_dir)
                 extras = [functools.partial(generate, context) for generate in GENERATORS]
-                # The search index is made from the pages as they are written, and
-                # while the extras are.
-                with finalising(context, stage) as finishing:
+                # The search index is made from the pages while the extras are written.
+                with finalising(context, stage) as pages_written:
                     pages = render_pages(
-                        checked.pages,
-                        renderer,
-                        writer,
-                        jobs,
-                        bar,
-                        extras,
-                        finishing.batches,
-                        finishing.written,
+                        checked.pages, renderer, writer, jobs, bar, extras, pages_written
                     )
                     static_count = copy_static([builtin_dir("static"), site.static_dir], stage)
                     if site.config.search:

@@ -20,8 +20,6 @@ from .problems import Problem
 from .registry import Key, Registry, key_of
 
 DEPENDENCY_HOPS = 2
-# Parts of the page list, as [start, stop) ranges: a batch of pages to render together.
-Ranges = list[tuple[int, int]]
 
 
 @dataclass(frozen=True)

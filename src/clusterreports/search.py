@@ -1,6 +1,6 @@
 """Full-text search without a server: Pagefind indexes the finished site.
 
-It runs as a finaliser over the staging folder once the pages are written, so the
+It runs as a finaliser over the staging folder once every page is written, so the
 index always matches the pages being published, and writes its own script, styles and
 index under /pagefind/ (nothing is loaded from elsewhere). Only record pages are
 indexed (one result per record, not the listings that repeat them); their header,
@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,7 +28,6 @@ from pagefind.service import get_executable
 
 from . import urls
 from .models import RECORD_TYPES
-from .plan import Page, Ranges
 
 if TYPE_CHECKING:
     from .outputs import BuildContext
@@ -41,10 +40,6 @@ EXCLUDED = "body > header, body > footer, nav, .skip-link, .sources"
 # Where the pages of each part of a large site's index are gathered (inside the staging
 # folder, removed before it is published).
 INPUTS_FOLDER = ".pagefind-input"
-# A large site's record pages are dealt out to the parts of its index in chunks of
-# consecutive pages, at most this many, and at least this many chunks per part.
-PART_CHUNK = 200
-CHUNKS_PER_PART = 8
 
 
 class SearchIndexError(RuntimeError):
@@ -64,74 +59,33 @@ def bundle_urls(record_pages: int, per_index: int) -> list[str]:
     return [urls.pagefind_bundle_url(n) for n in range(1, parts + 1)]
 
 
-def part_batches(pages: list[Page], parts: int) -> list[Ranges]:
-    """The pages of each part of the index, as ranges of the page list. Record pages are
-    dealt out to the parts in chunks of consecutive pages, in turn, so every part is a
-    like sample of the site (scores, which weigh a word by how rare it is in its part,
-    stay comparable when the search page merges the parts' results); the other pages
-    go with the first part. The build renders the parts one after another, so each is
-    indexed while the next is rendered."""
-    records = sum(1 for page in pages if page.record is not None)
-    chunk = max(1, min(PART_CHUNK, records // (parts * CHUNKS_PER_PART)))
-    batches: list[Ranges] = [[] for _ in range(parts)]
-    dealt = 0
-    for index, page in enumerate(pages):
-        part = 0
-        if page.record is not None:
-            part = (dealt // chunk) % parts
-            dealt += 1
-        ranges = batches[part]
-        if ranges and ranges[-1][1] == index:
-            ranges[-1] = (ranges[-1][0], index + 1)
-        else:
-            ranges.append((index, index + 1))
-    return batches
-
-
 @dataclass
 class Run:
     command: list[str]
     prepare: Callable[[], None] | None = None
-    ready: threading.Event = field(default_factory=threading.Event)  # its pages are written
 
 
 class Indexing:
     """Pagefind runs, one after another (one per part of the index), in a thread, so the
-    build goes on beside them; each starts once ``written`` says its pages are in the
-    stage (``batches``: the pages of each part; None: one run over every page).
-    ``wait`` raises SearchIndexError if one failed. ``cleanup`` runs after the last:
-    deleting files while others are being created slows the creating down (ext4
-    without a journal checks every recently freed inode: bench/README.md)."""
+    build goes on beside them; ``wait`` raises SearchIndexError if one failed.
+    ``cleanup`` runs after the last: deleting files while others are being created
+    slows the creating down (ext4 without a journal checks every inode freed in the last
+    minutes; bench/README.md), so the parts' input folders all go at the end."""
 
-    def __init__(
-        self,
-        runs: list[Run],
-        batches: list[Ranges] | None = None,
-        cleanup: Callable[[], None] | None = None,
-    ) -> None:
+    def __init__(self, runs: list[Run], cleanup: Callable[[], None] | None = None) -> None:
         self.runs = runs
-        self.batches = batches
         self.cleanup = cleanup
         self.error: SearchIndexError | None = None
         self.process: subprocess.Popen[bytes] | None = None
         self.cancelled = False
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self._run_all, name="pagefind", daemon=True)
-
-    def written(self, batch: int) -> None:
-        self.runs[batch].ready.set()
-        # Started no sooner: the build forks its workers before any page is written,
-        # and a child should not inherit a running thread.
-        if self.thread.ident is None:
-            self.thread.start()
+        self.thread.start()
 
     def _run_all(self) -> None:
         try:
             for number, run in enumerate(self.runs, 1):
                 part = f" (index part {number} of {len(self.runs)})" if len(self.runs) > 1 else ""
-                run.ready.wait()
-                if self.cancelled:
-                    raise SearchIndexError("cancelled")
                 try:
                     if run.prepare is not None:
                         run.prepare()
@@ -162,9 +116,6 @@ class Indexing:
                 raise SearchIndexError(f"Pagefind failed ({code}){part}: {message}")
 
     def wait(self) -> None:
-        """Wait for every run (whose pages must all be written by now)."""
-        for batch in range(len(self.runs)):
-            self.written(batch)
         self.thread.join()
         if self.error is not None:
             raise self.error
@@ -174,21 +125,11 @@ class Indexing:
             self.cancelled = True
             if self.process is not None:
                 self.process.kill()
-        for run in self.runs:  # a run still waiting for its pages now sees it is cancelled
-            run.ready.set()
-        if self.thread.ident is not None:
-            self.thread.join()
-        elif self.cleanup is not None:
-            self.cleanup()
+        self.thread.join()
 
 
 class _Off:
     """What ``index_site`` returns for a site built without search."""
-
-    batches: list[Ranges] | None = None
-
-    def written(self, batch: int) -> None:
-        pass
 
     def wait(self) -> None:
         pass
@@ -225,22 +166,24 @@ def index_site(context: BuildContext, stage: Path) -> Indexing | _Off:
         "--silent",
     ]  # fmt: skip
     # Every record has one page: the same count the search page merges parts by.
-    bundles = bundle_urls(len(context.registry), config.search_index_pages)
+    page_urls = sorted(urls.url_of(record) for record in context.registry)
+    bundles = bundle_urls(len(page_urls), config.search_index_pages)
     if len(bundles) == 1:
         glob = ["--glob", record_pages_glob()]
         place = ["--site", str(stage), "--output-subdir", urls.PAGEFIND_URL.strip("/")]
         return Indexing([Run([str(executable), *place, *glob, *options])])
     # Pagefind holds a whole index in memory: a large site is indexed in parts, one
-    # after another, each as soon as its pages are written (see part_batches).
+    # after another. Pages are dealt out in turn, so every part is a like sample of the
+    # site and scores (which weigh a word by how rare it is in its part) stay comparable
+    # when the search page merges the parts' results.
     inputs = stage / INPUTS_FOLDER
-    batches = part_batches(context.pages, len(bundles))
     runs = []
-    for number, (bundle, ranges) in enumerate(zip(bundles, batches, strict=True)):
+    for number, bundle in enumerate(bundles):
         folder = inputs / f"part-{number + 1}"
         output = urls.output_path(stage, bundle).parent
         place = ["--site", str(folder), "--output-path", str(output)]
-        pages = [p.url for a, b in ranges for p in context.pages[a:b] if p.record is not None]
+        pages = page_urls[number :: len(bundles)]
         runs.append(
             Run([str(executable), *place, *options], partial(_link_pages, stage, folder, pages))
         )
-    return Indexing(runs, batches, cleanup=partial(shutil.rmtree, inputs, ignore_errors=True))
+    return Indexing(runs, cleanup=partial(shutil.rmtree, inputs, ignore_errors=True))
