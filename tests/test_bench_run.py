@@ -1,0 +1,97 @@
+"""The benchmark never times a build just after deleting files (see bench/run.py's
+INODE_REUSE_DELAY): outputs are deleted between runs, and a run waits for the rest of
+the delay only where the disk needs it."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    monkeypatch.syspath_prepend(str(BENCH))  # run.py imports its corpus module
+    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "WORK", tmp_path)
+    monkeypatch.setattr(module, "OUTPUTS", tmp_path / "outputs")
+    monkeypatch.setattr(module, "DELETED_AT", tmp_path / "outputs-deleted-at")
+    return module
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+        self.slept: list[float] = []
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(run: ModuleType, monkeypatch: pytest.MonkeyPatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr(run.time, "time", clock.time)
+    monkeypatch.setattr(run.time, "sleep", clock.sleep)
+    return clock
+
+
+def _leave_outputs(run: ModuleType) -> None:
+    (run.OUTPUTS / "1000-ours-1" / "events").mkdir(parents=True)
+    (run.OUTPUTS / "1000-ours-1" / "events" / "index.html").write_text("x", encoding="utf-8")
+    (run.WORK / "out-1000-hugo").mkdir()  # the folders of older versions of the benchmark
+
+
+def test_a_run_deletes_earlier_outputs_then_waits_out_the_delay(
+    run: ModuleType, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(run, "journal_less_ext4", lambda path: True)
+    _leave_outputs(run)
+    run.settle_filesystem(330)
+    assert not run.OUTPUTS.exists() and not (run.WORK / "out-1000-hugo").exists()
+    assert clock.slept == [330]
+
+    clock.now += 100  # a run of 100 s that deleted its outputs when it ended
+    _leave_outputs(run)
+    run.delete_outputs()
+    clock.now += 200  # the next run starts 200 s later: it waits the other 130 s
+    run.settle_filesystem(330)
+    assert clock.slept == [330, 130]
+
+    clock.now += 400  # long after: no wait
+    run.settle_filesystem(330)
+    assert clock.slept == [330, 130]
+
+
+def test_no_wait_on_a_disk_that_reuses_inodes_at_once(
+    run: ModuleType, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(run, "journal_less_ext4", lambda path: False)
+    _leave_outputs(run)
+    run.settle_filesystem(330)
+    assert not run.OUTPUTS.exists()
+    assert clock.slept == []
+
+
+def test_nothing_to_delete_no_wait(run: ModuleType, clock: Clock) -> None:
+    run.settle_filesystem(330)
+    assert clock.slept == []
+    assert not run.DELETED_AT.exists()
+
+
+def test_only_ext4_without_a_journal_needs_the_wait(run: ModuleType) -> None:
+    assert run.journal_less_ext4(Path("/proc")) is False  # procfs
+    assert run.journal_less_ext4(Path("/dev/shm")) is False  # tmpfs
