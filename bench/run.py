@@ -123,7 +123,7 @@ def measure(
 ) -> Run:
     """One clean build as a child process: wall, CPU and peak memory from wait4. A
     build still running after ``limit`` seconds is stopped (with its children). ``out``
-    is new: outputs are kept until the next run (see settle_filesystem)."""
+    is new, and kept until the run ends (see delete_outputs)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     command, cwd = commands(tool, site, out, jobs)
     started = time.perf_counter()
@@ -174,7 +174,8 @@ def journal_less_ext4(path: Path) -> bool:
         mounts = [line.split() for line in Path("/proc/self/mountinfo").read_text().splitlines()]
         # fields: id parent major:minor root mount-point options ... - type source options
         found = [(m[4], m[m.index("-") + 1], m[m.index("-") + 2]) for m in mounts if "-" in m]
-        inside = [f for f in found if path.resolve().is_relative_to(f[0])]
+        resolved = path.resolve()
+        inside = [f for f in found if resolved.is_relative_to(f[0])]
         if inside:
             _, kind, source = max(inside, key=lambda f: len(f[0]))
             journal = Path("/sys/fs/ext4", Path(source).name, "journal_task")

@@ -134,6 +134,10 @@ def _zone_name(moment: Moment, timezone: str | None) -> str:
     return (aware.tzname() or "") if aware and aware.tzinfo else ""
 
 
+def _anchor(href: str, title: str) -> Markup:
+    return Markup(f'<a href="{escape(href)}">{escape(title)}</a>')
+
+
 class SiteView:
     """What every template sees as ``site``."""
 
@@ -183,7 +187,7 @@ class SiteView:
             return Markup("")
         if isinstance(view, View):
             return view.anchor_html
-        return Markup(f'<a href="{escape(self.url(view))}">{escape(view.title)}</a>')
+        return _anchor(self.url(view), view.title)
 
     def absolute_url(self, target: Any) -> str:
         if isinstance(target, View):
@@ -194,9 +198,10 @@ class SiteView:
     def navigation(self) -> list[tuple[str, str, str]]:
         """The main menu, (label, site-relative URL, link): a listing per record type,
         but sessions, which are found under their events."""
-        paths = [urls.index_url(t.type_name) for t in RECORD_TYPES if t is not Session]
-        labels = [t.label_plural for t in RECORD_TYPES if t is not Session]
-        return [(label, path, self.url(path)) for label, path in zip(labels, paths, strict=True)]
+        paths = {
+            t.label_plural: urls.index_url(t.type_name) for t in RECORD_TYPES if t is not Session
+        }
+        return [(label, path, self.url(path)) for label, path in paths.items()]
 
     @cached_property
     def events_by_date(self) -> list[EventView]:
@@ -308,7 +313,7 @@ class View(Generic[R]):
 
     @cached_property
     def anchor_html(self) -> Markup:
-        return Markup(f'<a href="{escape(self.href)}">{escape(self.title)}</a>')
+        return _anchor(self.href, self.title)
 
     @property
     def title(self) -> str:
