@@ -224,7 +224,11 @@ def test_the_indexer_is_stopped_when_the_build_fails_beside_it(
     running (or write into a stage about to be removed)."""
     root = copy_site("valid", tmp_path)
     pid_file = tmp_path / "pid"
-    fake = _fake_pagefind(tmp_path, f"echo $$ > {pid_file}; exec sleep 60")
+    # Written then renamed: the build may stop the indexer the moment the file appears,
+    # so it must never appear empty.
+    fake = _fake_pagefind(
+        tmp_path, f"echo $$ > {pid_file}.new; mv {pid_file}.new {pid_file}; exec sleep 60"
+    )
     monkeypatch.setattr(search, "get_executable", lambda: fake)
 
     def wait_then_fail() -> None:
@@ -383,7 +387,11 @@ def test_sigterm_while_indexing_stops_pagefind_and_keeps_the_published_site(
     build(load_site_config(root))
     published = {p: p.read_bytes() for p in (root / "_site").rglob("*") if p.is_file()}
     pid_file = tmp_path / "pid"
-    fake = _fake_pagefind(tmp_path, f"echo $$ > {pid_file}; exec sleep 60")
+    # Written then renamed: the build may stop the indexer the moment the file appears,
+    # so it must never appear empty.
+    fake = _fake_pagefind(
+        tmp_path, f"echo $$ > {pid_file}.new; mv {pid_file}.new {pid_file}; exec sleep 60"
+    )
     monkeypatch.setattr(search, "get_executable", lambda: fake)
 
     def terminate_once_indexing() -> None:
