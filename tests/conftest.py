@@ -58,6 +58,23 @@ def copy_site(name: str, target: Path) -> Path:
     return dest
 
 
+def fake_pagefind(tmp_path: Path, script: str) -> Path:
+    """A shell script to stand in for the Pagefind binary (``search.get_executable``)."""
+    fake = tmp_path / "fake-pagefind"
+    fake.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
+    fake.chmod(0o755)
+    return fake
+
+
+def hanging_pagefind(tmp_path: Path) -> tuple[Path, Path]:
+    """A stand-in Pagefind that never finishes, and the file its process id appears in
+    once it runs (written then renamed: whoever sees the file may stop the process at
+    once, so it must never be seen empty)."""
+    pid_file = tmp_path / "pid"
+    script = f"echo $$ > {pid_file}.new; mv {pid_file}.new {pid_file}; exec sleep 60"
+    return fake_pagefind(tmp_path, script), pid_file
+
+
 @pytest.fixture
 def valid_site(tmp_path: Path) -> Path:
     return copy_site("valid", tmp_path)

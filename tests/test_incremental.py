@@ -3,6 +3,7 @@ build of the same content, byte for byte, file for file."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections import Counter
 from collections.abc import Callable
@@ -10,11 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from clusterreports import build, load_site_config
+from clusterreports import build, load_site_config, search
 from clusterreports.incremental import Preview, classify, referenced_templates
 from clusterreports.pipeline import check
 from clusterreports.problems import ContentError
+from clusterreports.search import SearchIndexError
 from clusterreports.theme import builtin_dir
+
+from .conftest import fake_pagefind, hanging_pagefind
 
 # Pagefind names its filter index with a hash that differs between two clean builds of
 # the same site; these files are compared by count, not by name and bytes.
@@ -288,6 +292,53 @@ def test_content_error_keeps_the_last_good_pages_then_clears(
     outcome = preview.update([edit(site / C / path, new, old)])
     assert outcome.error is None and preview.error is None
     assert_same_as_full_build(preview, site.parent)
+
+
+# --- the search index, made beside the live one --------------------------------------------
+
+
+def _rename_bianca(site: Path, preview: Preview) -> None:
+    person = edit(site / C / "people/bianca-dragomir.yaml", "Bianca Dragomir", "Bianca D.")
+    assert preview.update([person]).kind == "incremental" and preview.unsettled
+
+
+def test_an_edit_stops_the_search_index_and_the_last_one_stays(
+    site: Path, preview: Preview, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind takes a minute on a large site: the next edit must not wait behind it,
+    and the preview's search keeps the last index until a new one is complete."""
+    output = preview.site.output_dir
+    index = files(output / "pagefind")
+    assert "pagefind/pagefind.js" in {f"pagefind/{name}" for name in index}
+    _rename_bianca(site, preview)
+    fake, pid_file = hanging_pagefind(tmp_path)
+    monkeypatch.setattr(search, "get_executable", lambda: fake)
+    assert preview.settle(interrupted=pid_file.exists) is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid_file.read_text()), 0)
+    assert files(output / "pagefind") == index
+    assert list(output.parent.glob(".*indexing*")) == []
+    assert preview.unsettled  # the next quiet moment tries again
+    monkeypatch.undo()
+    assert_same_as_full_build(preview, tmp_path)
+
+
+def test_a_failed_search_index_is_reported_once_and_the_last_one_stays(
+    site: Path, preview: Preview, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = preview.site.output_dir
+    index = files(output / "pagefind")
+    assert "pagefind/pagefind.js" in {f"pagefind/{name}" for name in index}
+    _rename_bianca(site, preview)
+    fake = fake_pagefind(tmp_path, 'echo "no space left" >&2; exit 3')
+    monkeypatch.setattr(search, "get_executable", lambda: fake)
+    with pytest.raises(SearchIndexError, match="no space left"):
+        preview.settle()
+    assert not preview.unsettled
+    assert files(output / "pagefind") == index
+    assert list(output.parent.glob(".*indexing*")) == []
+    page = output / "people" / "bianca-dragomir" / "index.html"
+    assert "Bianca D." in page.read_text(encoding="utf-8")
 
 
 def test_classify_sorts_paths_by_what_they_mean(site: Path) -> None:

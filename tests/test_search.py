@@ -22,7 +22,7 @@ from clusterreports import build, load_site_config, pipeline, search
 from clusterreports.cli import main
 from clusterreports.search import record_pages_glob
 
-from .conftest import copy_site
+from .conftest import copy_site, fake_pagefind, hanging_pagefind
 from .discovery_support import serve
 from .linkcheck import broken_links
 
@@ -189,13 +189,6 @@ def test_search_under_a_sub_path(browser: Any, tmp_path: Path) -> None:
     assert found[0] == ("Person", "/sub/people/ulla-engelmann/")
 
 
-def _fake_pagefind(tmp_path: Path, script: str) -> Path:
-    fake = tmp_path / "fake-pagefind"
-    fake.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
-    fake.chmod(0o755)
-    return fake
-
-
 def test_a_failing_indexer_leaves_the_published_site_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -203,7 +196,7 @@ def test_a_failing_indexer_leaves_the_published_site_alone(
     build(load_site_config(root))
     published = {p: p.read_bytes() for p in (root / "_site").rglob("*") if p.is_file()}
     (root / "content" / "people" / "new-person.yaml").write_text("name: Ny Person\n")
-    fake = _fake_pagefind(tmp_path, 'echo "out of disk space" >&2; exit 3')
+    fake = fake_pagefind(tmp_path, 'echo "out of disk space" >&2; exit 3')
     monkeypatch.setattr(search, "get_executable", lambda: fake)
     code = main(["--site", str(root), "build", "--quiet"])
     assert code == 3
@@ -223,12 +216,7 @@ def test_the_indexer_is_stopped_when_the_build_fails_beside_it(
     static files are still being written; should one of those fail, it must not be left
     running (or write into a stage about to be removed)."""
     root = copy_site("valid", tmp_path)
-    pid_file = tmp_path / "pid"
-    # Written then renamed: the build may stop the indexer the moment the file appears,
-    # so it must never appear empty.
-    fake = _fake_pagefind(
-        tmp_path, f"echo $$ > {pid_file}.new; mv {pid_file}.new {pid_file}; exec sleep 60"
-    )
+    fake, pid_file = hanging_pagefind(tmp_path)
     monkeypatch.setattr(search, "get_executable", lambda: fake)
 
     def wait_then_fail() -> None:
@@ -332,7 +320,7 @@ def test_a_failing_part_of_the_index_is_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = _in_parts(tmp_path, 10)
-    fake = _fake_pagefind(tmp_path, 'case "$*" in *part-2*) echo "no space" >&2; exit 3;; esac')
+    fake = fake_pagefind(tmp_path, 'case "$*" in *part-2*) echo "no space" >&2; exit 3;; esac')
     monkeypatch.setattr(search, "get_executable", lambda: fake)
     assert main(["--site", str(root), "build", "--quiet"]) == 3
     assert capsys.readouterr().err == (
@@ -351,7 +339,7 @@ def test_each_part_is_indexed_from_its_own_pages(
     part was indexed slowed the files created after it (see Indexing)."""
     root = _in_parts(tmp_path, 10)  # 19 records: 2 parts
     log = tmp_path / "log"
-    fake = _fake_pagefind(
+    fake = fake_pagefind(
         tmp_path,
         f'site="$2"; echo "$site $(find "$site" -name index.html | wc -l)'
         f' $(ls "$(dirname "$site")" | tr "\\n" " ")" >> {log}',
@@ -386,12 +374,7 @@ def test_sigterm_while_indexing_stops_pagefind_and_keeps_the_published_site(
     root = copy_site("valid", tmp_path)
     build(load_site_config(root))
     published = {p: p.read_bytes() for p in (root / "_site").rglob("*") if p.is_file()}
-    pid_file = tmp_path / "pid"
-    # Written then renamed: the build may stop the indexer the moment the file appears,
-    # so it must never appear empty.
-    fake = _fake_pagefind(
-        tmp_path, f"echo $$ > {pid_file}.new; mv {pid_file}.new {pid_file}; exec sleep 60"
-    )
+    fake, pid_file = hanging_pagefind(tmp_path)
     monkeypatch.setattr(search, "get_executable", lambda: fake)
 
     def terminate_once_indexing() -> None:

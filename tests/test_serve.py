@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from clusterreports import search
 from clusterreports.incremental import Outcome, Preview
 from clusterreports.problems import ContentError, Problem
 from clusterreports.serve import (
@@ -32,6 +33,8 @@ from clusterreports.serve import (
     resolve,
     watch_roots,
 )
+
+from .conftest import hanging_pagefind
 
 WAIT = 30  # seconds: the bound on every wait below
 # Where the server must point once bianca-dragomir.yaml reads 'name: [unclosed'.
@@ -208,6 +211,39 @@ def test_session_rebuilds_once_for_a_burst(valid_site: Path) -> None:
     summaries = [text for text in outcomes if "rebuild" in str(text)]
     assert len(summaries) == 1
     assert all(p.name in str(summaries[0]) for p in people)
+
+
+def test_an_edit_is_not_held_back_by_the_search_index(
+    valid_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a rebuild the session updates the search index; the next edit stops it
+    and is rebuilt at once (a stand-in Pagefind that never finishes)."""
+    preview = Preview(valid_site)
+    preview.build_all()
+    fake, pid_file = hanging_pagefind(tmp_path)
+    monkeypatch.setattr(search, "get_executable", lambda: fake)
+    reloads = Reloads([], threading.Event())
+    session = Session(preview, reloads, say=lambda text: None)
+    session.start()
+    person = valid_site / "content" / "people" / "bianca-dragomir.yaml"
+    page = preview.site.output_dir / "people" / "bianca-dragomir" / "index.html"
+    try:
+        person.write_text(person.read_text().replace("Bianca Dragomir", "Bianca D."))
+        assert reloads.seen.wait(WAIT)
+        deadline = time.monotonic() + WAIT
+        while not pid_file.exists():  # the index is being made
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        indexer = int(pid_file.read_text())
+        reloads.seen.clear()
+        person.write_text(person.read_text().replace("Bianca D.", "Bianca E."))
+        assert reloads.seen.wait(WAIT)  # not the 60 s the indexer would take
+        assert "Bianca E." in page.read_text()
+        with pytest.raises(ProcessLookupError):
+            os.kill(indexer, 0)
+    finally:
+        session.stop()
+    assert not any(t.is_alive() for t in session.threads)
 
 
 def test_session_reports_problems_and_recovers(session: tuple[Session, Reloads]) -> None:

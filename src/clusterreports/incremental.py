@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,7 @@ from jinja2 import meta
 from .config import Site, load_site_config
 from .load import RECORD_SUFFIXES, RawRecord, read_record
 from .models import TYPES_BY_FOLDER, Loc, Organisation, Record, iter_references
-from .outputs import BuildContext, extra_files, finalise
+from .outputs import BuildContext, Interrupted, extra_files, finalise
 from .pipeline import check
 from .plan import Page, dependencies
 from .problems import ContentError, Problem
@@ -212,12 +213,6 @@ class Changes:
         self.full = self.full or reason
 
 
-def _files(root: Path) -> Iterator[Path]:
-    for folder, _, names in os.walk(root):
-        for name in names:
-            yield Path(folder, name)
-
-
 def _inside(path: Path, folder: Path) -> Path | None:
     try:
         return path.relative_to(folder)
@@ -291,6 +286,13 @@ class Outcome:
         return f"{self.kind.capitalize()} rebuild{why}: {what} in {self.seconds * 1000:.0f} ms"
 
 
+Stop = Callable[[], bool]
+
+
+def _never() -> bool:
+    return False
+
+
 class _Unsure(Exception):
     """An edit whose effects an incremental rebuild cannot bound: rebuild everything."""
 
@@ -311,7 +313,7 @@ class _State:
     backlink_readers: defaultdict[Key, set[int]] = field(default_factory=lambda: defaultdict(set))
     templates: dict[str, frozenset[str] | None] = field(default_factory=dict)
     extra_urls: set[str] = field(default_factory=set)
-    finalised: list[Path] = field(default_factory=list)
+    finalised: set[str] = field(default_factory=set)  # top-level folders
 
     def render(self, index: int) -> bytes:
         """Render a page and remember what it read (never forgotten: a page that stopped
@@ -409,38 +411,67 @@ class Preview:
         renderer.env.bytecode_cache = self.cache
         return BuildContext(state.site, state.registry, state.pages, renderer)
 
-    def _extras(self, state: _State, root: Path, written: list[str]) -> set[str]:
+    def _extras(
+        self, state: _State, root: Path, written: list[str], interrupted: Stop = _never
+    ) -> set[str]:
         found = set()
         for url, content in extra_files(self._context(state)):
+            if interrupted():
+                raise Interrupted
             found.add(url)
             if write_file(root, url, content):
                 written.append(url)
         return found
 
     def _finalise(self, state: _State, root: Path) -> None:
-        """Run the finalisers, noting the files they add so the next run can start clean
-        (Pagefind leaves the fragments of an earlier index behind)."""
-        before = set(_files(root))
+        """Run the finalisers in a full build's stage, noting the folders they add."""
+        before = set(os.listdir(root))
         finalise(self._context(state), root)
-        state.finalised = [p.relative_to(root) for p in _files(root) if p not in before]
+        state.finalised = set(os.listdir(root)) - before
 
-    def settle(self) -> list[str]:
+    def _refinalise(self, state: _State, output: Path, interrupted: Stop) -> None:
+        """Run the finalisers again on the live pages, writing into a side folder, then
+        swap the folders they own into place: until then the preview's search keeps
+        the previous index (Pagefind takes a minute on a large site), and an edit
+        (``interrupted``) can stop them, leaving it there."""
+        side = output.parent / f".{output.name}.indexing-{os.getpid()}"
+        shutil.rmtree(side, ignore_errors=True)
+        side.mkdir()
+        try:
+            finalise(self._context(state), output, side, interrupted)
+            made = set(os.listdir(side))
+            for name in made | state.finalised:  # those no longer made go too
+                if (output / name).exists():
+                    (output / name).rename(side / f"{name}.old")
+                if name in made:
+                    (side / name).rename(output / name)
+            state.finalised = made
+        finally:
+            shutil.rmtree(side, ignore_errors=True)
+
+    def settle(self, interrupted: Stop = _never) -> list[str] | None:
         """Finish an incremental update: the files made from the whole site (feeds,
         data, calendars, sitemap), then the finalisers (the search index). Until then
-        the pages are new and these lag behind; returns the extra files changed."""
+        the pages are new and these lag behind; returns the extra files changed, or
+        None if ``interrupted`` returned True first (checked often: an edit is waiting),
+        leaving the update unsettled."""
         state = self.state
         written: list[str] = []
         if state is None or not self.unsettled:
             return written
-        self.unsettled = False
         output = state.site.output_dir
-        extras = self._extras(state, output, written)
-        for url in state.extra_urls - extras:  # a full build would not write it
-            output_path(output, url).unlink(missing_ok=True)
-        state.extra_urls = extras
-        for relative in state.finalised:
-            (output / relative).unlink(missing_ok=True)
-        self._finalise(state, output)
+        try:
+            extras = self._extras(state, output, written, interrupted)
+            for url in state.extra_urls - extras:  # a full build would not write it
+                output_path(output, url).unlink(missing_ok=True)
+            state.extra_urls = extras
+            self._refinalise(state, output, interrupted)
+        except Interrupted:
+            return None
+        except BaseException:
+            self.unsettled = False  # reported once, not retried until the next edit
+            raise
+        self.unsettled = False
         return written
 
     # incremental builds --------------------------------------------------------------

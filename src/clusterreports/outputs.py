@@ -4,7 +4,9 @@ Each generator takes the checked site and yields (url, content); the build runs 
 its render pool (``parallel``). Finalisers work on the staging folder once its pages
 are written (e.g. to index them for search): each starts a process that runs while the
 build writes the other files, and the stage is swapped in only after every one has
-finished.
+finished. A finaliser reads the pages in one folder and writes into another (the same
+one in a build), and owns the top-level folders it writes there: the preview indexes
+its live pages into a side folder and swaps those folders in whole.
 """
 
 from __future__ import annotations
@@ -35,11 +37,20 @@ Generator = Callable[[BuildContext], Iterable[tuple[str, Content]]]
 
 
 class Running(Protocol):
-    def wait(self) -> None: ...
+    def wait(self, timeout: float | None = None) -> bool:
+        """True once finished (raising its error if it failed), False if still running
+        after ``timeout`` seconds."""
+
     def cancel(self) -> None: ...
 
 
-Finaliser = Callable[[BuildContext, Path], Running]
+# (context, the folder holding the pages, the folder to write into)
+Finaliser = Callable[[BuildContext, Path, Path], Running]
+
+
+class Interrupted(Exception):
+    """The finalisers were stopped because the caller asked (an edit in the preview)."""
+
 
 GENERATORS: list[Generator] = [
     calendars.files,
@@ -56,10 +67,17 @@ def extra_files(context: BuildContext) -> Iterator[tuple[str, Content]]:
 
 
 @contextmanager
-def finalising(context: BuildContext, stage: Path) -> Iterator[Callable[[], None]]:
+def finalising(
+    context: BuildContext,
+    stage: Path,
+    into: Path | None = None,
+    interrupted: Callable[[], bool] | None = None,
+) -> Iterator[Callable[[], None]]:
     """Gives ``start``, to call once the pages are in ``stage``: the finalisers then run
-    while the body writes other files. Leaving waits for them (starting them if the
-    body did not), raising their errors; should the body fail, they are stopped."""
+    while the body writes other files, writing into ``into`` (default: ``stage``).
+    Leaving waits for them (starting them if the body did not), raising their errors;
+    should the body fail, or ``interrupted`` (asked while waiting) return True, they
+    are stopped (the latter raises Interrupted)."""
     running: list[Running] = []
     started = False
 
@@ -67,19 +85,27 @@ def finalising(context: BuildContext, stage: Path) -> Iterator[Callable[[], None
         nonlocal started
         if not started:
             started = True
-            running.extend(finaliser(context, stage) for finaliser in FINALISERS)
+            target = stage if into is None else into
+            running.extend(finaliser(context, stage, target) for finaliser in FINALISERS)
 
     try:
         yield start
         start()
         for process in running:
-            process.wait()
+            while not process.wait(None if interrupted is None else 0.05):
+                if interrupted is not None and interrupted():
+                    raise Interrupted
     except BaseException:  # also an interrupt while waiting: never leave one running
         for process in running:
             process.cancel()
         raise
 
 
-def finalise(context: BuildContext, stage: Path) -> None:
-    with finalising(context, stage):
+def finalise(
+    context: BuildContext,
+    stage: Path,
+    into: Path | None = None,
+    interrupted: Callable[[], bool] | None = None,
+) -> None:
+    with finalising(context, stage, into, interrupted):
         pass

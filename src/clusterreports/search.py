@@ -37,8 +37,8 @@ if TYPE_CHECKING:
 # link) and the source list, which would make every record match its source's title.
 EXCLUDED = "body > header, body > footer, nav, .skip-link, .sources"
 
-# Where the pages of each part of a large site's index are gathered (inside the staging
-# folder, removed before it is published).
+# Where the pages of each part of a large site's index are gathered (inside the folder
+# the index is written into, removed once indexed).
 INPUTS_FOLDER = ".pagefind-input"
 
 
@@ -115,10 +115,13 @@ class Indexing:
                 message = errors.read().decode("utf-8", "replace").strip()
                 raise SearchIndexError(f"Pagefind failed ({code}){part}: {message}")
 
-    def wait(self) -> None:
-        self.thread.join()
+    def wait(self, timeout: float | None = None) -> bool:
+        self.thread.join(timeout)
+        if self.thread.is_alive():
+            return False
         if self.error is not None:
             raise self.error
+        return True
 
     def cancel(self) -> None:
         with self.lock:
@@ -131,8 +134,8 @@ class Indexing:
 class _Off:
     """What ``index_site`` returns for a site built without search."""
 
-    def wait(self) -> None:
-        pass
+    def wait(self, timeout: float | None = None) -> bool:
+        return True
 
     def cancel(self) -> None:
         pass
@@ -151,7 +154,9 @@ def _link_pages(stage: Path, folder: Path, page_urls: list[str]) -> None:
         os.link(os.path.join(stage, relative), os.path.join(folder, relative))
 
 
-def index_site(context: BuildContext, stage: Path) -> Indexing | _Off:
+def index_site(context: BuildContext, stage: Path, into: Path) -> Indexing | _Off:
+    """Index the record pages in ``stage``, writing the index (and, for a large site,
+    the parts' input folders) into ``into``, on the same filesystem."""
     config = context.site.config
     if not config.search:
         return _Off()
@@ -170,17 +175,18 @@ def index_site(context: BuildContext, stage: Path) -> Indexing | _Off:
     bundles = bundle_urls(len(page_urls), config.search_index_pages)
     if len(bundles) == 1:
         glob = ["--glob", record_pages_glob()]
-        place = ["--site", str(stage), "--output-subdir", urls.PAGEFIND_URL.strip("/")]
+        output = urls.output_path(into, bundles[0]).parent
+        place = ["--site", str(stage), "--output-path", str(output)]
         return Indexing([Run([str(executable), *place, *glob, *options])])
     # Pagefind holds a whole index in memory: a large site is indexed in parts, one
     # after another. Pages are dealt out in turn, so every part is a like sample of the
     # site and scores (which weigh a word by how rare it is in its part) stay comparable
     # when the search page merges the parts' results.
-    inputs = stage / INPUTS_FOLDER
+    inputs = into / INPUTS_FOLDER
     runs = []
     for number, bundle in enumerate(bundles):
         folder = inputs / f"part-{number + 1}"
-        output = urls.output_path(stage, bundle).parent
+        output = urls.output_path(into, bundle).parent
         place = ["--site", str(folder), "--output-path", str(output)]
         pages = page_urls[number :: len(bundles)]
         runs.append(

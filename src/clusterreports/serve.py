@@ -252,12 +252,19 @@ class Session:
                 self.settle()  # only between bursts: it can take a while on a big site
 
     def settle(self) -> None:
-        """Finish the last rebuild (the search index) once no edit is waiting."""
+        """Finish the last rebuild (the search index) once no edit is waiting. An edit
+        (or stopping) stops it at once, so it never holds an edit back; the next quiet
+        moment starts it again."""
         if not self.preview.unsettled:
             return
         started = time.perf_counter()
+
+        def interrupted() -> bool:
+            return not self.changes.empty() or self.stopping.is_set()
+
         try:
-            self.preview.settle()
+            if self.preview.settle(interrupted) is None:
+                return
         except Exception as exc:
             logging.getLogger(__name__).exception("finishing the build failed: %s", exc)
             return
