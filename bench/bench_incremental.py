@@ -43,7 +43,7 @@ from screenshots import CHROMIUM, launch  # noqa: E402  (the browser every test 
 
 TARGET_MS = 100.0
 REBUILD = re.compile(
-    r"^(Incremental|Full) rebuild.*: (\d+) pages rendered, (\d+) files changed in (\d+) ms"
+    r"^(Incremental|Full) rebuild.*: (\d+) pages? rendered, (\d+) files? changed in (\d+) ms"
 )
 
 

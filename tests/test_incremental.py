@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from clusterreports import build, load_site_config, search
-from clusterreports.incremental import Preview, classify, referenced_templates
+from clusterreports.incremental import Outcome, Preview, classify, referenced_templates
 from clusterreports.pipeline import check
-from clusterreports.problems import ContentError
+from clusterreports.problems import ContentError, Problem
 from clusterreports.search import SearchIndexError
 from clusterreports.theme import builtin_dir
 
@@ -260,6 +260,16 @@ def test_comment_only_edit_renders_nothing(site: Path, preview: Preview) -> None
     assert preview.update(EDITS["comment only"][0](site)).rendered == 0
 
 
+def test_outcome_summary_counts_in_words() -> None:
+    one = Outcome("incremental", ["/people/x/"], 1, 0.0123, "x.yaml")
+    assert one.summary() == "Incremental rebuild (x.yaml): 1 page rendered, 1 file changed in 12 ms"
+    many = Outcome("full", ["/a/", "/b/"], 2, 1.5)
+    assert many.summary() == "Full rebuild: 2 pages rendered, 2 files changed in 1500 ms"
+    problems = [Problem("a.yaml", 1, 1, "m"), Problem("b.yaml", 2, 1, "n")]
+    failed = Outcome("error", [], 0, 0.0, "", ContentError(problems))
+    assert failed.summary() == "2 content problems: still showing the last good pages"
+
+
 def test_static_edit_copies_the_file(site: Path, preview: Preview) -> None:
     outcome = preview.update(EDITS["static file"][0](site))
     assert outcome.written == ["/static/note.txt"]
@@ -294,12 +304,27 @@ def test_content_error_keeps_the_last_good_pages_then_clears(
     assert_same_as_full_build(preview, site.parent)
 
 
-# --- the search index, made beside the live one --------------------------------------------
-
-
 def _rename_bianca(site: Path, preview: Preview) -> None:
     person = edit(site / C / "people/bianca-dragomir.yaml", "Bianca Dragomir", "Bianca D.")
     assert preview.update([person]).kind == "incremental" and preview.unsettled
+
+
+def test_a_full_build_in_worker_processes_notes_the_same_reads(
+    site: Path, preview: Preview, tmp_path: Path
+) -> None:
+    """The preview's full build renders on every core like ``build``; what each page
+    read comes back from the workers, so edits after it narrow down just the same."""
+    forked = Preview(site, jobs=2)
+    assert forked.build_all().kind == "full"
+    assert forked.state is not None and preview.state is not None
+    assert forked.state.readers == preview.state.readers
+    assert forked.state.backlink_readers == preview.state.backlink_readers
+    assert forked.state.page_of == preview.state.page_of
+    _rename_bianca(site, forked)
+    assert_same_as_full_build(forked, tmp_path)
+
+
+# --- the search index, made beside the live one --------------------------------------------
 
 
 def test_an_edit_stops_the_search_index_and_the_last_one_stays(

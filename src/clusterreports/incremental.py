@@ -41,15 +41,17 @@ from .config import Site, load_site_config
 from .load import RECORD_SUFFIXES, RawRecord, read_record
 from .models import TYPES_BY_FOLDER, Loc, Organisation, Record, iter_references
 from .outputs import BuildContext, Interrupted, extra_files, finalise
+from .parallel import render_pages
 from .pipeline import check
 from .plan import Page, dependencies
-from .problems import ContentError, Problem
+from .problems import ContentError, Problem, counted
+from .progress import BuildProgress
 from .registry import Backlink, Key, Registry, key_of, link
 from .render import Renderer, template_dirs
 from .theme import builtin_dir
 from .urls import output_path
 from .validate import validate_records
-from .write import copy_static, staging, write_file
+from .write import StageWriter, copy_static, staging, write_file
 
 # --- what a page read ----------------------------------------------------------------
 
@@ -161,21 +163,36 @@ class TrackingRenderer(Renderer):
 
     def __init__(self, site: Site, registry: Registry, cache: jinja2.BytecodeCache) -> None:
         self.tracked = TrackedRegistry(registry)
+        self.notes = []
         super().__init__(site, self.tracked)
         self.env.bytecode_cache = cache
         if Record.__getattribute__ is not _noting_getattribute:
             setattr(Record, "__getattribute__", _noting_getattribute)  # noqa: B010
 
-    def render_tracked(self, page: Page) -> tuple[bytes, Reads]:
+    notes: list[Reads]
+
+    def render(self, page: Page) -> bytes:
+        """Render, noting what the page read for :meth:`take_notes` (so the reads come
+        back with the pages rendered in a worker process)."""
         global _reading
         reads = self.tracked.reads = Reads()
         self.view = type(self.view)(self.tracked, self.site.config, self.site.today())
         self.env.globals["site"] = self.view
         _reading = reads
         try:
-            return self.render(page), reads
+            content = super().render(page)
         finally:
             _reading = None
+        self.notes.append(reads)
+        return content
+
+    def take_notes(self) -> list[Reads]:
+        notes, self.notes = self.notes, []
+        return notes
+
+    def render_tracked(self, page: Page) -> tuple[bytes, Reads]:
+        content = self.render(page)
+        return content, self.notes.pop()
 
 
 def referenced_templates(env: jinja2.Environment, name: str) -> frozenset[str] | None:
@@ -278,10 +295,10 @@ class Outcome:
 
     def summary(self) -> str:
         if self.error is not None:
-            count = len(self.error.problems)
-            plural = "s" if count != 1 else ""
-            return f"{count} content problem{plural}: still showing the last good pages"
-        what = f"{self.rendered} pages rendered, {len(self.written)} files changed"
+            problems = counted(len(self.error.problems), "content problem")
+            return f"{problems}: still showing the last good pages"
+        what = f"{counted(self.rendered, 'page')} rendered, "
+        what += f"{counted(len(self.written), 'file')} changed"
         why = f" ({self.reason})" if self.reason else ""
         return f"{self.kind.capitalize()} rebuild{why}: {what} in {self.seconds * 1000:.0f} ms"
 
@@ -316,15 +333,23 @@ class _State:
     finalised: set[str] = field(default_factory=set)  # top-level folders
 
     def render(self, index: int) -> bytes:
-        """Render a page and remember what it read (never forgotten: a page that stopped
-        reading a field is at worst re-rendered once more than needed)."""
+        """Render a page and remember what it read."""
         content, reads = self.renderer.render_tracked(self.pages[index])
+        self.note(index, reads)
+        return content
+
+    def note(self, index: int, reads: Reads) -> None:
+        """Remember what a page read (never forgotten: a page that stopped reading a
+        field is at worst re-rendered once more than needed)."""
         for key, mask in reads.fields.items():
             readers = self.readers[key]
             readers[index] = readers.get(index, 0) | mask
         for key in reads.backlinks:
             self.backlink_readers[key].add(index)
-        return content
+
+    def note_run(self, start: int, notes: list[Reads]) -> None:
+        for offset, reads in enumerate(notes):
+            self.note(start + offset, reads)
 
     def uses(self, index: int, names: set[str]) -> bool:
         template = self.pages[index].template
@@ -361,8 +386,9 @@ class Preview:
     the files made from the whole site and runs the finalisers (the search index), so
     a browser can reload before those are done."""
 
-    def __init__(self, root: Path, **overrides: object) -> None:
+    def __init__(self, root: Path, jobs: int | None = None, **overrides: object) -> None:
         self.root = root
+        self.jobs = jobs  # render processes for a full build (None: one per core)
         self.overrides = overrides
         self.site = load_site_config(root, **overrides)
         self.state: _State | None = None
@@ -391,11 +417,17 @@ class Preview:
                 order={key: i for i, key in enumerate(checked.registry.origins)},
                 files={raw.path.resolve(): key for key, raw in checked.registry.origins.items()},
             )
+            state.page_of = {
+                p.record: i for i, p in enumerate(checked.pages) if p.record is not None
+            }
             with staging(site.output_dir) as stage:
-                for index, page in enumerate(checked.pages):
-                    write_file(stage, page.url, state.render(index))
-                    if page.record is not None:
-                        state.page_of[page.record] = index
+                # In parallel like a build; each run's reads come back with its counts.
+                writer = StageWriter(stage, site.output_dir)
+                quiet = BuildProgress(0, enabled=False)
+                renderer = state.renderer
+                render_pages(
+                    checked.pages, renderer, writer, self.jobs, quiet, noted=state.note_run
+                )
                 state.extra_urls = self._extras(state, stage, [])
                 copy_static([builtin_dir("static"), site.static_dir], stage)
                 self._finalise(state, stage)

@@ -15,6 +15,7 @@ import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, as_completed
 from dataclasses import dataclass
+from typing import Any
 
 import jinja2
 
@@ -74,7 +75,16 @@ def _runs(count: int, jobs: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-def _render_run(bounds: tuple[int, int]) -> tuple[int, int, list[Problem]]:
+@dataclass
+class _Run:
+    start: int
+    count: int
+    written: int
+    problems: list[Problem]
+    notes: list[Any] | None  # the renderer's, one per page (Renderer.take_notes)
+
+
+def _render_run(bounds: tuple[int, int]) -> _Run:
     """Render pages[start:stop]; stops at the first template problem."""
     assert _job is not None
     start, stop = bounds
@@ -84,9 +94,9 @@ def _render_run(bounds: tuple[int, int]) -> tuple[int, int, list[Problem]]:
         try:
             content = _job.renderer.render(page)
         except ContentError as error:  # problems pickle; the exception may not
-            return stop - start, written, error.problems
+            return _Run(start, stop - start, written, error.problems, None)
         written += _job.writer.write(page.url, content)
-    return stop - start, written, []
+    return _Run(start, stop - start, written, [], _job.renderer.take_notes())
 
 
 def _write_extra(index: int) -> None:
@@ -99,7 +109,7 @@ def _write_extra(index: int) -> None:
 
 def _results(
     jobs: int, runs: list[tuple[int, int]], extras: int, progress: BuildProgress
-) -> Iterator[tuple[int, int, list[Problem]] | None]:
+) -> Iterator[_Run | None]:
     """Results of every run (None for an extra), in any order; the extras come after
     the pages, so whatever waits for the pages can start beside them. The progress
     display (a thread) starts only after forking, so no child inherits a lock that
@@ -112,7 +122,7 @@ def _results(
     gc.freeze()  # keep the collector from touching (and so copying) inherited objects
     pool = cores.fork_pool(jobs)
     try:
-        futures: list[Future[tuple[int, int, list[Problem]] | None]]
+        futures: list[Future[_Run | None]]
         futures = [pool.submit(_render_run, run) for run in runs]  # forks the workers
         futures += [pool.submit(_write_extra, index) for index in range(extras)]
         progress.start()
@@ -131,11 +141,13 @@ def render_pages(
     progress: BuildProgress,
     extras: Sequence[Extra] = (),
     pages_written: Callable[[], object] | None = None,
+    noted: Callable[[int, list[Any]], object] | None = None,
 ) -> Written:
     """Render every page into the stage with ``jobs`` processes (None: see
     ``choose_jobs``), and write the files of ``extras`` beside them; raises
     ContentError on a template problem. ``pages_written`` is called as soon as every
-    page is written, while the extras may still be running."""
+    page is written, while the extras may still be running; ``noted`` with the index
+    of the first page of each run and what the renderer noted about its pages."""
     global _job
     for template in sorted({page.template for page in pages}):
         with contextlib.suppress(jinja2.TemplateError):  # reported with its page later
@@ -149,12 +161,13 @@ def render_pages(
         for result in _results(jobs, runs, len(extras), progress):
             if result is None:
                 continue
-            count, written, problems = result
-            if problems:
-                raise ContentError(problems)
-            total.pages += count
-            total.written += written
-            progress.advance(count)
+            if result.problems:
+                raise ContentError(result.problems)
+            if noted is not None and result.notes is not None:
+                noted(result.start, result.notes)
+            total.pages += result.count
+            total.written += result.written
+            progress.advance(result.count)
             waiting -= 1
             if waiting == 0 and pages_written is not None:
                 pages_written()

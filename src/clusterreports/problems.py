@@ -36,12 +36,17 @@ class ContentError(Exception):
     def report(self) -> str:
         lines = [str(p) for p in self.problems]
         count = len(self.problems)
-        lines.append(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.")
+        lines.append(f"{counted(count, 'problem')} found; nothing was written.")
         return "\n".join(lines)
 
 
 def _sort_key(problem: Problem) -> tuple[str, int, int, str]:
     return (problem.path, problem.line or 0, problem.column or 0, problem.message)
+
+
+def counted(count: int, noun: str) -> str:
+    """'1 page', '2 pages'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:

@@ -110,6 +110,11 @@ class Renderer:
         except jinja2.TemplateError as exc:
             raise ContentError([template_problem(exc, self.site, page)]) from None
 
+    def take_notes(self) -> list[Any] | None:
+        """What a subclass noted about each page rendered since the last call, in order
+        (the preview: what each read); None when it notes nothing."""
+        return None
+
 
 def template_problem(exc: jinja2.TemplateError, site: Site, page: Page) -> Problem:
     """A template mistake as an editor-facing problem: the template file and line."""
