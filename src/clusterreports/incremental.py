@@ -40,7 +40,7 @@ from jinja2 import meta
 from .config import Site, load_site_config
 from .load import RECORD_SUFFIXES, RawRecord, read_record
 from .models import TYPES_BY_FOLDER, Loc, Organisation, Record, iter_references
-from .outputs import BuildContext, Interrupted, extra_files, finalise
+from .outputs import BuildContext, Interrupted, extra_files, finalising
 from .parallel import render_pages
 from .pipeline import check
 from .plan import Page, dependencies
@@ -49,7 +49,7 @@ from .progress import BuildProgress
 from .registry import Backlink, Key, Registry, key_of, link
 from .render import Renderer, template_dirs
 from .theme import builtin_dir
-from .urls import output_path
+from .urls import output_path, relative_output_path
 from .validate import validate_records
 from .write import StageWriter, copy_static, staging, write_file
 
@@ -428,9 +428,15 @@ class Preview:
                 render_pages(
                     checked.pages, renderer, writer, self.jobs, quiet, noted=state.note_run
                 )
-                state.extra_urls = self._extras(state, stage, [])
-                copy_static([builtin_dir("static"), site.static_dir], stage)
-                self._finalise(state, stage)
+                # The search index is made while the other files are written; what is
+                # left in the stage's top level after those is the finalisers'.
+                pages = set(os.listdir(stage))
+                with finalising(self._context(state), stage) as start_finalisers:
+                    start_finalisers()
+                    state.extra_urls = self._extras(state, stage, [])
+                    copy_static([builtin_dir("static"), site.static_dir], stage)
+                others = {relative_output_path(url).parts[0] for url in state.extra_urls}
+                state.finalised = set(os.listdir(stage)) - pages - others - {"static"}
         except ContentError as error:
             self.error = error
             return Outcome("error", [], 0, time.perf_counter() - started, reason, error)
@@ -455,22 +461,32 @@ class Preview:
                 written.append(url)
         return found
 
-    def _finalise(self, state: _State, root: Path) -> None:
-        """Run the finalisers in a full build's stage, noting the folders they add."""
-        before = set(os.listdir(root))
-        finalise(self._context(state), root)
-        state.finalised = set(os.listdir(root)) - before
+    def settle(self, interrupted: Stop = _never) -> list[str] | None:
+        """Finish an incremental update: the files made from the whole site (feeds,
+        data, calendars, sitemap), and the finalisers (the search index). Until then
+        the pages are new and these lag behind; returns the extra files changed, or
+        None if ``interrupted`` returned True first (checked often: an edit is waiting),
+        leaving the update unsettled.
 
-    def _refinalise(self, state: _State, output: Path, interrupted: Stop) -> None:
-        """Run the finalisers again on the live pages, writing into a side folder, then
-        swap the folders they own into place: until then the preview's search keeps
-        the previous index (Pagefind takes a minute on a large site), and an edit
-        (``interrupted``) can stop them, leaving it there."""
+        The finalisers index the live pages into a side folder, and the folders they
+        own are swapped in once they are done: until then the preview's search keeps
+        the previous index (Pagefind takes a minute on a large site), and an edit can
+        stop them, leaving it there."""
+        state = self.state
+        written: list[str] = []
+        if state is None or not self.unsettled:
+            return written
+        output = state.site.output_dir
         side = output.parent / f".{output.name}.indexing-{os.getpid()}"
         shutil.rmtree(side, ignore_errors=True)
         side.mkdir()
         try:
-            finalise(self._context(state), output, side, interrupted)
+            with finalising(self._context(state), output, side, interrupted) as start:
+                start()
+                extras = self._extras(state, output, written, interrupted)
+                for url in state.extra_urls - extras:  # a full build would not write it
+                    output_path(output, url).unlink(missing_ok=True)
+                state.extra_urls = extras
             made = set(os.listdir(side))
             for name in made | state.finalised:  # those no longer made go too
                 if (output / name).exists():
@@ -478,31 +494,13 @@ class Preview:
                 if name in made:
                     (side / name).rename(output / name)
             state.finalised = made
-        finally:
-            shutil.rmtree(side, ignore_errors=True)
-
-    def settle(self, interrupted: Stop = _never) -> list[str] | None:
-        """Finish an incremental update: the files made from the whole site (feeds,
-        data, calendars, sitemap), then the finalisers (the search index). Until then
-        the pages are new and these lag behind; returns the extra files changed, or
-        None if ``interrupted`` returned True first (checked often: an edit is waiting),
-        leaving the update unsettled."""
-        state = self.state
-        written: list[str] = []
-        if state is None or not self.unsettled:
-            return written
-        output = state.site.output_dir
-        try:
-            extras = self._extras(state, output, written, interrupted)
-            for url in state.extra_urls - extras:  # a full build would not write it
-                output_path(output, url).unlink(missing_ok=True)
-            state.extra_urls = extras
-            self._refinalise(state, output, interrupted)
         except Interrupted:
             return None
         except BaseException:
             self.unsettled = False  # reported once, not retried until the next edit
             raise
+        finally:
+            shutil.rmtree(side, ignore_errors=True)
         self.unsettled = False
         return written
 
