@@ -29,6 +29,7 @@ import random
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 FIRST = (  # noqa: SIM905
     "Anna Ben Clara David Elena Felix Greta Hugo Ines Jonas Karin Lars Maria Nils Olga Paul "
@@ -66,6 +67,9 @@ ROLES = ["speaker", "moderator", "panellist", "keynote-speaker", "presenter"]
 ORG_KINDS = ["cluster-organisation", "company", "university", "agency", "network", "project"]
 TITLES = ["Cluster Manager", "Director", "Policy Officer", "Head of Unit", "Project Lead", "CEO"]
 AWARD_NAMES = ["Cluster Manager of the Year", "Cluster Excellence Award", "Green Cluster Prize"]
+
+# One record of the corpus, as plain data (written out as YAML, TOML or Markdown).
+Fields = dict[str, Any]
 
 
 @dataclass
@@ -132,11 +136,11 @@ def _yaml(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _record(fields: dict[str, object]) -> str:
+def _record(fields: Fields) -> str:
     return "".join(f"{k}: {_yaml(v)}\n" for k, v in fields.items() if v not in (None, []))
 
 
-def _model(n: int, seed: int) -> dict[str, list[dict[str, object]]]:
+def _model(n: int, seed: int) -> dict[str, list[Fields]]:
     """The corpus as plain dicts, in our own record format."""
     rng = random.Random(seed)
     n_people, n_orgs = 3 * n, max(2, n // 2)
@@ -152,14 +156,14 @@ def _model(n: int, seed: int) -> dict[str, list[dict[str, object]]]:
     ]
     names = [(f, last) for last in LAST for f in FIRST]
     rng.shuffle(names)
-    people = []
+    people: list[Fields] = []
     for i in range(1, n_people + 1):
         first, last = names[(i - 1) % len(names)]
         middle = "" if i <= len(names) else f" {chr(64 + (i - 1) // len(names))}."
         roles = []
         for _ in range(rng.randint(1, 3)):
             start = rng.randint(0, 6000)
-            role: dict[str, object] = {
+            role: Fields = {
                 "title": rng.choice(TITLES),
                 "organisation": rng.choice(orgs)["id"],
                 "start": _date(start),
@@ -169,7 +173,8 @@ def _model(n: int, seed: int) -> dict[str, list[dict[str, object]]]:
             roles.append(role)
         people.append({"id": f"person-{i:05d}", "name": f"{first}{middle} {last}", "roles": roles})
     zipf = _Zipf(n_people)
-    events, sessions = [], []
+    events: list[Fields] = []
+    sessions: list[Fields] = []
     for i in range(1, n + 1):
         event_id = f"event-{i:05d}"
         start = rng.randint(0, 6700)
@@ -193,7 +198,7 @@ def _model(n: int, seed: int) -> dict[str, list[dict[str, object]]]:
             participants = []
             for index in chosen:
                 person = people[index]
-                role_list: list[dict[str, object]] = person["roles"]  # type: ignore[assignment]
+                role_list: list[Fields] = person["roles"]
                 participants.append(
                     {
                         "person": person["id"],
@@ -215,7 +220,7 @@ def _model(n: int, seed: int) -> dict[str, list[dict[str, object]]]:
     awards = []
     for i in range(1, n // 20 + 1):
         event = rng.choice(events)
-        entry = rng.choice(sessions)["participants"][0]  # type: ignore[index]
+        entry = rng.choice(sessions)["participants"][0]
         awards.append(
             {
                 "id": f"award-{i:05d}",
@@ -263,7 +268,7 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _write_ours(model: dict[str, list[dict[str, object]]], site: Path) -> None:
+def _write_ours(model: dict[str, list[Fields]], site: Path) -> None:
     _write(site / "site.yaml", "title: Synthetic reports\nbase_url: /\ntoday: 2026-01-01\n")
     for folder, records in model.items():
         for record in records:
@@ -288,29 +293,29 @@ disableKinds = ["RSS", "sitemap", "robotsTXT"]
 HUGO_LAYOUTS = Path(__file__).resolve().parent / "hugo_layouts"
 
 
-def _front(fields: dict[str, object]) -> str:
+def _front(fields: Fields) -> str:
     return "---\n" + _record(fields) + "---\n"
 
 
-def _write_hugo(model: dict[str, list[dict[str, object]]], site: Path) -> None:
+def _write_hugo(model: dict[str, list[Fields]], site: Path) -> None:
     _write(site / "hugo.toml", HUGO_CONFIG)
     shutil.copytree(HUGO_LAYOUTS, site / "layouts")
     _write(site / "static" / "style.css", "body { font-family: sans-serif; }\n")
-    by_event: dict[object, list[dict[str, object]]] = {}
+    by_event: dict[str, list[Fields]] = {}
     for session in model["sessions"]:
         by_event.setdefault(session["event"], []).append(session)
-    polls_by_session: dict[object, list[dict[str, object]]] = {}
+    polls_by_session: dict[str, list[Fields]] = {}
     for poll in model["polls"]:
         polls_by_session.setdefault(poll["session"], []).append(poll)
     for event in model["events"]:
         sessions = by_event.get(event["id"], [])
-        orgs = set(event["organisers"])  # type: ignore[arg-type]
-        orgs |= {p["organisation"] for s in sessions for p in s["participants"]}  # type: ignore[attr-defined]
+        orgs = set(event["organisers"])
+        orgs |= {p["organisation"] for s in sessions for p in s["participants"]}
         fields = {
             "title": event["title"],
             "date": event["start"],
             "kind": event["kind"],
-            "city": event["place"]["city"],  # type: ignore[index]
+            "city": event["place"]["city"],
             "organisations": sorted(orgs),
             "sessions": [
                 {k: s[k] for k in ("id", "title", "kind", "day", "participants")} for s in sessions
@@ -321,7 +326,7 @@ def _write_hugo(model: dict[str, list[dict[str, object]]], site: Path) -> None:
             site / "content" / "events" / f"{event['id']}.md", _front(fields) + str(event["body"])
         )
         for session in sessions:
-            participants: list[dict[str, object]] = session["participants"]  # type: ignore[assignment]
+            participants: list[Fields] = session["participants"]
             fields = {
                 "title": session["title"],
                 "date": event["start"],
@@ -363,22 +368,22 @@ DISPLAY_PAGES_ON_MENU = False  # the default theme would list every page on ever
 """
 
 
-def _write_pelican(model: dict[str, list[dict[str, object]]], site: Path) -> None:
+def _write_pelican(model: dict[str, list[Fields]], site: Path) -> None:
     _write(site / "pelicanconf.py", PELICAN_CONFIG)
     people = {p["id"]: p["name"] for p in model["people"]}
     orgs = {o["id"]: o["name"] for o in model["organisations"]}
-    by_event: dict[object, list[dict[str, object]]] = {}
+    by_event: dict[str, list[Fields]] = {}
     for session in model["sessions"]:
         by_event.setdefault(session["event"], []).append(session)
     for event in model["events"]:
         sessions = by_event.get(event["id"], [])
-        speakers = sorted({people[p["person"]] for s in sessions for p in s["participants"]})  # type: ignore[attr-defined]
-        tags = sorted({orgs[o] for o in event["organisers"]})  # type: ignore[attr-defined]
+        speakers = sorted({people[p["person"]] for s in sessions for p in s["participants"]})
+        tags = sorted({orgs[o] for o in event["organisers"]})
         agenda = "\n".join(
             f"1. *{s['kind']}* {s['title']}: "
             + ", ".join(
                 f"{people[p['person']]} ({p['role']}, {orgs[p['organisation']]})"
-                for p in s["participants"]  # type: ignore[attr-defined]
+                for p in s["participants"]
             )
             for s in sessions
         )
@@ -393,7 +398,7 @@ def _write_pelican(model: dict[str, list[dict[str, object]]], site: Path) -> Non
             who = "\n".join(
                 f"- [{people[p['person']]}]({{author}}{people[p['person']]}), {p['role']}, "
                 f"{orgs[p['organisation']]}"
-                for p in session["participants"]  # type: ignore[attr-defined]
+                for p in session["participants"]
             )
             header = f"Title: {session['title']}\nSlug: {session['id']}\n\n"
             body = f"*{session['kind']}* at [{event['title']}]({{filename}}/{event['id']}.md)"
@@ -415,7 +420,7 @@ def generate(root: Path, n: int, seed: int = 1) -> Corpus:
     _write_pelican(model, root / "pelican")
     appearances: dict[object, int] = {}
     for session in model["sessions"]:
-        for p in session["participants"]:  # type: ignore[attr-defined]
+        for p in session["participants"]:
             appearances[p["person"]] = appearances.get(p["person"], 0) + 1
     counts = {k: len(v) for k, v in model.items()}
     return Corpus(

@@ -89,7 +89,7 @@ def _profile(args: argparse.Namespace) -> None:
         laps.lap("finalisers (search index)")
         print(laps.table())
         if args.kinds:
-            seconds: collections.Counter[str] = collections.Counter()
+            seconds: collections.defaultdict[str, float] = collections.defaultdict(float)
             counts: collections.Counter[str] = collections.Counter()
             fresh = Renderer(site, checked.registry)
             for page in checked.pages:
@@ -98,7 +98,7 @@ def _profile(args: argparse.Namespace) -> None:
                 seconds[page.kind] += time.process_time() - started
                 counts[page.kind] += 1
             print("\n| page kind | pages | CPU s | ms per page |\n|---|---:|---:|---:|")
-            for kind, total in seconds.most_common():
+            for kind, total in sorted(seconds.items(), key=lambda item: -item[1]):
                 each = 1000 * total / counts[kind]
                 print(f"| {kind} | {counts[kind]:,} | {total:.2f} | {each:.2f} |")
     finally:
