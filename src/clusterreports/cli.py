@@ -20,7 +20,7 @@ from . import progress
 from .config import Site, load_site_config
 from .models import RECORD_TYPES
 from .pipeline import build, check
-from .problems import ContentError
+from .problems import ContentError, counted
 from .scaffold import RecordExists, UnknownType, new_record
 from .search import SearchIndexError
 
@@ -122,9 +122,14 @@ def _run(args: argparse.Namespace) -> int:
             return _serve(args)
         site = _site(args)
         if args.command == "check":
-            checked = check(site)
+            bar = progress.BuildProgress(0, enabled=progress.wanted(args.quiet))
+            try:
+                checked = check(site, progress=bar)
+            finally:
+                bar.stop()
             if not args.quiet:
-                print(f"No problems: {len(checked.registry)} records, {len(checked.pages)} pages.")
+                records = counted(len(checked.registry), "record")
+                print(f"No problems: {records}, {counted(len(checked.pages), 'page')}.")
             return 0
         result = build(site, jobs=args.jobs, progress=progress.wanted(args.quiet))
         if not args.quiet:

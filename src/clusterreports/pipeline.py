@@ -18,7 +18,7 @@ from .load import load_content
 from .outputs import GENERATORS, BuildContext, finalising
 from .parallel import render_pages
 from .plan import Page, plan_pages
-from .problems import ContentError
+from .problems import ContentError, counted
 from .progress import BuildProgress
 from .registry import Registry, link
 from .render import Renderer
@@ -44,18 +44,27 @@ class BuildResult:
 
     def summary(self) -> str:
         return (
-            f"Built {self.pages} pages ({self.written} written, {self.unchanged} unchanged) "
-            f"from {self.records} records ({self.static_files} static files) "
-            f"in {self.seconds:.2f} s"
+            f"Built {counted(self.pages, 'page')} ({self.written} written, "
+            f"{self.unchanged} unchanged) from {counted(self.records, 'record')} "
+            f"({counted(self.static_files, 'static file')}) in {self.seconds:.2f} s"
         )
 
 
-def check(site: Site, jobs: int | None = None) -> Checked:
+def _silent(step: str) -> None:
+    pass
+
+
+def check(site: Site, jobs: int | None = None, progress: BuildProgress | None = None) -> Checked:
     """Every check a build makes, without writing anything; raises ContentError with
     every problem found across all files. ``jobs`` processes read the files."""
+    say = _silent if progress is None else progress.checking
+    say("Reading the content")
     loaded = load_content(site.content_dir, site.root, jobs)
+    say(f"Validating {counted(len(loaded.records), 'record')}")
     validated = validate_records(loaded.records)
+    say("Linking the records")
     registry, link_problems = link(validated.records, validated.invalid)
+    say("Planning the pages")
     pages, plan_problems = plan_pages(registry, site.config.search)
     problems = loaded.problems + validated.problems + link_problems + plan_problems
     if problems:
@@ -67,13 +76,14 @@ def build(site: Site, jobs: int | None = None, progress: bool = False) -> BuildR
     """Check, then write the whole site; ``jobs`` processes render pages (default: one
     per core), and ``progress`` shows a bar (the CLI asks for it on a terminal)."""
     started = time.perf_counter()
+    bar = BuildProgress(0, enabled=progress)
     with rare_collections():
-        with collector_paused():
-            checked = check(site, jobs)
-        renderer = Renderer(site, checked.registry)
-        context = BuildContext(site, checked.registry, checked.pages, renderer)
-        bar = BuildProgress(len(checked.pages), enabled=progress)
         try:
+            with collector_paused():
+                checked = check(site, jobs, bar)
+            renderer = Renderer(site, checked.registry)
+            context = BuildContext(site, checked.registry, checked.pages, renderer)
+            bar.total = len(checked.pages)
             with staging(site.output_dir) as stage:
                 writer = StageWriter(stage, site.output_dir)
                 extras = [functools.partial(generate, context) for generate in GENERATORS]

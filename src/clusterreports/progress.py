@@ -20,15 +20,41 @@ def wanted(quiet: bool) -> bool:
 
 
 class BuildProgress:
-    """Pages rendered out of the total, with pages per second; a no-op when disabled."""
+    """What checking is doing, then pages rendered out of the total, with pages per
+    second; a no-op when disabled."""
 
     def __init__(self, total: int, enabled: bool) -> None:
         self.total = total
         self.enabled = enabled
         self._bar: Progress | None = None
         self._task: TaskID | None = None
+        self._status: Progress | None = None
+
+    def checking(self, description: str) -> None:
+        """Name the checking step under way (at 10,000 events checking takes seconds).
+        Drawn once per step, with no refresh thread: checking forks its readers, and
+        a child must not inherit a lock that thread holds."""
+        if not self.enabled:
+            return
+        from rich.console import Console
+        from rich.progress import Progress, TextColumn
+
+        if self._status is None:
+            self._status = Progress(
+                TextColumn("{task.description}"),
+                console=Console(stderr=True),
+                auto_refresh=False,
+                transient=True,
+            )
+            self._status.start()
+            self._status.add_task(description, total=None)
+        self._status.update(self._status.task_ids[0], description=description)
+        self._status.refresh()
 
     def start(self) -> None:
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
         if not self.enabled or self._bar is not None:
             return
         from rich.console import Console
@@ -66,6 +92,9 @@ class BuildProgress:
             self._bar.update(self._task, description=description)
 
     def stop(self) -> None:
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
         if self._bar is not None:
             self._bar.stop()
             self._bar = None
