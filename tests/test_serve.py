@@ -33,6 +33,7 @@ from clusterreports.serve import (
     resolve,
     watch_roots,
 )
+from clusterreports.write import is_scratch, scratch_folder
 
 from .conftest import hanging_pagefind
 
@@ -213,6 +214,30 @@ def test_session_rebuilds_once_for_a_burst(valid_site: Path) -> None:
     assert all(p.name in str(summaries[0]) for p in people)
 
 
+def test_after_an_edit_the_search_index_is_updated(valid_site: Path) -> None:
+    """The update runs beside the output, in the watched site folder: its own folders
+    must not count as edits (each would stop it and start it again, for ever)."""
+    preview = Preview(valid_site)
+    preview.build_all()
+    said: list[object] = []
+    reloads = Reloads([], threading.Event())
+    session = Session(preview, reloads, say=said.append)
+    session.start()
+    try:
+        person = valid_site / "content" / "people" / "bianca-dragomir.yaml"
+        person.write_text(person.read_text().replace("Bianca Dragomir", "Bianca D."))
+        deadline = time.monotonic() + WAIT
+        while not any(str(s).startswith("Search index updated") for s in said):
+            assert time.monotonic() < deadline, said
+            time.sleep(0.05)
+    finally:
+        session.stop()
+    assert not preview.unsettled
+    index = (valid_site / "_site" / "pagefind" / "pagefind-entry.json").read_text()
+    assert '"en"' in index
+    assert sorted(p.name for p in valid_site.iterdir() if p.name.startswith(".")) == []
+
+
 def test_an_edit_is_not_held_back_by_the_search_index(
     valid_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -258,6 +283,15 @@ def test_session_reports_problems_and_recovers(session: tuple[Session, Reloads])
     person.write_text(good)
     assert reloads.seen.wait(WAIT)
     assert session_.preview.error is None
+
+
+def test_the_builds_own_folders_beside_the_output_are_not_edits(tmp_path: Path) -> None:
+    output = tmp_path / "_site"
+    assert is_scratch(scratch_folder(output, "indexing"), output)
+    assert is_scratch(scratch_folder(output, "building") / "people" / "x", output)
+    for other in ("site.yaml", ".site.yaml.swp", "._site", "content/x.yaml"):
+        assert not is_scratch(tmp_path / other, output)
+    assert not is_scratch(Path("/elsewhere/x"), output)
 
 
 def test_watch_roots_cover_content_templates_static_and_the_config(valid_site: Path) -> None:

@@ -51,7 +51,7 @@ from .render import Renderer, template_dirs
 from .theme import builtin_dir
 from .urls import output_path, relative_output_path
 from .validate import validate_records
-from .write import StageWriter, copy_static, staging, write_file
+from .write import StageWriter, copy_static, scratch_folder, staging, write_file
 
 # --- what a page read ----------------------------------------------------------------
 
@@ -477,7 +477,7 @@ class Preview:
         if state is None or not self.unsettled:
             return written
         output = state.site.output_dir
-        side = output.parent / f".{output.name}.indexing-{os.getpid()}"
+        side = scratch_folder(output.resolve(), "indexing")
         shutil.rmtree(side, ignore_errors=True)
         side.mkdir()
         try:

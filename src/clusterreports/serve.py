@@ -39,6 +39,7 @@ from .problems import ContentError
 from .render import template_dirs
 from .theme import builtin_dir
 from .urls import NOT_FOUND_URL
+from .write import is_scratch
 
 QUIET_SECONDS = 0.05
 LONGEST_WAIT_SECONDS = 1.0
@@ -234,7 +235,11 @@ class Session:
             raise_interrupt=False,
         ):
             changed = {Path(p) for _, p in batch}
-            changed = {p for p in changed if output not in p.parents and p != output}
+            changed = {
+                p
+                for p in changed
+                if output not in p.parents and p != output and not is_scratch(p, output)
+            }
             if changed:
                 self.changes.put(changed)
 

@@ -29,13 +29,29 @@ def whole(content: Content) -> bytes:
     return content if isinstance(content, bytes) else b"".join(content)
 
 
+def scratch_folder(output_dir: Path, purpose: str) -> Path:
+    """A working folder beside the output: on its filesystem, so it can be renamed into
+    place or hard-linked from, and named so that ``is_scratch`` knows it."""
+    return output_dir.parent / f".{output_dir.name}.{purpose}-{os.getpid()}"
+
+
+def is_scratch(path: Path, output_dir: Path) -> bool:
+    """Whether ``path`` is (or is in) a scratch folder of ``output_dir``: the preview's
+    watcher must not take the build's own work for an edit."""
+    try:
+        first = path.relative_to(output_dir.parent).parts[0]
+    except (ValueError, IndexError):
+        return False
+    return first.startswith(f".{output_dir.name}.")
+
+
 @contextmanager
 def staging(output_dir: Path) -> Iterator[Path]:
     """A fresh folder beside ``output_dir``; on success it replaces ``output_dir``."""
     output_dir = output_dir.resolve()
     output_dir.parent.mkdir(parents=True, exist_ok=True)
-    stage = output_dir.parent / f".{output_dir.name}.building-{os.getpid()}"
-    old = output_dir.parent / f".{output_dir.name}.old-{os.getpid()}"
+    stage = scratch_folder(output_dir, "building")
+    old = scratch_folder(output_dir, "old")
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir()
     try:
