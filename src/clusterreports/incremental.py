@@ -40,7 +40,7 @@ from jinja2 import meta
 from .config import Site, load_site_config
 from .load import RECORD_SUFFIXES, RawRecord, read_record
 from .models import TYPES_BY_FOLDER, Loc, Organisation, Record, iter_references
-from .outputs import BuildContext, Interrupted, extra_files, finalising
+from .outputs import CARRY_OVER, BuildContext, Interrupted, extra_files, finalising
 from .parallel import render_pages
 from .pipeline import check
 from .plan import Page, dependencies
@@ -49,7 +49,7 @@ from .progress import BuildProgress
 from .registry import Backlink, Key, Registry, key_of, link
 from .render import Renderer, template_dirs
 from .theme import builtin_dir
-from .urls import output_path, relative_output_path
+from .urls import output_path
 from .validate import validate_records
 from .write import StageWriter, copy_static, scratch_folder, staging, write_file
 
@@ -330,7 +330,7 @@ class _State:
     backlink_readers: defaultdict[Key, set[int]] = field(default_factory=lambda: defaultdict(set))
     templates: dict[str, frozenset[str] | None] = field(default_factory=dict)
     extra_urls: set[str] = field(default_factory=set)
-    finalised: set[str] = field(default_factory=set)  # top-level folders
+    unindexed: set[str] = field(default_factory=set)  # pages written since the last index
 
     def render(self, index: int) -> bytes:
         """Render a page and remember what it read."""
@@ -428,15 +428,11 @@ class Preview:
                 render_pages(
                     checked.pages, renderer, writer, self.jobs, quiet, noted=state.note_run
                 )
-                # The search index is made while the other files are written; what is
-                # left in the stage's top level after those is the finalisers'.
-                pages = set(os.listdir(stage))
+                # The search index is made while the other files are written.
                 with finalising(self._context(state), stage) as start_finalisers:
                     start_finalisers()
                     state.extra_urls = self._extras(state, stage, [])
                     copy_static([builtin_dir("static"), site.static_dir], stage)
-                others = {relative_output_path(url).parts[0] for url in state.extra_urls}
-                state.finalised = set(os.listdir(stage)) - pages - others - {"static"}
         except ContentError as error:
             self.error = error
             return Outcome("error", [], 0, time.perf_counter() - started, reason, error)
@@ -481,19 +477,21 @@ class Preview:
         shutil.rmtree(side, ignore_errors=True)
         side.mkdir()
         try:
-            with finalising(self._context(state), output, side, interrupted) as start:
+            context = self._context(state)
+            unindexed = set(state.unindexed)
+            with finalising(context, output, side, interrupted, unindexed) as start:
                 start()
                 extras = self._extras(state, output, written, interrupted)
                 for url in state.extra_urls - extras:  # a full build would not write it
                     output_path(output, url).unlink(missing_ok=True)
                 state.extra_urls = extras
-            made = set(os.listdir(side))
-            for name in made | state.finalised:  # those no longer made go too
+            for carry_over in CARRY_OVER:  # e.g. the index parts not made again
+                carry_over(output, side)
+            for name in os.listdir(side):
                 if (output / name).exists():
                     (output / name).rename(side / f"{name}.old")
-                if name in made:
-                    (side / name).rename(output / name)
-            state.finalised = made
+                (side / name).rename(output / name)
+            state.unindexed -= unindexed
         except Interrupted:
             return None
         except BaseException:
@@ -527,6 +525,7 @@ class Preview:
             return Outcome("error", [], 0, time.perf_counter() - started, "", error)
         try:
             written, rendered = self._apply(state, edits, changes)
+            state.unindexed.update(written)
         except _Unsure as unsure:
             return self.build_all(str(unsure))
         except ContentError as error:  # a template failed half-way: rebuild all next time

@@ -12,6 +12,7 @@ its live pages into a side folder and swaps those folders in whole.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,8 +45,10 @@ class Running(Protocol):
     def cancel(self) -> None: ...
 
 
-# (context, the folder holding the pages, the folder to write into)
-Finaliser = Callable[[BuildContext, Path, Path], Running]
+# (context, the folder holding the pages, the folder to write into, the URLs of the
+# pages changed since the finaliser's files there were made, or None: all of them).
+# Given changed pages, a finaliser may write only the files they affect.
+Finaliser = Callable[[BuildContext, Path, Path, AbstractSet[str] | None], Running]
 
 
 class Interrupted(Exception):
@@ -59,6 +62,9 @@ GENERATORS: list[Generator] = [
     sitemap.files,
 ]
 FINALISERS: list[Finaliser] = [search.index_site]
+# Given changed pages, a finaliser may write only some of its files into the folder
+# given; these complete such a folder from the previous one (the preview's live output).
+CARRY_OVER: list[Callable[[Path, Path], None]] = [search.carry_over]
 
 
 def extra_files(context: BuildContext) -> Iterator[tuple[str, Content]]:
@@ -72,6 +78,7 @@ def finalising(
     stage: Path,
     into: Path | None = None,
     interrupted: Callable[[], bool] | None = None,
+    changed: AbstractSet[str] | None = None,
 ) -> Iterator[Callable[[], None]]:
     """Gives ``start``, to call once the pages are in ``stage``: the finalisers then run
     while the body writes other files, writing into ``into`` (default: ``stage``).
@@ -86,7 +93,7 @@ def finalising(
         if not started:
             started = True
             target = stage if into is None else into
-            running.extend(finaliser(context, stage, target) for finaliser in FINALISERS)
+            running.extend(finaliser(context, stage, target, changed) for finaliser in FINALISERS)
 
     try:
         yield start
@@ -101,11 +108,6 @@ def finalising(
         raise
 
 
-def finalise(
-    context: BuildContext,
-    stage: Path,
-    into: Path | None = None,
-    interrupted: Callable[[], bool] | None = None,
-) -> None:
-    with finalising(context, stage, into, interrupted):
+def finalise(context: BuildContext, stage: Path) -> None:
+    with finalising(context, stage):
         pass

@@ -19,6 +19,7 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -63,6 +64,7 @@ def bundle_urls(record_pages: int, per_index: int) -> list[str]:
 class Run:
     command: list[str]
     prepare: Callable[[], None] | None = None
+    part: str = ""  # e.g. " (index part 2 of 7)", for messages
 
 
 class Indexing:
@@ -84,14 +86,13 @@ class Indexing:
 
     def _run_all(self) -> None:
         try:
-            for number, run in enumerate(self.runs, 1):
-                part = f" (index part {number} of {len(self.runs)})" if len(self.runs) > 1 else ""
+            for run in self.runs:
                 try:
                     if run.prepare is not None:
                         run.prepare()
-                    self._run(run.command, part)
+                    self._run(run.command, run.part)
                 except OSError as error:  # e.g. a full disk, or Pagefind not executable
-                    message = f"could not index the site for search{part}: {error}"
+                    message = f"could not index the site for search{run.part}: {error}"
                     raise SearchIndexError(message) from error
         except SearchIndexError as error:
             self.error = error
@@ -154,9 +155,37 @@ def _link_pages(stage: Path, folder: Path, page_urls: list[str]) -> None:
         os.link(os.path.join(stage, relative), os.path.join(folder, relative))
 
 
-def index_site(context: BuildContext, stage: Path, into: Path) -> Indexing | _Off:
+def carry_over(live_root: Path, made_root: Path) -> None:
+    """Complete an index made again only in some parts (``index_site`` given changed
+    pages) in ``made_root`` from the one in ``live_root``, by moving over the parts not
+    made again, so the folder can replace the live one whole. Part 1's files lie in the
+    bundle folder itself, around the other parts' folders (``urls.pagefind_bundle_url``);
+    a part made again starts empty (Pagefind leaves files of an earlier index behind)."""
+    live = urls.output_path(live_root, urls.PAGEFIND_URL).parent
+    made = urls.output_path(made_root, urls.PAGEFIND_URL).parent
+    if not made.is_dir() or not live.is_dir():
+        return
+    first_made = (made / "pagefind-entry.json").exists()
+    for name in os.listdir(live):
+        if (made / name).exists() or (first_made and not name.startswith("part-")):
+            continue
+        (live / name).rename(made / name)
+
+
+def deal(page_urls: list[str], parts: int) -> list[list[str]]:
+    """The record pages of each part of the index: dealt out in turn, so every part is
+    a like sample of the site and scores (which weigh a word by how rare it is in its
+    part) stay comparable when the search page merges the parts' results."""
+    return [page_urls[number::parts] for number in range(parts)]
+
+
+def index_site(
+    context: BuildContext, stage: Path, into: Path, changed: AbstractSet[str] | None = None
+) -> Indexing | _Off:
     """Index the record pages in ``stage``, writing the index (and, for a large site,
-    the parts' input folders) into ``into``, on the same filesystem."""
+    the parts' input folders) into ``into``, on the same filesystem. Given the URLs of
+    the pages ``changed`` since the index was made (the preview's), a large site's
+    index is made again only in the parts that hold them, and not at all if none do."""
     config = context.site.config
     if not config.search:
         return _Off()
@@ -173,23 +202,26 @@ def index_site(context: BuildContext, stage: Path, into: Path) -> Indexing | _Of
     # Every record has one page: the same count the search page merges parts by.
     page_urls = sorted(urls.url_of(record) for record in context.registry)
     bundles = bundle_urls(len(page_urls), config.search_index_pages)
+    parts = deal(page_urls, len(bundles))
+    wanted = [changed is None or not changed.isdisjoint(pages) for pages in parts]
+    if not any(wanted):
+        return _Off()
     if len(bundles) == 1:
         glob = ["--glob", record_pages_glob()]
         output = urls.output_path(into, bundles[0]).parent
         place = ["--site", str(stage), "--output-path", str(output)]
         return Indexing([Run([str(executable), *place, *glob, *options])])
-    # Pagefind holds a whole index in memory: a large site is indexed in parts, one
-    # after another. Pages are dealt out in turn, so every part is a like sample of the
-    # site and scores (which weigh a word by how rare it is in its part) stay comparable
-    # when the search page merges the parts' results.
+    # Pagefind holds a whole index in memory: a large site is indexed in parts (see
+    # ``deal``), one after another.
     inputs = into / INPUTS_FOLDER
     runs = []
-    for number, bundle in enumerate(bundles):
+    for number, (bundle, pages) in enumerate(zip(bundles, parts, strict=True)):
+        if not wanted[number]:
+            continue
         folder = inputs / f"part-{number + 1}"
         output = urls.output_path(into, bundle).parent
         place = ["--site", str(folder), "--output-path", str(output)]
-        pages = page_urls[number :: len(bundles)]
-        runs.append(
-            Run([str(executable), *place, *options], partial(_link_pages, stage, folder, pages))
-        )
+        link = partial(_link_pages, stage, folder, pages)
+        part = f" (index part {number + 1} of {len(bundles)})"
+        runs.append(Run([str(executable), *place, *options], link, part))
     return Indexing(runs, cleanup=partial(shutil.rmtree, inputs, ignore_errors=True))
