@@ -163,13 +163,11 @@ class TrackingRenderer(Renderer):
 
     def __init__(self, site: Site, registry: Registry, cache: jinja2.BytecodeCache) -> None:
         self.tracked = TrackedRegistry(registry)
-        self.notes = []
+        self.notes: list[Reads] = []
         super().__init__(site, self.tracked)
         self.env.bytecode_cache = cache
         if Record.__getattribute__ is not _noting_getattribute:
             setattr(Record, "__getattribute__", _noting_getattribute)  # noqa: B010
-
-    notes: list[Reads]
 
     def render(self, page: Page) -> bytes:
         """Render, noting what the page read for :meth:`take_notes` (so the reads come
