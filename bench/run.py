@@ -218,6 +218,23 @@ def settle_filesystem(delay: float) -> None:
         time.sleep(wait)
 
 
+def ensure_corpus(events: int) -> Path:
+    """The corpus of ``events`` events, written again if corpus.py changed since. Its
+    old files are deleted first, so this counts as a deletion for settle_filesystem:
+    call it before settling."""
+    root = WORK / f"corpus-{events}"
+    marker = root / "corpus.json"
+    generator = hashlib.sha256((BENCH / "corpus.py").read_bytes()).hexdigest()
+    if not marker.exists() or json.loads(marker.read_text()).get("generator") != generator:
+        print(f"Writing the corpus for N = {events:,}...", flush=True)
+        had_files = root.exists()
+        corpus = generate(root, events)
+        marker.write_text(json.dumps({"generator": generator, "counts": corpus.counts}))
+        if had_files:
+            DELETED_AT.write_text(str(time.time()))
+    return root
+
+
 def bench_size(
     events: int,
     tools: list[str],
@@ -226,13 +243,7 @@ def bench_size(
     jobs: int | None,
     limit: float | None = None,
 ) -> list[Summary]:
-    root = WORK / f"corpus-{events}"
-    marker = root / "corpus.json"
-    generator = hashlib.sha256((BENCH / "corpus.py").read_bytes()).hexdigest()
-    if not marker.exists() or json.loads(marker.read_text()).get("generator") != generator:
-        print(f"Writing the corpus for N = {events:,}...", flush=True)
-        corpus = generate(root, events)
-        marker.write_text(json.dumps({"generator": generator, "counts": corpus.counts}))
+    root = ensure_corpus(events)
     runs: list[Run] = []
     stopped: set[str] = set()  # tools that hit the time limit are not run again
     for round_ in range(warmup + repeats):
@@ -436,6 +447,8 @@ def main() -> None:
     header = machine()
     print(versions(), flush=True)
     summaries = [Summary(**row) for path in args.include for row in json.loads(path.read_text())]
+    for events in sizes:
+        ensure_corpus(events)
     if sizes:
         settle_filesystem(args.settle)
     for events, rounds in zip(sizes, repeats, strict=False):

@@ -89,3 +89,16 @@ def test_nothing_to_delete_no_wait(run: ModuleType, clock: Clock) -> None:
 def test_only_ext4_without_a_journal_needs_the_wait(run: ModuleType) -> None:
     assert run.journal_less_ext4(Path("/proc")) is False  # procfs
     assert run.journal_less_ext4(Path("/dev/shm")) is False  # tmpfs
+
+
+def test_writing_a_corpus_again_counts_as_a_deletion(run: ModuleType, clock: Clock) -> None:
+    """A changed corpus.py rewrites the corpus (deleting the old one) before settling."""
+    root = run.ensure_corpus(20)
+    assert (root / "ours" / "site.yaml").exists()
+    assert not run.DELETED_AT.exists()  # nothing was there to delete
+    assert run.ensure_corpus(20) == root and not run.DELETED_AT.exists()  # still current
+    marker = root / "corpus.json"
+    marker.write_text(marker.read_text().replace('"generator": "', '"generator": "old'))
+    clock.now += 60
+    run.ensure_corpus(20)
+    assert float(run.DELETED_AT.read_text()) == clock.now
