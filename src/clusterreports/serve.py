@@ -43,6 +43,8 @@ from .write import is_scratch
 
 QUIET_SECONDS = 0.05
 LONGEST_WAIT_SECONDS = 1.0
+# How long starting the preview waits for its file watchers to be watching.
+WATCH_START_SECONDS = 10.0
 OVERLAY_ID = "clusterreports-problems"
 NOT_BUILT = (
     b"<!DOCTYPE html><html><head><title>Not found</title></head><body>"
@@ -209,19 +211,28 @@ class Session:
             thread.join(timeout=5)
 
     def _start_watchers(self) -> None:
+        """Start watching, and return once watching: a save made just after would
+        otherwise go unseen (a loaded machine can take a while to start a thread)."""
         self.watch_stop = threading.Event()
         deep, flat = self.roots
+        ready = []
         for paths, recursive in ((deep, True), (flat, False)):
             if paths:
+                watching = threading.Event()
                 thread = threading.Thread(
                     target=self._watch,
-                    args=(sorted(paths), recursive, self.watch_stop),
+                    args=(sorted(paths), recursive, self.watch_stop, watching),
                     name="preview-watcher",
                 )
                 thread.start()
                 self.threads.append(thread)
+                ready.append(watching)
+        for watching in ready:
+            watching.wait(WATCH_START_SECONDS)
 
-    def _watch(self, paths: list[Path], recursive: bool, stop: threading.Event) -> None:
+    def _watch(
+        self, paths: list[Path], recursive: bool, stop: threading.Event, watching: threading.Event
+    ) -> None:
         output = self.preview.site.output_dir.resolve()
         for batch in watchfiles.watch(
             *paths,
@@ -234,6 +245,7 @@ class Session:
             stop_event=stop,
             raise_interrupt=False,
         ):
+            watching.set()  # the first batch (empty after rust_timeout) comes once watching
             changed = {Path(p) for _, p in batch}
             changed = {
                 p
