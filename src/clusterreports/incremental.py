@@ -427,9 +427,10 @@ class Preview:
                     checked.pages, renderer, writer, self.jobs, quiet, noted=state.note_run
                 )
                 # The search index is made while the other files are written.
-                with finalising(self._context(state), stage) as start_finalisers:
+                context = self._context(state)
+                with finalising(context, stage) as start_finalisers:
                     start_finalisers()
-                    state.extra_urls = self._extras(state, stage, [])
+                    state.extra_urls = self._extras(context, stage, [])
                     copy_static([builtin_dir("static"), site.static_dir], stage)
         except ContentError as error:
             self.error = error
@@ -444,10 +445,10 @@ class Preview:
         return BuildContext(state.site, state.registry, state.pages, renderer)
 
     def _extras(
-        self, state: _State, root: Path, written: list[str], interrupted: Stop = _never
+        self, context: BuildContext, root: Path, written: list[str], interrupted: Stop = _never
     ) -> set[str]:
         found = set()
-        for url, content in extra_files(self._context(state)):
+        for url, content in extra_files(context):
             if interrupted():
                 raise Interrupted
             found.add(url)
@@ -479,7 +480,7 @@ class Preview:
             unindexed = set(state.unindexed)
             with finalising(context, output, side, interrupted, unindexed) as start:
                 start()
-                extras = self._extras(state, output, written, interrupted)
+                extras = self._extras(context, output, written, interrupted)
                 for url in state.extra_urls - extras:  # a full build would not write it
                     output_path(output, url).unlink(missing_ok=True)
                 state.extra_urls = extras

@@ -50,14 +50,10 @@ class BuildResult:
         )
 
 
-def _silent(step: str) -> None:
-    pass
-
-
 def check(site: Site, jobs: int | None = None, progress: BuildProgress | None = None) -> Checked:
     """Every check a build makes, without writing anything; raises ContentError with
     every problem found across all files. ``jobs`` processes read the files."""
-    say = _silent if progress is None else progress.checking
+    say = (progress or BuildProgress(0, enabled=False)).checking
     say("Reading the content")
     loaded = load_content(site.content_dir, site.root, jobs)
     say(f"Validating {counted(len(loaded.records), 'record')}")
