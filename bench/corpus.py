@@ -125,6 +125,15 @@ def _prose(rng: random.Random, event_id: str) -> str:
     return f"{paragraphs[0]}\n\n{items}\n\n{paragraphs[1]}\n\n{paragraphs[2]}\n"
 
 
+def _award_names(count: int) -> list[str]:
+    """``AWARD_NAMES`` first, then the same names given by further networks."""
+    return [
+        AWARD_NAMES[i % len(AWARD_NAMES)]
+        + (f" (network {i // len(AWARD_NAMES) + 1})" if i >= len(AWARD_NAMES) else "")
+        for i in range(count)
+    ]
+
+
 def _date(day: int) -> str:
     year, rest = divmod(day, 336)
     month, mday = divmod(rest, 28)
@@ -217,14 +226,18 @@ def _model(n: int, seed: int) -> dict[str, list[Fields]]:
                     "participants": participants,
                 }
             )
+    # An award is given once a year, so a larger network has more awards, not more of
+    # each: about 17 per name (the 3 names at N = 1,000), each name a series of years.
+    award_count = n // 20
+    award_names = _award_names(max(len(AWARD_NAMES), -(-award_count // 17)))
     awards = []
-    for i in range(1, n // 20 + 1):
+    for i in range(1, award_count + 1):
         event = rng.choice(events)
         entry = rng.choice(sessions)["participants"][0]
         awards.append(
             {
                 "id": f"award-{i:05d}",
-                "name": rng.choice(AWARD_NAMES),
+                "name": rng.choice(award_names),
                 "year": int(str(event["start"])[:4]),
                 "event": event["id"],
                 "winners": [{"person": entry["person"], "organisation": entry["organisation"]}],

@@ -119,3 +119,26 @@ def test_quotes_are_attributed(built_real: Path) -> None:
 def test_record_pages_show_their_source(built_real: Path) -> None:
     text = text_of(built_real, "/people/antonio-novo/")
     assert "Source" in text and "EU Clusters Talk" in text
+
+
+def _year_rows(site: Path, url: str) -> list[str]:
+    """The row headers of a page's award tables: a year, linked unless it is this page's."""
+    html = (site / url.strip("/") / "index.html").read_text(encoding="utf-8")
+    return re.findall(r'<th scope="row">(.*?)</th>', html)
+
+
+def test_an_award_page_lists_every_year_of_its_award_newest_first(built_real: Path) -> None:
+    rows = _year_rows(built_real, "/awards/european-cluster-manager-of-the-year-2022/")
+    assert rows == ["2022", '<a href="/awards/european-cluster-manager-of-the-year-2016/">2016</a>']
+    text = text_of(built_real, "/awards/european-cluster-manager-of-the-year-2016/")
+    assert "European Cluster Manager of the Year: every year" in text
+    assert "Kristina Sermuksnyte-Alesiuniene" in text  # the 2022 winner, on the 2016 page
+    assert "Veerle De Graef" not in text  # another award's winner
+
+
+def test_the_awards_page_groups_each_award_by_name(built_real: Path) -> None:
+    text = text_of(built_real, "/awards/")
+    manager = text.index("European Cluster Manager of the Year")
+    partnership = text.index("European Cluster Partnership of the Year")
+    assert manager < partnership  # names in order
+    assert len(_year_rows(built_real, "/awards/")) == 4

@@ -247,14 +247,20 @@ class SiteView:
         named = sorted((k, v) for k, v in groups.items() if k)
         return named + ([("Not given", groups[""])] if "" in groups else [])
 
-    def awards_by_name(self) -> list[tuple[str, list[AwardView]]]:
+    @cached_property
+    def award_years(self) -> dict[str, list[AwardView]]:
+        """Every award by name, newest year first: grouped once, as each award's page
+        lists its every year (a scan per page would grow with the square of the awards)."""
         groups: dict[str, list[AwardView]] = defaultdict(list)
         for award in self.all("award"):
             groups[award.record.name].append(award)
-        return [
-            (name, sorted(awards, key=lambda a: a.record.year, reverse=True))
-            for name, awards in sorted(groups.items())
-        ]
+        return {
+            name: sorted(awards, key=lambda a: a.record.year, reverse=True)
+            for name, awards in groups.items()
+        }
+
+    def awards_by_name(self) -> list[tuple[str, list[AwardView]]]:
+        return sorted(self.award_years.items())
 
     def by_event(self, type_name: str) -> list[tuple[EventView | None, list[Any]]]:
         """Sessions or polls grouped under their event, newest event first."""
@@ -818,8 +824,7 @@ class AwardView(View[Award]):
     @property
     def all_years(self) -> list[AwardView]:
         """Every year of this award (same name), newest first."""
-        same = [a for a in self.site.all("award") if a.record.name == self.record.name]
-        return sorted(same, key=lambda a: a.record.year, reverse=True)
+        return self.site.award_years[self.record.name]
 
     @property
     def decided_text(self) -> str:
