@@ -186,8 +186,8 @@ def delete_outputs() -> None:
         DELETED_AT.write_text(str(time.time()))
 
 
-def journal_less_ext4(path: Path) -> bool:
-    """Whether ``path`` is on ext4 without a journal (see INODE_REUSE_DELAY)."""
+def filesystem(path: Path) -> tuple[str, str]:
+    """The type and source of the filesystem ``path`` is on (``("", "")`` if unknown)."""
     with contextlib.suppress(OSError):
         mounts = [line.split() for line in Path("/proc/self/mountinfo").read_text().splitlines()]
         # fields: id parent major:minor root mount-point options ... - type source options
@@ -196,9 +196,23 @@ def journal_less_ext4(path: Path) -> bool:
         inside = [f for f in found if resolved.is_relative_to(f[0])]
         if inside:
             _, kind, source = max(inside, key=lambda f: len(f[0]))
-            journal = Path("/sys/fs/ext4", Path(source).name, "journal_task")
-            return kind == "ext4" and journal.exists() and journal.read_text().strip() == "<none>"
+            return kind, source
+    return "", ""
+
+
+def journal_less_ext4(path: Path) -> bool:
+    """Whether ``path`` is on ext4 without a journal (see INODE_REUSE_DELAY)."""
+    kind, source = filesystem(path)
+    journal = Path("/sys/fs/ext4", Path(source).name, "journal_task")
+    with contextlib.suppress(OSError):
+        return kind == "ext4" and journal.read_text().strip() == "<none>"
     return False
+
+
+def in_memory(path: Path) -> bool:
+    """Whether ``path`` is on a RAM disk, where deleting files costs later builds
+    nothing and keeping them costs memory."""
+    return filesystem(path)[0] == "tmpfs"
 
 
 def settle_filesystem(delay: float) -> None:
@@ -206,7 +220,7 @@ def settle_filesystem(delay: float) -> None:
     outputs were last deleted, when the disk is ext4 without a journal, so that no
     build pays for deletions made by the benchmark itself (see INODE_REUSE_DELAY)."""
     delete_outputs()
-    if not DELETED_AT.exists() or not journal_less_ext4(WORK):
+    if not DELETED_AT.exists() or not journal_less_ext4(OUTPUTS):
         return
     wait = float(DELETED_AT.read_text()) + delay - time.time()
     if wait > 0:
@@ -252,6 +266,8 @@ def bench_size(
             site = root / tool.split("-")[0]  # ours-no-search builds ours, and so on
             out = OUTPUTS / f"{events}-{tool}-{round_}"
             run = measure(tool, events, site, out, jobs, limit)
+            if in_memory(out):
+                shutil.rmtree(out)
             label = "warm-up" if round_ < warmup else f"round {round_ - warmup + 1}"
             print(
                 f"  N={events:,} {label:8} {tool:14} {run.wall:7.2f} s wall "
@@ -416,7 +432,14 @@ def main() -> None:
         f"before timing (default {INODE_REUSE_DELAY})",
     )
     parser.add_argument(
-        "--keep", action="store_true", help="keep this run's outputs (bench/_work/outputs)"
+        "--outputs-in",
+        type=Path,
+        help="write the builds into a folder of the benchmark's own in this folder (default: "
+        "bench/_work/outputs); on a RAM disk (tmpfs), e.g. /dev/shm, each is deleted once "
+        "measured",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep this run's outputs (not on a RAM disk)"
     )
     parser.add_argument("--quick", action="store_true", help="N=200, one round, no warm-up")
     parser.add_argument("--readme", action="store_true", help="put the results in README.md")
@@ -434,6 +457,9 @@ def main() -> None:
         help="N for bench/bench_incremental.py (default: the smallest size; 0: skip it)",
     )
     args = parser.parse_args()
+    global OUTPUTS
+    if args.outputs_in:
+        OUTPUTS = args.outputs_in.resolve() / "clusterreports-bench"
     if args.quick:
         args.sizes, args.repeats, args.warmup, args.settle = "200", "1", 0, 0
     sizes = [int(s) for s in args.sizes.split(",") if s]  # '': only --include files
@@ -461,12 +487,13 @@ def main() -> None:
         if sizes
         else "Rows combined from earlier runs (--include): see their 'timed runs'."
     )
+    written = f"Outputs written to {OUTPUTS} ({filesystem(OUTPUTS)[0] or 'filesystem unknown'})."
     report = [
         header.format(after=os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0)
         if sizes
         else header.split(";", 1)[1].split("; load average")[0].strip(),
         versions(),
-        timed,
+        timed + (f" {written}" if sizes else ""),
         "",
         table(summaries),
         "",

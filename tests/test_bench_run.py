@@ -91,6 +91,15 @@ def test_only_ext4_without_a_journal_needs_the_wait(run: ModuleType) -> None:
     assert run.journal_less_ext4(Path("/dev/shm")) is False  # tmpfs
 
 
+def test_the_filesystem_of_a_path_is_that_of_its_deepest_mount(run: ModuleType) -> None:
+    assert run.filesystem(Path("/proc/self"))[0] == "proc"
+    assert run.filesystem(Path("/proc/no/such/file"))[0] == "proc"  # need not exist
+    if run.filesystem(Path("/dev/shm"))[0] != "tmpfs":
+        pytest.skip("/dev/shm is not a RAM disk here")
+    assert run.in_memory(Path("/dev/shm/clusterreports-bench")) is True
+    assert run.in_memory(Path("/proc")) is False
+
+
 def test_writing_a_corpus_again_counts_as_a_deletion(run: ModuleType, clock: Clock) -> None:
     """A changed corpus.py rewrites the corpus (deleting the old one) before settling."""
     root = run.ensure_corpus(20)
@@ -102,3 +111,23 @@ def test_writing_a_corpus_again_counts_as_a_deletion(run: ModuleType, clock: Clo
     clock.now += 60
     run.ensure_corpus(20)
     assert float(run.DELETED_AT.read_text()) == clock.now
+
+
+@pytest.mark.parametrize("ram_disk", [True, False])
+def test_outputs_on_a_ram_disk_are_deleted_once_measured(
+    run: ModuleType, monkeypatch: pytest.MonkeyPatch, ram_disk: bool
+) -> None:
+    """They would hold the memory the builds measure; elsewhere they stay until the end."""
+    seen: list[Path] = []
+
+    def measure(tool: str, events: int, site: Path, out: Path, *rest: object) -> object:
+        out.mkdir(parents=True)
+        (out / "index.html").write_text("x", encoding="utf-8")
+        seen.append(out)
+        return run.Run(tool, events, 1.0, 1.0, 10.0, 1, 1)
+
+    monkeypatch.setattr(run, "measure", measure)
+    monkeypatch.setattr(run, "in_memory", lambda path: ram_disk)
+    (summary,) = run.bench_size(20, ["ours"], repeats=2, warmup=1, jobs=None)
+    assert summary.runs == 2 and len(seen) == 3
+    assert [out.exists() for out in seen] == [not ram_disk] * 3
