@@ -258,6 +258,15 @@ def test_template_edit_renders_the_pages_using_it(site: Path, preview: Preview) 
     assert outcome.rendered == len(people)
 
 
+def test_a_full_rebuild_counts_the_pages_it_found_unchanged(preview: Preview) -> None:
+    again = preview.build_all("templates folder added")
+    assert again.kind == "full" and again.rendered > 0
+    assert again.unchanged == again.rendered  # nothing changed since the first build
+    assert again.summary().startswith(
+        f"Full rebuild (templates folder added): {again.rendered} pages rendered, 0 files changed"
+    )
+
+
 def test_comment_only_edit_renders_nothing(site: Path, preview: Preview) -> None:
     assert preview.update(EDITS["comment only"][0](site)).rendered == 0
 
@@ -267,6 +276,8 @@ def test_outcome_summary_counts_in_words() -> None:
     assert one.summary() == "Incremental rebuild (x.yaml): 1 page rendered, 1 file changed in 12 ms"
     many = Outcome("full", ["/a/", "/b/"], 2, 1.5)
     assert many.summary() == "Full rebuild: 2 pages rendered, 2 files changed in 1500 ms"
+    same = Outcome("full", ["/a/", "/b/", "/c/"], 3, 1.5, unchanged=2)
+    assert same.summary() == "Full rebuild: 3 pages rendered, 1 file changed in 1500 ms"
     problems = [Problem("a.yaml", 1, 1, "m"), Problem("b.yaml", 2, 1, "n")]
     failed = Outcome("error", [], 0, 0.0, "", ContentError(problems))
     assert failed.summary() == "2 content problems: still showing the last good pages"

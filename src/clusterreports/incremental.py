@@ -285,18 +285,21 @@ class Outcome:
     """What one (re)build did."""
 
     kind: str  # "full", "incremental" or "error"
+    # What a browser may need again: the files written, or after a full build every page
+    # (its workers write or link them, and report only how many were the same as before).
     written: list[str]
     rendered: int
     seconds: float
     reason: str = ""
     error: ContentError | None = None
+    unchanged: int = 0  # of ``written``, how many were the same as before
 
     def summary(self) -> str:
         if self.error is not None:
             problems = counted(len(self.error.problems), "content problem")
             return f"{problems}: still showing the last good pages"
         what = f"{counted(self.rendered, 'page')} rendered, "
-        what += f"{counted(len(self.written), 'file')} changed"
+        what += f"{counted(len(self.written) - self.unchanged, 'file')} changed"
         why = f" ({self.reason})" if self.reason else ""
         return f"{self.kind.capitalize()} rebuild{why}: {what} in {self.seconds * 1000:.0f} ms"
 
@@ -423,7 +426,7 @@ class Preview:
                 writer = StageWriter(stage, site.output_dir)
                 quiet = BuildProgress(0, enabled=False)
                 renderer = state.renderer
-                render_pages(
+                counts = render_pages(
                     checked.pages, renderer, writer, self.jobs, quiet, noted=state.note_run
                 )
                 # The search index is made while the other files are written.
@@ -437,7 +440,8 @@ class Preview:
             return Outcome("error", [], 0, time.perf_counter() - started, reason, error)
         self.state, self.error, self.pending = state, None, set()
         urls = [p.url for p in checked.pages]
-        return Outcome("full", urls, len(urls), time.perf_counter() - started, reason)
+        seconds = time.perf_counter() - started
+        return Outcome("full", urls, len(urls), seconds, reason, unchanged=counts.unchanged)
 
     def _context(self, state: _State) -> BuildContext:
         renderer = Renderer(state.site, state.registry)
