@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import partial
@@ -67,50 +67,86 @@ class Run:
     part: str = ""  # e.g. " (index part 2 of 7)", for messages
 
 
-class Indexing:
-    """Pagefind runs, one after another (one per part of the index), in a thread, so the
-    build goes on beside them; ``wait`` raises SearchIndexError if one failed.
-    ``cleanup`` runs after the last: deleting files while others are being created
-    slows the creating down (ext4 without a journal checks every inode freed in the last
-    minutes; bench/README.md), so the parts' input folders all go at the end."""
+# Parts of a large site's index made at a time. Pagefind parses a part's pages on every
+# core, then compresses and writes its fragments on one; a second part's parsing takes
+# up the other core meanwhile. Each part's process stays at its own size.
+PARTS_AT_ONCE = 2
 
-    def __init__(self, runs: list[Run], cleanup: Callable[[], None] | None = None) -> None:
+
+class Indexing:
+    """Pagefind runs (one per part of the index, ``at_once`` at a time), in threads, so
+    the build goes on beside them; ``wait`` raises SearchIndexError if one failed (the
+    first failure stops the others). ``cleanup`` runs after the last: deleting files
+    while others are being created slows the creating down (ext4 without a journal
+    checks every inode freed in the last minutes; bench/README.md), so the parts' input
+    folders all go at the end."""
+
+    def __init__(
+        self,
+        runs: list[Run],
+        cleanup: Callable[[], None] | None = None,
+        at_once: int | None = None,
+    ) -> None:
         self.runs = runs
         self.cleanup = cleanup
+        self.at_once = max(1, min(at_once or PARTS_AT_ONCE, len(runs)))
         self.error: SearchIndexError | None = None
-        self.process: subprocess.Popen[bytes] | None = None
+        self.processes: list[subprocess.Popen[bytes]] = []
         self.cancelled = False
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self._run_all, name="pagefind", daemon=True)
         self.thread.start()
 
     def _run_all(self) -> None:
+        todo = iter(self.runs)
+        workers = [
+            threading.Thread(target=self._work, args=(todo,), name=f"pagefind-{n}", daemon=True)
+            for n in range(self.at_once)
+        ]
         try:
-            for run in self.runs:
-                try:
-                    if run.prepare is not None:
-                        run.prepare()
-                    self._run(run.command, run.part)
-                except OSError as error:  # e.g. a full disk, or Pagefind not executable
-                    message = f"could not index the site for search{run.part}: {error}"
-                    raise SearchIndexError(message) from error
-        except SearchIndexError as error:
-            self.error = error
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.join()
         finally:
             if self.cleanup is not None:
                 self.cleanup()
+
+    def _work(self, todo: Iterator[Run]) -> None:
+        while True:
+            with self.lock:
+                run = None if self.error or self.cancelled else next(todo, None)
+            if run is None:
+                return
+            try:
+                if run.prepare is not None:
+                    run.prepare()
+                self._run(run.command, run.part)
+            except (OSError, SearchIndexError) as error:  # OSError: e.g. a full disk
+                if isinstance(error, OSError):
+                    message = f"could not index the site for search{run.part}: {error}"
+                    error = SearchIndexError(message)
+                with self.lock:
+                    if self.error is None:  # the first failure is the one to report
+                        self.error = error
+                    for process in self.processes:  # the build fails anyway
+                        process.kill()
+                return
 
     def _run(self, command: list[str], part: str) -> None:
         # Errors go to a file, not a pipe: nobody reads a pipe until the end, and a
         # full one would stall Pagefind.
         with tempfile.TemporaryFile() as errors:
             with self.lock:
-                if self.cancelled:
+                if self.cancelled or self.error:
                     raise SearchIndexError("cancelled")
-                self.process = subprocess.Popen(
+                process = subprocess.Popen(
                     command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors
                 )
-            code = self.process.wait()
+                self.processes.append(process)
+            code = process.wait()
+            with self.lock:
+                self.processes.remove(process)
             if code != 0:
                 errors.seek(0)
                 message = errors.read().decode("utf-8", "replace").strip()
@@ -127,8 +163,8 @@ class Indexing:
     def cancel(self) -> None:
         with self.lock:
             self.cancelled = True
-            if self.process is not None:
-                self.process.kill()
+            for process in self.processes:
+                process.kill()
         self.thread.join()
 
 
@@ -212,7 +248,7 @@ def index_site(
         place = ["--site", str(stage), "--output-path", str(output)]
         return Indexing([Run([str(executable), *place, *glob, *options])])
     # Pagefind holds a whole index in memory: a large site is indexed in parts (see
-    # ``deal``), one after another.
+    # ``deal``), ``PARTS_AT_ONCE`` at a time.
     inputs = into / INPUTS_FOLDER
     runs = []
     for number, (bundle, pages) in enumerate(zip(bundles, parts, strict=True)):
