@@ -31,8 +31,10 @@ from clusterreports.serve import (
     inject,
     reload_path,
     resolve,
+    top_level_inputs,
     watch_roots,
 )
+from clusterreports.theme import builtin_dir
 from clusterreports.write import is_scratch, scratch_folder
 
 from .conftest import hanging_pagefind
@@ -269,6 +271,57 @@ def test_an_edit_is_not_held_back_by_the_search_index(
     finally:
         session.stop()
     assert not any(t.is_alive() for t in session.threads)
+
+
+def test_other_files_beside_site_yaml_do_not_stop_the_search_index(
+    valid_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site folder is watched for site.yaml (and folders appearing): an editor's
+    swap files there, or another tool's, are no edit, and the index update goes on."""
+    preview = Preview(valid_site)
+    preview.build_all()
+    fake, pid_file = hanging_pagefind(tmp_path)
+    monkeypatch.setattr(search, "get_executable", lambda: fake)
+    reloads = Reloads([], threading.Event())
+    session = Session(preview, reloads, say=lambda text: None, debouncer=Debouncer(quiet=0.1))
+    session.start()
+    try:
+        person = valid_site / "content" / "people" / "bianca-dragomir.yaml"
+        person.write_text(person.read_text().replace("Bianca Dragomir", "Bianca D."))
+        wait_for(pid_file.exists, "the search index update")
+        indexer = int(pid_file.read_text())
+        for name in (".site.yaml.swp", "4913", "site.yaml~", "notes.txt"):
+            (valid_site / name).write_text("x")
+        time.sleep(1.5)  # the watcher's batches come within 0.2 s, the rebuild 0.1 s after
+        os.kill(indexer, 0)  # still running: nothing stopped it
+        assert session.changes.empty() and not session.debouncer.paths
+    finally:
+        session.stop()
+
+
+def test_a_templates_folder_made_while_previewing_is_used(
+    session: tuple[Session, Reloads],
+) -> None:
+    """The flat watch of the site folder lets a new watched folder through."""
+    session_ = session[0]
+    site = session_.preview.site
+    page = site.output_dir / "people" / "bianca-dragomir" / "index.html"
+    override = (builtin_dir("templates") / "person.html").read_text(encoding="utf-8")
+    staged = site.root / "templates.new"
+    staged.mkdir()
+    (staged / "person.html").write_text(override.replace("<h1", "<h1 data-mine"))
+    staged.rename(site.templates_dir)  # appears whole, as a checkout or a copy makes it
+    wait_for(lambda: "data-mine" in page.read_text(encoding="utf-8"), "the override")
+
+
+def test_top_level_inputs_are_the_config_and_the_watched_folders(valid_site: Path) -> None:
+    site = Preview(valid_site).site
+    inputs = top_level_inputs(site)
+    assert site.config_path.resolve() in inputs
+    assert (valid_site / "templates").resolve() in inputs  # not there yet: may appear
+    assert site.content_dir.resolve() in inputs and site.static_dir.resolve() in inputs
+    assert (valid_site / "notes.txt").resolve() not in inputs
+    assert site.output_dir.resolve() not in inputs
 
 
 def test_session_reports_problems_and_recovers(session: tuple[Session, Reloads]) -> None:

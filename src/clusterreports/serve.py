@@ -132,6 +132,14 @@ def watch_roots(site: Site) -> tuple[frozenset[Path], frozenset[Path]]:
     return frozenset(p.resolve() for p in deep if p.is_dir()), frozenset({site.root})
 
 
+def top_level_inputs(site: Site) -> frozenset[Path]:
+    """What the flat watch of the site folder is for: site.yaml, and the folders that are
+    (or, once made, become) watched recursively. Anything else there (an editor's swap
+    file, another tool's output) is no edit: it must not stop a search index update."""
+    paths = {site.config_path, site.content_dir, site.static_dir, site.templates_dir}
+    return frozenset(p.resolve() for p in paths)
+
+
 @dataclass
 class Debouncer:
     """Collects changed paths until no change has come for ``quiet`` seconds (or the
@@ -234,6 +242,7 @@ class Session:
         self, paths: list[Path], recursive: bool, stop: threading.Event, watching: threading.Event
     ) -> None:
         output = self.preview.site.output_dir.resolve()
+        inputs = None if recursive else top_level_inputs(self.preview.site)
         for batch in watchfiles.watch(
             *paths,
             recursive=recursive,
@@ -251,6 +260,7 @@ class Session:
                 p
                 for p in changed
                 if output not in p.parents and p != output and not is_scratch(p, output)
+                if inputs is None or p.resolve() in inputs
             }
             if changed:
                 self.changes.put(changed)
@@ -296,6 +306,12 @@ class Session:
         except Exception as exc:  # a bug must not take the server down: report, rebuild all
             logging.getLogger(__name__).exception("rebuild failed: %s", exc)
             outcome = preview.build_all("the last rebuild failed")
+        roots = watch_roots(preview.site)
+        if roots != self.roots:  # a folder appeared or went, or site.yaml moved one:
+            self.roots = roots  # watch it, and build with it (a new templates/ folder
+            self.watch_stop.set()  # renders nothing until then)
+            self._start_watchers()
+            self.changes.put({preview.site.config_path})
         unchanged = outcome.kind == "incremental" and not outcome.rendered and not outcome.written
         if unchanged and before is None:
             return outcome  # nothing the site shows changed (an editor's temporary file...)
@@ -304,12 +320,6 @@ class Session:
         self.say(outcome.summary())
         if outcome.written or outcome.error is not None or before is not None:
             self.reload(reload_path(outcome))
-        roots = watch_roots(preview.site)
-        if roots != self.roots:  # a folder appeared or went, or site.yaml moved one
-            self.roots = roots
-            self.watch_stop.set()
-            self._start_watchers()
-            self.changes.put({preview.site.config_path})
         return outcome
 
 
