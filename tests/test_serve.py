@@ -28,6 +28,7 @@ from clusterreports.serve import (
     Redirect,
     Session,
     base_path,
+    folders_changed,
     inject,
     reload_path,
     resolve,
@@ -299,19 +300,38 @@ def test_other_files_beside_site_yaml_do_not_stop_the_search_index(
         session.stop()
 
 
-def test_a_templates_folder_made_while_previewing_is_used(
-    session: tuple[Session, Reloads],
-) -> None:
+def test_a_templates_folder_made_while_previewing_is_used(valid_site: Path) -> None:
     """The flat watch of the site folder lets a new watched folder through."""
-    session_ = session[0]
+    preview = Preview(valid_site)
+    preview.build_all()
+    said: list[object] = []
+    session_ = Session(preview, Reloads([], threading.Event()), say=said.append)
+    session_.start()
     site = session_.preview.site
     page = site.output_dir / "people" / "bianca-dragomir" / "index.html"
     override = (builtin_dir("templates") / "person.html").read_text(encoding="utf-8")
     staged = site.root / "templates.new"
     staged.mkdir()
     (staged / "person.html").write_text(override.replace("<h1", "<h1 data-mine"))
-    staged.rename(site.templates_dir)  # appears whole, as a checkout or a copy makes it
-    wait_for(lambda: "data-mine" in page.read_text(encoding="utf-8"), "the override")
+    try:
+        staged.rename(site.templates_dir)  # appears whole, as a checkout or a copy makes it
+        wait_for(lambda: "data-mine" in page.read_text(encoding="utf-8"), "the override")
+    finally:
+        session_.stop()
+    summaries = [str(text) for text in said if "rebuild" in str(text)]
+    assert summaries[-1].startswith("Full rebuild (templates/ folder added): ")
+
+
+def test_folders_changed_names_them() -> None:
+    root = Path("/site")
+    before = frozenset({root / "content", Path("/theme/static")})
+    after = frozenset({root / "content", root / "templates", root / "static"})
+    assert folders_changed(root, before, after) == (
+        "static/, templates/ folders added; /theme/static/ folder removed"
+    )
+    assert folders_changed(root, after, before) == (
+        "/theme/static/ folder added; static/, templates/ folders removed"
+    )
 
 
 def test_top_level_inputs_are_the_config_and_the_watched_folders(valid_site: Path) -> None:

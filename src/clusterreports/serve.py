@@ -140,6 +140,18 @@ def top_level_inputs(site: Site) -> frozenset[Path]:
     return frozenset(p.resolve() for p in paths)
 
 
+def folders_changed(root: Path, before: frozenset[Path], after: frozenset[Path]) -> str:
+    """Why the watched folders changed, for the rebuild's summary."""
+
+    def named(paths: frozenset[Path]) -> str:
+        names = sorted(f"{p.relative_to(root) if p.is_relative_to(root) else p}/" for p in paths)
+        return ", ".join(names) + (" folder" if len(names) == 1 else " folders")
+
+    reasons = [f"{named(after - before)} added"] if after - before else []
+    reasons += [f"{named(before - after)} removed"] if before - after else []
+    return "; ".join(reasons)
+
+
 @dataclass
 class Debouncer:
     """Collects changed paths until no change has come for ``quiet`` seconds (or the
@@ -308,10 +320,12 @@ class Session:
             outcome = preview.build_all("the last rebuild failed")
         roots = watch_roots(preview.site)
         if roots != self.roots:  # a folder appeared or went, or site.yaml moved one:
+            reason = folders_changed(preview.site.root, self.roots[0], roots[0])
             self.roots = roots  # watch it, and build with it (a new templates/ folder
             self.watch_stop.set()  # renders nothing until then)
             self._start_watchers()
-            self.changes.put({preview.site.config_path})
+            if outcome.kind != "full":
+                outcome = preview.build_all(reason)
         unchanged = outcome.kind == "incremental" and not outcome.rendered and not outcome.written
         if unchanged and before is None:
             return outcome  # nothing the site shows changed (an editor's temporary file...)
