@@ -119,13 +119,14 @@ class Indexing:
             if run is None:
                 return
             try:
-                if run.prepare is not None:
-                    run.prepare()
-                self._run(run.command, run.part)
-            except (OSError, SearchIndexError) as error:  # OSError: e.g. a full disk
-                if isinstance(error, OSError):
+                try:
+                    if run.prepare is not None:
+                        run.prepare()
+                    self._run(run.command, run.part)
+                except OSError as error:  # e.g. a full disk, or Pagefind not executable
                     message = f"could not index the site for search{run.part}: {error}"
-                    error = SearchIndexError(message)
+                    raise SearchIndexError(message) from error
+            except SearchIndexError as error:
                 with self.lock:
                     if self.error is None:  # the first failure is the one to report
                         self.error = error

@@ -320,11 +320,11 @@ class Session:
             outcome = preview.build_all("the last rebuild failed")
         roots = watch_roots(preview.site)
         if roots != self.roots:  # a folder appeared or went, or site.yaml moved one:
-            reason = folders_changed(preview.site.root, self.roots[0], roots[0])
-            self.roots = roots  # watch it, and build with it (a new templates/ folder
-            self.watch_stop.set()  # renders nothing until then)
+            before_roots, self.roots = self.roots, roots  # watch it, and build with it
+            self.watch_stop.set()  # (a new templates/ folder renders nothing until then)
             self._start_watchers()
             if outcome.kind != "full":
+                reason = folders_changed(preview.site.root, before_roots[0], roots[0])
                 outcome = preview.build_all(reason)
         unchanged = outcome.kind == "incremental" and not outcome.rendered and not outcome.written
         if unchanged and before is None:
