@@ -5,10 +5,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 try:
-    from clusterreports.cli import main
+    from clusterreports.cli import run
 except ImportError:  # not installed: run from the source tree
     sys.path.insert(0, str(ROOT / "src"))
-    from clusterreports.cli import main
+    from clusterreports.cli import run
 
 COMMANDS = {"build", "check", "serve", "new", "-h", "--help"}
 
@@ -16,4 +16,4 @@ if __name__ == "__main__":
     args = sys.argv[1:]
     if not COMMANDS.intersection(args):
         args = ["build", *args]  # `python build.py --today 2022-11-15` means build
-    sys.exit(main(["--site", str(ROOT), *args]))
+    run(["--site", str(ROOT), *args])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -82,6 +83,10 @@ def test_build_py_builds_this_repository(tmp_path: Path) -> None:
         text=True,
         check=False,
         cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},
     )
     assert result.returncode == 0, result.stderr
     assert (out / "people" / "ulla-engelmann" / "index.html").is_file()
+    # The command exits without Python's teardown (cli.run): what it printed into a
+    # pipe, which buffers, must still arrive.
+    assert result.stdout.startswith("Built "), result.stdout

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import FrameType
+from typing import NoReturn
 
 from . import progress
 from .config import Site, load_site_config
@@ -112,6 +114,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with _terminate_stops():
         return _run(args)
+
+
+def run(argv: Sequence[str] | None = None) -> NoReturn:
+    """The command's entry point (console script, ``python -m``, build.py): ``main``,
+    then exit at once. Python's own exit would first collect and free every record,
+    view and page of the build: a third of a second at 1,000 events, for nothing.
+    Everything is written and every worker gone by then; only the streams need flushing."""
+    code = main(argv)
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError):  # e.g. a closed pipe: nothing more can be said
+            stream.flush()
+    os._exit(code)
 
 
 def _run(args: argparse.Namespace) -> int:
