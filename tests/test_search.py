@@ -398,6 +398,25 @@ def test_a_failing_part_stops_the_part_beside_it(
     assert not (root / "_site").exists()
 
 
+def test_a_bug_while_preparing_a_part_fails_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not only Pagefind's failures: an unexpected error in a part's thread reaches
+    the build (it used to end the thread silently, and the site went out with a part of
+    its index missing)."""
+    root = _in_parts(tmp_path, 10)
+    monkeypatch.setattr(search, "get_executable", lambda: fake_pagefind(tmp_path, "exit 0"))
+
+    def broken(stage: Path, folder: Path, page_urls: list[str]) -> None:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(search, "_link_pages", broken)
+    with pytest.raises(ValueError, match="a bug"):
+        build(load_site_config(root))
+    assert not (root / "_site").exists()
+    assert not list(tmp_path.rglob(search.INPUTS_FOLDER))
+
+
 def test_an_indexer_that_cannot_run_is_a_clean_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -75,11 +75,11 @@ PARTS_AT_ONCE = 2
 
 class Indexing:
     """Pagefind runs (one per part of the index, ``at_once`` at a time), in threads, so
-    the build goes on beside them; ``wait`` raises SearchIndexError if one failed (the
-    first failure stops the others). ``cleanup`` runs after the last: deleting files
-    while others are being created slows the creating down (ext4 without a journal
-    checks every inode freed in the last minutes; bench/README.md), so the parts' input
-    folders all go at the end."""
+    the build goes on beside them; ``wait`` raises SearchIndexError if one failed, or
+    the exception itself if it was a bug (the first failure stops the others).
+    ``cleanup`` runs after the last: deleting files while others are being created
+    slows the creating down (ext4 without a journal checks every inode freed in the
+    last minutes; bench/README.md), so the parts' input folders all go at the end."""
 
     def __init__(
         self,
@@ -90,7 +90,7 @@ class Indexing:
         self.runs = runs
         self.cleanup = cleanup
         self.at_once = max(1, min(at_once or PARTS_AT_ONCE, len(runs)))
-        self.error: SearchIndexError | None = None
+        self.error: Exception | None = None
         self.processes: list[subprocess.Popen[bytes]] = []
         self.cancelled = False
         self.lock = threading.Lock()
@@ -126,7 +126,9 @@ class Indexing:
                 except OSError as error:  # e.g. a full disk, or Pagefind not executable
                     message = f"could not index the site for search{run.part}: {error}"
                     raise SearchIndexError(message) from error
-            except SearchIndexError as error:
+            # Anything else is a bug: ``wait`` raises it in the build, which must not
+            # publish a site with a part of its index missing.
+            except Exception as error:
                 with self.lock:
                     if self.error is None:  # the first failure is the one to report
                         self.error = error
