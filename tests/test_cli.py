@@ -90,3 +90,23 @@ def test_build_py_builds_this_repository(tmp_path: Path) -> None:
     # The command exits without Python's teardown (cli.run): what it printed into a
     # pipe, which buffers, must still arrive.
     assert result.stdout.startswith("Built "), result.stdout
+
+
+def test_a_thread_still_at_work_is_waited_for(tmp_path: Path) -> None:
+    """``run`` exits without Python's teardown only when nothing else is running: the
+    preview's builder, stopped by Ctrl-C in the middle of a build, must clean up."""
+    done = tmp_path / "done"
+    script = (
+        "import sys, threading, time\n"
+        "from clusterreports.cli import run\n"
+        "def finish():\n"
+        "    time.sleep(0.5)\n"
+        f"    open({str(done)!r}, 'w').close()\n"
+        "threading.Thread(target=finish).start()\n"
+        f"run(['--site', {str(SITES / 'valid')!r}, 'check', '--quiet'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert done.exists()
