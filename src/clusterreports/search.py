@@ -119,15 +119,9 @@ class Indexing:
             if run is None:
                 return
             try:
-                try:
-                    if run.prepare is not None:
-                        run.prepare()
-                    self._run(run.command, run.part)
-                except OSError as error:  # e.g. a full disk, or Pagefind not executable
-                    message = f"could not index the site for search{run.part}: {error}"
-                    raise SearchIndexError(message) from error
-            # Anything else is a bug: ``wait`` raises it in the build, which must not
-            # publish a site with a part of its index missing.
+                self._index(run)
+            # Pagefind's failure, or a bug: ``wait`` raises it in the build, which must
+            # not publish a site with a part of its index missing.
             except Exception as error:
                 with self.lock:
                     if self.error is None:  # the first failure is the one to report
@@ -135,6 +129,15 @@ class Indexing:
                     for process in self.processes:  # the build fails anyway
                         process.kill()
                 return
+
+    def _index(self, run: Run) -> None:
+        try:
+            if run.prepare is not None:
+                run.prepare()
+            self._run(run.command, run.part)
+        except OSError as error:  # e.g. a full disk, or Pagefind not executable
+            message = f"could not index the site for search{run.part}: {error}"
+            raise SearchIndexError(message) from error
 
     def _run(self, command: list[str], part: str) -> None:
         # Errors go to a file, not a pipe: nobody reads a pipe until the end, and a
