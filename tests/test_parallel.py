@@ -12,7 +12,7 @@ from clusterreports import ContentError, build, load_site_config, outputs, paral
 from clusterreports.cli import main
 from clusterreports.cores import map_chunks
 from clusterreports.parallel import MIN_PARALLEL_PAGES, choose_jobs
-from clusterreports.write import StageWriter, staging, write_file
+from clusterreports.write import StageWriter, scratch_folder, staging, write_file
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -152,6 +152,35 @@ def test_a_failing_extra_file_fails_the_build_and_keeps_the_site(
     with pytest.raises(OSError, match="disk full"):
         build(load_site_config(valid_site), jobs=jobs)
     assert _ours(valid_site / "_site") == before
+
+
+@pytest.mark.parametrize("search", [True, False])
+def test_the_extras_go_first_unless_something_waits_for_the_pages(
+    valid_site: Path, monkeypatch: pytest.MonkeyPatch, search: bool
+) -> None:
+    """Without a search index, the extras (the longest tasks) start first, so both
+    cores finish together; with one, they come after the pages, beside Pagefind."""
+    seen: list[bool] = []
+
+    def probe(context: outputs.BuildContext) -> Iterator[tuple[str, bytes]]:
+        stage = scratch_folder(context.site.output_dir.resolve(), "building")
+        seen.append((stage / "people" / "anais-le-corvec" / "index.html").exists())
+        yield "/probe.txt", b"probe"
+
+    monkeypatch.setattr(pipeline, "GENERATORS", [probe])
+    build(load_site_config(valid_site, search=search), jobs=1)
+    assert seen == [search]
+
+
+def test_runs_cover_every_page_once_and_shorten_at_the_end() -> None:
+    runs = parallel._runs(12_762, 2)
+    assert [start for start, _ in runs] == [0] + [stop for _, stop in runs[:-1]]
+    assert runs[-1][1] == 12_762
+    lengths = [stop - start for start, stop in runs]
+    assert lengths[0] == max(lengths) == -(-12_762 // (2 * parallel.RUNS_PER_JOB))
+    assert lengths == sorted(lengths, reverse=True)
+    assert lengths[-2] == parallel.MIN_RUN  # the last holds what is left
+    assert parallel._runs(30, 2) == [(0, 30)]
 
 
 def test_jobs_default_to_one_for_small_sites() -> None:

@@ -67,6 +67,11 @@ FINALISERS: list[Finaliser] = [search.index_site]
 CARRY_OVER: list[Callable[[Path, Path], None]] = [search.carry_over]
 
 
+def waits_for_pages(context: BuildContext) -> bool:
+    """Whether a finaliser of this build will read its pages (only the search index)."""
+    return context.site.config.search
+
+
 def extra_files(context: BuildContext) -> Iterator[tuple[str, Content]]:
     for generator in GENERATORS:
         yield from generator(context)

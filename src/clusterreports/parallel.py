@@ -3,8 +3,9 @@
 Workers are forked after planning, so they inherit the registry, the views and the
 compiled templates instead of receiving them pickled. Each renders a contiguous run
 of pages and writes the files itself: only counts travel back, never HTML. The extra
-files (feeds, calendars, data) are tasks in the same pool after the pages, so no core
-waits while one process writes them, and the search indexer can start beside them.
+files (feeds, calendars, data) are tasks in the same pool, so no core waits while one
+process writes them: after the pages when something waits for those (the search
+indexer then starts beside them), otherwise first, being the longest tasks.
 Without ``fork`` (Windows) or with one job, the same runs are rendered in this process.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,9 +27,9 @@ from .progress import BuildProgress
 from .render import Renderer
 from .write import Content, StageWriter
 
-# Each worker gets this many contiguous runs: few enough that neighbouring pages
-# (which show the same records) share one worker's view caches, enough that both
-# cores finish together and the progress bar moves.
+# Each worker gets about this many contiguous runs: few enough that neighbouring pages
+# (which show the same records) share one worker's view caches, enough that the
+# progress bar moves. The last runs are shorter, so that both cores finish together.
 RUNS_PER_JOB = 8
 MIN_RUN = 50
 # Below this, forking costs more than it saves.
@@ -71,8 +72,18 @@ def choose_jobs(requested: int | None, pages: int) -> int:
 
 
 def _runs(count: int, jobs: int) -> list[tuple[int, int]]:
+    """(start, stop) of each run: of equal length, until what is left would give each
+    worker fewer than two; from there each run is a quarter of a worker's share of
+    what is left (at least MIN_RUN), so a worker that drew slow pages (events render
+    ten times slower than sessions) is not the last one still at work."""
     size = max(MIN_RUN, -(-count // (jobs * RUNS_PER_JOB)))
-    return [(start, min(start + size, count)) for start in range(0, count, size)]
+    runs: list[tuple[int, int]] = []
+    start = 0
+    while start < count:
+        length = min(size, max(MIN_RUN, (count - start) // (2 * jobs)))
+        runs.append((start, min(start + length, count)))
+        start += length
+    return runs
 
 
 @dataclass
@@ -108,23 +119,26 @@ def _write_extra(index: int) -> None:
 
 
 def _results(
-    jobs: int, runs: list[tuple[int, int]], extras: int, progress: BuildProgress
+    jobs: int,
+    runs: list[tuple[int, int]],
+    extras: int,
+    progress: BuildProgress,
+    extras_first: bool,
 ) -> Iterator[_Run | None]:
-    """Results of every run (None for an extra), in any order; the extras come after
-    the pages, so whatever waits for the pages can start beside them. The progress
-    display (a thread) starts only after forking, so no child inherits a lock that
-    thread holds."""
+    """Results of every run (None for an extra), in any order. The progress display
+    (a thread) starts only after forking, so no child inherits a lock it holds."""
+    Task = tuple[Callable[[Any], _Run | None], Any]
+    pages: list[Task] = [(_render_run, run) for run in runs]
+    others: list[Task] = [(_write_extra, index) for index in range(extras)]
+    tasks = others + pages if extras_first else pages + others
     if jobs <= 1:
         progress.start()
-        yield from map(_render_run, runs)
-        yield from map(_write_extra, range(extras))
+        yield from (task(argument) for task, argument in tasks)
         return
     gc.freeze()  # keep the collector from touching (and so copying) inherited objects
     pool = cores.fork_pool(jobs)
     try:
-        futures: list[Future[_Run | None]]
-        futures = [pool.submit(_render_run, run) for run in runs]  # forks the workers
-        futures += [pool.submit(_write_extra, index) for index in range(extras)]
+        futures = [pool.submit(task, argument) for task, argument in tasks]  # forks
         progress.start()
         for future in as_completed(futures):
             yield future.result()
@@ -146,7 +160,8 @@ def render_pages(
     """Render every page into the stage with ``jobs`` processes (None: see
     ``choose_jobs``), and write the files of ``extras`` beside them; raises
     ContentError on a template problem. ``pages_written`` is called as soon as every
-    page is written, while the extras may still be running; ``noted`` with the index
+    page is written, while the extras may still be running (without it, the extras are
+    written first); ``noted`` with the index
     of the first page of each run and what the renderer noted about its pages."""
     global _job
     for template in sorted({page.template for page in pages}):
@@ -158,7 +173,8 @@ def render_pages(
         jobs = choose_jobs(jobs, len(pages))
         runs = _runs(len(pages), jobs)
         waiting = len(runs)
-        for result in _results(jobs, runs, len(extras), progress):
+        first = pages_written is None
+        for result in _results(jobs, runs, len(extras), progress, extras_first=first):
             if result is None:
                 continue
             if result.problems:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .config import Site
 from .load import load_content
-from .outputs import GENERATORS, BuildContext, finalising
+from .outputs import GENERATORS, BuildContext, finalising, waits_for_pages
 from .parallel import render_pages
 from .plan import Page, plan_pages
 from .problems import ContentError, counted
@@ -84,7 +84,8 @@ def build(site: Site, jobs: int | None = None, progress: bool = False) -> BuildR
                 writer = StageWriter(stage, site.output_dir)
                 extras = [functools.partial(generate, context) for generate in GENERATORS]
                 # The search index is made from the pages while the extras are written.
-                with finalising(context, stage) as pages_written:
+                with finalising(context, stage) as start_finalisers:
+                    pages_written = start_finalisers if waits_for_pages(context) else None
                     pages = render_pages(
                         checked.pages, renderer, writer, jobs, bar, extras, pages_written
                     )
