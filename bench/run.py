@@ -31,7 +31,7 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -78,6 +78,10 @@ class Summary(Run):
     """Medians of the timed runs of one tool at one size (peak memory: the maximum)."""
 
     runs: int = 1
+    # Each finished timed run's figures, so that runs made at other times can be pooled
+    # (``pooled``); empty in results written before they were kept.
+    walls: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
 
     @property
     def pages_per_second(self) -> float:
@@ -294,9 +298,46 @@ def bench_size(
                 max(r.files for r in done),
                 tool not in stopped,
                 len([r for r in mine if r.finished]),
+                [r.wall for r in mine if r.finished],
+                [r.cpu for r in mine if r.finished],
             )
         )
     return summaries
+
+
+def pooled(summaries: list[Summary]) -> list[Summary]:
+    """One row per tool and size: rows of the same (runs made at different times, given
+    with --include) become one, with medians over all their timed runs. On a shared
+    machine a single round at N = 10,000 takes 20 minutes, long enough for one tool to
+    meet a slow spell that the others miss. A row without its runs' own figures (an
+    older file) counts as one run of its median."""
+    groups: dict[tuple[int, str], list[Summary]] = {}
+    for summary in summaries:
+        groups.setdefault((summary.events, summary.tool), []).append(summary)
+    rows = []
+    for (events, tool), group in groups.items():
+        finished = [s for s in group if s.finished]
+        if len(group) == 1 or not finished:  # nothing to pool, or only lower bounds
+            rows.append(max(group, key=lambda s: s.wall))
+            continue
+        walls = [wall for s in finished for wall in (s.walls or [s.wall])]
+        cpus = [cpu for s in finished for cpu in (s.cpus or [s.cpu])]
+        rows.append(
+            Summary(
+                tool,
+                events,
+                statistics.median(walls),
+                statistics.median(cpus),
+                max(s.peak_mib for s in finished),
+                max(s.pages for s in finished),
+                max(s.files for s in finished),
+                True,
+                len(walls),
+                walls,
+                cpus,
+            )
+        )
+    return rows
 
 
 def table(summaries: list[Summary]) -> str:
@@ -449,7 +490,8 @@ def main() -> None:
         type=Path,
         action="append",
         default=[],
-        help="results (--json) of an earlier run to show with these, e.g. another size",
+        help="results (--json) of an earlier run to show with these, e.g. another size; "
+        "rows of the same tool and size are pooled (medians over all their runs)",
     )
     parser.add_argument(
         "--incremental-events",
@@ -472,20 +514,23 @@ def main() -> None:
     ensure_venv()
     header = machine()
     print(versions(), flush=True)
-    summaries = [Summary(**row) for path in args.include for row in json.loads(path.read_text())]
+    included = [Summary(**row) for path in args.include for row in json.loads(path.read_text())]
     for events in sizes:
         ensure_corpus(events)
     if sizes:
         settle_filesystem(args.settle)
+    fresh: list[Summary] = []
     for events, rounds in zip(sizes, repeats, strict=False):
-        summaries += bench_size(events, tools, rounds, args.warmup, args.jobs, args.limit)
+        fresh += bench_size(events, tools, rounds, args.warmup, args.jobs, args.limit)
+    summaries = pooled(included + fresh)
     summaries.sort(key=lambda s: (s.events, TOOLS.index(s.tool)))
     timed = (
         f"Timed here: {args.warmup} warm-up + {args.repeats} timed rounds per size "
         f"({args.sizes}), tools alternating; rows from --include files were timed by "
-        "earlier runs (see their 'timed runs')."
+        "earlier runs (see their 'timed runs'), and rows of the same tool and size pooled."
         if sizes
-        else "Rows combined from earlier runs (--include): see their 'timed runs'."
+        else "Rows combined from earlier runs (--include; rows of the same tool and size "
+        "pooled, medians over all their runs): see their 'timed runs'."
     )
     written = f"Outputs written to {OUTPUTS} ({filesystem(OUTPUTS)[0] or 'filesystem unknown'})."
     report = [
@@ -499,7 +544,6 @@ def main() -> None:
         "",
     ]
     if args.json:
-        fresh = [s for s in summaries if s.events in sizes]
         args.json.write_text(json.dumps([asdict(s) for s in fresh], indent=2))
     if "ours" in tools:
         report += [growth(summaries), ""]

@@ -131,3 +131,26 @@ def test_outputs_on_a_ram_disk_are_deleted_once_measured(
     (summary,) = run.bench_size(20, ["ours"], repeats=2, warmup=1, jobs=None)
     assert summary.runs == 2 and len(seen) == 3
     assert [out.exists() for out in seen] == [not ram_disk] * 3
+
+
+def test_runs_of_the_same_tool_and_size_are_pooled(run: ModuleType) -> None:
+    """Two runs made at different times (--include) become one row: medians over every
+    timed round; an older row without its rounds counts as one round of its median."""
+
+    def row(tool: str, walls: list[float], **extra: object) -> object:
+        return run.Summary(tool, 10_000, walls[0], 2 * walls[0], 800.0, 100, 200, True,
+                           len(walls), walls, [2 * w for w in walls], **extra)  # fmt: skip
+
+    first = [row("ours", [137.0]), row("hugo", [224.0])]
+    second = [row("ours", [105.0, 110.0]), row("hugo", [171.0, 180.0])]
+    older = run.Summary("ours", 10_000, 120.0, 240.0, 900.0, 101, 201, True, 3)
+    stopped = run.Summary("pelican", 10_000, 1200.0, 1200.0, 400.0, 0, 0, False, 0)
+    late = run.Summary("pelican", 10_000, 390.0, 380.0, 455.0, 135, 136, True, 1, [390.0])
+    rows = {(s.tool, s.events): s for s in run.pooled([*first, *second, older, stopped, late])}
+    ours = rows["ours", 10_000]
+    assert (ours.runs, ours.wall, ours.walls) == (4, 115.0, [137.0, 105.0, 110.0, 120.0])
+    assert (ours.cpu, ours.peak_mib, ours.pages, ours.files) == (230.0, 900.0, 101, 201)
+    assert rows["hugo", 10_000].wall == 180.0
+    assert (rows["pelican", 10_000].wall, rows["pelican", 10_000].finished) == (390.0, True)
+    assert len(rows) == 3
+    assert run.pooled([stopped]) == [stopped]

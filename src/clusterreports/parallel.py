@@ -72,10 +72,10 @@ def choose_jobs(requested: int | None, pages: int) -> int:
 
 
 def _runs(count: int, jobs: int) -> list[tuple[int, int]]:
-    """(start, stop) of each run: of equal length, until what is left would give each
-    worker fewer than two; from there each run is a quarter of a worker's share of
-    what is left (at least MIN_RUN), so a worker that drew slow pages (events render
-    ten times slower than sessions) is not the last one still at work."""
+    """(start, stop) of each run: of equal length while what is left gives each worker
+    two or more; from there each run is half a worker's share of what is left (at
+    least MIN_RUN), so a worker that drew slow pages (an event's takes ten times a
+    session's) is not left at work alone at the end."""
     size = max(MIN_RUN, -(-count // (jobs * RUNS_PER_JOB)))
     runs: list[tuple[int, int]] = []
     start = 0
@@ -160,9 +160,9 @@ def render_pages(
     """Render every page into the stage with ``jobs`` processes (None: see
     ``choose_jobs``), and write the files of ``extras`` beside them; raises
     ContentError on a template problem. ``pages_written`` is called as soon as every
-    page is written, while the extras may still be running (without it, the extras are
-    written first); ``noted`` with the index
-    of the first page of each run and what the renderer noted about its pages."""
+    page is written, while the extras may still be running (without it, the extras go
+    first); ``noted`` with the index of the first page of each run and what the
+    renderer noted about its pages."""
     global _job
     for template in sorted({page.template for page in pages}):
         with contextlib.suppress(jinja2.TemplateError):  # reported with its page later
