@@ -255,6 +255,13 @@ class Session:
     ) -> None:
         output = self.preview.site.output_dir.resolve()
         inputs = None if recursive else top_level_inputs(self.preview.site)
+
+        def is_edit(path: Path) -> bool:
+            if inputs is not None:  # the flat watch: only what it is for
+                return path.resolve() in inputs
+            # The recursive watch: anything but the build's own output and scratch folders.
+            return output not in path.parents and path != output and not is_scratch(path, output)
+
         for batch in watchfiles.watch(
             *paths,
             recursive=recursive,
@@ -267,13 +274,7 @@ class Session:
             raise_interrupt=False,
         ):
             watching.set()  # the first batch (empty after rust_timeout) comes once watching
-            changed = {Path(p) for _, p in batch}
-            changed = {
-                p
-                for p in changed
-                if output not in p.parents and p != output and not is_scratch(p, output)
-                if inputs is None or p.resolve() in inputs
-            }
+            changed = {path for _, name in batch if is_edit(path := Path(name))}
             if changed:
                 self.changes.put(changed)
 
