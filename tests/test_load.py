@@ -1,7 +1,10 @@
 import shutil
 from pathlib import Path
 
-from clusterreports.load import load_content, parse_yaml
+import pytest
+import yaml
+
+from clusterreports.load import _Loader, load_content, parse_yaml
 
 from .conftest import SITES
 
@@ -25,6 +28,52 @@ def test_a_key_given_twice_points_at_the_value_kept() -> None:
 def test_dates_stay_text_for_the_model_to_check() -> None:
     data, _, _ = parse_yaml("start: 2016-02-30\n", "f")
     assert data == {"start": "2016-02-30"}
+
+
+DOCUMENTS = [
+    "name: X\nroles:\n  - title: A\n    end: 2017\n    current: yes\n",
+    "n: 0x1f\nf: 1.5e3\ninf: .inf\nnone: ~\nempty:\nq: '12'\nlist: [1, two, null]\n",
+    "1: one\nnull: nothing\ntrue: yes\n'1': text one\n",
+    "a: 1\na: 2\nb: {c: 1, c: 2}\n",
+    "base: &b {x: 1}\nuse: *b\nother: *b\n",
+    "base: &b {x: 1}\nmerged:\n  <<: *b\n  y: 2\n",
+    "me: &me [1, *me]\n",
+    "when: !!timestamp 2016-12-01\nbytes: !!binary aGk=\nset: !!set {a, b}\n",
+    "? [complex, key]\n: value\n",
+    "- just\n- a list\n",
+    "plain text\n",
+    "tagged: !custom thing\n",
+]
+
+
+@pytest.mark.parametrize("text", DOCUMENTS)
+def test_records_read_as_pyyaml_would_read_them(text: str) -> None:
+    """Plain documents are built without PyYAML's general constructor (see
+    ``load._plain``); every document must still give PyYAML's data, errors and
+    repeated keys."""
+    loader = _Loader(text)
+    try:
+        expected, error = loader.get_single_data(), None
+    except yaml.YAMLError as exc:
+        expected, error = None, str(exc.problem)  # type: ignore[attr-defined]
+    finally:
+        loader.dispose()
+    data, _, problems = parse_yaml(text, "f")
+    if error:
+        assert data is None
+        assert [p.message.split(" (")[0] for p in problems] == [f"YAML error: {error}"]
+        return
+    if text.startswith("me:"):  # a recursive list: compare its shape
+        assert data["me"][1] is data["me"]
+        return
+    assert data == expected
+    assert type(data) is type(expected)
+    assert [p.line for p in problems] == [key.start_mark.line + 1 for key in loader.repeated]
+
+
+def test_an_alias_is_the_same_object_as_its_anchor() -> None:
+    data, _, _ = parse_yaml("base: &b {x: 1}\nuse: *b\n", "f")
+    assert data["use"] is data["base"]
 
 
 def test_markdown_body_and_front_matter_lines(tmp_path: Path) -> None:

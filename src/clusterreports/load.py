@@ -8,6 +8,7 @@ again when a problem first asks for them: a build without problems never holds t
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any
 
 import frontmatter
 import yaml
+from yaml.constructor import SafeConstructor
 
 from .cores import choose_jobs, map_chunks
 from .models import TYPES_BY_FOLDER, Loc
@@ -37,6 +39,8 @@ class _Loader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[object] = set()
         for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue  # a list or mapping as a key: PyYAML refuses it below
             if key_node.value in seen:
                 self.repeated.append(key_node)
             seen.add(key_node.value)
@@ -65,6 +69,66 @@ def _compose(text: str) -> yaml.Node | None:
         return yaml.compose(text, Loader=_FastLoader)
     except yaml.YAMLError:
         return yaml.compose(text, Loader=_Loader)
+
+
+class _NotPlain(Exception):
+    """A node ``_plain`` leaves to PyYAML's own constructor."""
+
+
+_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{name}" for name in ("str", "seq", "map"))
+_SCALARS = {  # stateless: one constructor serves every file
+    tag: functools.partial(SafeConstructor.yaml_constructors[tag], SafeConstructor())
+    for tag in (f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float"))
+}
+
+
+def _plain(node: yaml.Node, repeated: list[yaml.Node], seen: set[int]) -> Any:
+    """The data of a document of plain mappings, sequences and scalars, built directly:
+    PyYAML's general constructor (generators, recursion bookkeeping and a hashability
+    check per key) is half the cost of reading a record. Anything else (merge keys,
+    other tags, a collection reached twice through an alias, complex keys) raises
+    ``_NotPlain`` so PyYAML builds it, with its own messages."""
+    if type(node) is yaml.ScalarNode:
+        if node.tag == _STR:
+            return node.value
+        construct = _SCALARS.get(node.tag)
+        if construct is None:
+            raise _NotPlain
+        return construct(node)
+    if id(node) in seen:
+        raise _NotPlain
+    seen.add(id(node))
+    if type(node) is yaml.SequenceNode and node.tag == _SEQ:
+        return [_plain(item, repeated, seen) for item in node.value]
+    if type(node) is not yaml.MappingNode or node.tag != _MAP:
+        raise _NotPlain
+    data: dict[Any, Any] = {}
+    keys: set[str] = set()
+    for key_node, value_node in node.value:
+        if type(key_node) is not yaml.ScalarNode or key_node.tag not in _PLAIN_KEYS:
+            raise _NotPlain
+        if key_node.value in keys:
+            repeated.append(key_node)
+        keys.add(key_node.value)
+        data[_plain(key_node, repeated, seen)] = _plain(value_node, repeated, seen)
+    return data
+
+
+_PLAIN_KEYS = {_STR, *_SCALARS}
+
+
+def _construct(node: yaml.Node) -> tuple[Any, list[yaml.Node]]:
+    """The document's data and the keys given twice in a mapping."""
+    repeated: list[yaml.Node] = []
+    try:
+        return _plain(node, repeated, set()), repeated
+    except _NotPlain:
+        pass
+    loader = _Loader("")
+    try:
+        return loader.construct_document(node), loader.repeated
+    finally:
+        loader.dispose()
 
 
 @dataclass
@@ -120,15 +184,14 @@ def parse_yaml(
     where: Positions = {}
     if positions:
         _index(node, (), where)
-    loader = _Loader("")
     try:
-        data = loader.construct_document(node)
+        data, repeated = _construct(node)
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 + line_offset if mark else None
-        return None, {}, [Problem(display, line, None, f"YAML error: {exc.problem}")]
-    finally:
-        loader.dispose()
+        column = mark.column + 1 if mark else None
+        hint = " (write keys as plain names and leave out '!' tags, or quote the value)"
+        return None, {}, [Problem(display, line, column, f"YAML error: {exc.problem}{hint}")]
     problems = [
         Problem(
             display,
@@ -136,24 +199,33 @@ def parse_yaml(
             key.start_mark.column + 1,
             f"field '{key.value}' is given twice: keep one of them",
         )
-        for key in loader.repeated
+        for key in repeated
     ]
     if line_offset:
         where = {loc: (line + line_offset, column) for loc, (line, column) in where.items()}
     return data, where, problems
 
 
-def _index(node: yaml.Node, loc: Loc, positions: Positions) -> None:
+def _index(node: yaml.Node, loc: Loc, positions: Positions, above: set[int] | None = None) -> None:
+    """Positions under ``node``; an alias is followed to its anchor's lines, but not
+    into a collection that contains itself."""
+    above = set() if above is None else above
+    if id(node) in above:
+        return
+    above.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue  # a list or mapping as a key, which the constructor refuses
             key = (*loc, key_node.value)
             # The last of a key given twice: its value is the one kept.
             positions[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            _index(value_node, key, positions)
+            _index(value_node, key, positions, above)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             positions[(*loc, index)] = (item.start_mark.line + 1, item.start_mark.column + 1)
-            _index(item, (*loc, index), positions)
+            _index(item, (*loc, index), positions, above)
+    above.discard(id(node))
 
 
 def positions_in(path: Path) -> Positions:
