@@ -118,3 +118,21 @@ def test_checking_leaves_no_cycles_for_the_paused_collector(valid_site: Path) ->
         check(site, jobs=1)
     assert gc.isenabled()
     assert gc.collect() == 0
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_records_are_validated_as_they_are_read_and_every_problem_is_kept(
+    valid_site: Path, jobs: int
+) -> None:
+    people = valid_site / "content" / "people"
+    (people / "broken.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    (people / "no-name.yaml").write_text("roles: []\n", encoding="utf-8")
+    (valid_site / "content" / "stray.yaml").write_text("name: x\n", encoding="utf-8")
+    with pytest.raises(ContentError) as error:
+        check(load_site_config(valid_site), jobs=jobs)
+    found = {(p.path, p.line) for p in error.value.problems}
+    assert found == {
+        ("content/people/broken.yaml", 2),
+        ("content/people/no-name.yaml", 1),
+        ("content/stray.yaml", None),
+    }

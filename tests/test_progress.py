@@ -48,9 +48,8 @@ def run_on_a_terminal(site: Path, *arguments: str) -> tuple[str, str]:
 def test_a_build_on_a_terminal_names_each_step_and_counts_pages(valid_site: Path) -> None:
     drawn, out = run_on_a_terminal(valid_site, "build", "--jobs", "2")
     steps = [
-        "Reading the content",
-        "Validating ",
-        "Linking the records",
+        "Reading and validating the content",
+        "Linking ",
         "Planning the pages",
         "Rendering pages",
         "Indexing the pages for search",
@@ -68,7 +67,7 @@ def test_a_build_on_a_terminal_names_each_step_and_counts_pages(valid_site: Path
 
 def test_check_on_a_terminal_names_each_step(valid_site: Path) -> None:
     drawn, out = run_on_a_terminal(valid_site, "check")
-    assert "Reading the content" in drawn and "Planning the pages" in drawn
+    assert "Reading and validating the content" in drawn and "Planning the pages" in drawn
     assert re.fullmatch(r"No problems: \d+ records, \d+ pages\.\n", out)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -339,9 +339,18 @@ def _read_records(files: Sequence[tuple[Path, str]]) -> list[tuple[_Parsed, list
 def load_content(content: Path, root: Path, jobs: int | None = None) -> Loaded:
     """Read every record under ``content`` on ``jobs`` processes (default: one per core
     for a large site); problems are collected, never raised."""
-    global _root
-    records: list[RawRecord] = []
     problems: list[Problem] = []
+    records = list(read_content(content, root, problems, jobs))
+    return Loaded(records, problems)
+
+
+def read_content(
+    content: Path, root: Path, problems: list[Problem], jobs: int | None = None
+) -> Iterator[RawRecord]:
+    """Every record under ``content``, each as soon as it has been read, so the next
+    stage can work on them while the workers read the rest; ``problems`` holds every
+    problem once the records are exhausted."""
+    global _root
     if not content.is_dir():
         problems.append(
             Problem(
@@ -351,7 +360,7 @@ def load_content(content: Path, root: Path, jobs: int | None = None) -> Loaded:
                 "content folder not found: create it or set 'content' in site.yaml",
             )
         )
-        return Loaded(records, problems)
+        return
     files: list[tuple[Path, str]] = []
     for path, parts in _record_files(content):
         if path.suffix not in RECORD_SUFFIXES:
@@ -382,5 +391,4 @@ def load_content(content: Path, root: Path, jobs: int | None = None) -> Loaded:
     for (path, type_name), (parsed, found) in zip(files, results, strict=True):
         problems.extend(found)
         if parsed is not None:
-            records.append(RawRecord(type_name, path, *parsed))
-    return Loaded(records, problems)
+            yield RawRecord(type_name, path, *parsed)

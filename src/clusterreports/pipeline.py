@@ -14,11 +14,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .config import Site
-from .load import load_content
+from .load import read_content
 from .outputs import GENERATORS, BuildContext, finalising, waits_for_pages
 from .parallel import render_pages
 from .plan import Page, plan_pages
-from .problems import ContentError, counted
+from .problems import ContentError, Problem, counted
 from .progress import BuildProgress
 from .registry import Registry, link
 from .render import Renderer
@@ -54,15 +54,15 @@ def check(site: Site, jobs: int | None = None, progress: BuildProgress | None = 
     """Every check a build makes, without writing anything; raises ContentError with
     every problem found across all files. ``jobs`` processes read the files."""
     say = (progress or BuildProgress(0, enabled=False)).checking
-    say("Reading the content")
-    loaded = load_content(site.content_dir, site.root, jobs)
-    say(f"Validating {counted(len(loaded.records), 'record')}")
-    validated = validate_records(loaded.records)
-    say("Linking the records")
+    say("Reading and validating the content")
+    # Each record is validated here while the workers read the next ones.
+    read_problems: list[Problem] = []
+    validated = validate_records(read_content(site.content_dir, site.root, read_problems, jobs))
+    say(f"Linking {counted(len(validated.records), 'record')}")
     registry, link_problems = link(validated.records, validated.invalid)
     say("Planning the pages")
     pages, plan_problems = plan_pages(registry, site.config.search)
-    problems = loaded.problems + validated.problems + link_problems + plan_problems
+    problems = read_problems + validated.problems + link_problems + plan_problems
     if problems:
         raise ContentError(problems)
     return Checked(registry, pages)
