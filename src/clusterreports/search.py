@@ -189,7 +189,7 @@ def _link_pages(stage: Path, folder: Path, page_urls: list[str]) -> None:
     nothing is copied): Pagefind takes a folder, not a list of files."""
     made: set[str] = set()
     for url in page_urls:
-        relative = str(urls.relative_output_path(url))
+        relative = urls.relative_output_path(url)
         parent = os.path.dirname(relative)
         if parent not in made:
             os.makedirs(os.path.join(folder, parent), exist_ok=True)

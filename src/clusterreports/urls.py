@@ -6,7 +6,7 @@ when a page is rendered, so a site can be served from a sub-path.
 
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from slugify import slugify
 
@@ -61,23 +61,25 @@ def calendar_url(type_name: str, record_id: str) -> str:
     return f"/calendars/{TYPES_BY_NAME[type_name].folder}/{record_id}.ics"
 
 
-def relative_output_path(url: str) -> PurePosixPath:
-    """'/people/x/' -> 'people/x/index.html'; refuses '..', empty parts, backslashes, NULs.
-    Enough on its own in a folder that holds no symlinks (a fresh staging folder)."""
-    relative = PurePosixPath(url.lstrip("/"))
-    if url.endswith("/") or not relative.parts:
-        relative = relative / "index.html"
-    if any(part in ("..", "") or "\\" in part or "\x00" in part for part in relative.parts):
+def relative_output_path(url: str) -> str:
+    """'/people/x/' -> 'people/x/index.html'; refuses '..', '.', empty parts, backslashes
+    and NULs. Enough on its own in a folder that holds no symlinks (a fresh staging folder)."""
+    relative = url.lstrip("/")
+    if not relative or url.endswith("/"):
+        relative += "index.html"
+    if "\\" in relative or "\x00" in relative or not _UNSAFE_PARTS.isdisjoint(relative.split("/")):
         raise UnsafePathError(f"unsafe URL {url!r}")
     return relative
+
+
+_UNSAFE_PARTS = frozenset(("", ".", ".."))  # the parts no output path may have
 
 
 def output_path(output_dir: Path, url: str) -> Path:
     """The file a URL is written to: '/people/x/' -> output/people/x/index.html.
 
     Refuses any URL that would escape ``output_dir`` whatever it contains."""
-    relative = relative_output_path(url)
-    target = (output_dir / Path(*relative.parts)).resolve()
+    target = (output_dir / relative_output_path(url)).resolve()
     root = output_dir.resolve()
     if target != root and root not in target.parents:
         raise UnsafePathError(f"URL {url!r} would be written outside {output_dir}")
