@@ -15,15 +15,14 @@ from clusterreports.render import SMARTY_INPUT, _converter, markdown_html
 from .conftest import ROOT, SITES
 
 
-def _strings(value: Any) -> Iterator[str]:
+def _strings(value: Any, above: frozenset[int] = frozenset()) -> Iterator[str]:
+    """Every string in parsed YAML; a fixture has a list that contains itself."""
     if isinstance(value, str):
         yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
+    elif isinstance(value, dict | list) and id(value) not in above:
+        items = value.values() if isinstance(value, dict) else value
+        for item in items:
+            yield from _strings(item, above | {id(value)})
 
 
 def _content_strings() -> list[str]:

@@ -80,6 +80,7 @@ _SCALARS = {  # stateless: one constructor serves every file
     tag: functools.partial(SafeConstructor.yaml_constructors[tag], SafeConstructor())
     for tag in (f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float"))
 }
+_PLAIN_KEYS = {_STR, *_SCALARS}
 
 
 def _plain(node: yaml.Node, repeated: list[yaml.Node], seen: set[int]) -> Any:
@@ -112,9 +113,6 @@ def _plain(node: yaml.Node, repeated: list[yaml.Node], seen: set[int]) -> Any:
         keys.add(key_node.value)
         data[_plain(key_node, repeated, seen)] = _plain(value_node, repeated, seen)
     return data
-
-
-_PLAIN_KEYS = {_STR, *_SCALARS}
 
 
 def _construct(node: yaml.Node) -> tuple[Any, list[yaml.Node]]:
