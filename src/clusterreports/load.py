@@ -37,14 +37,22 @@ class _Loader(yaml.SafeLoader):
         self.repeated: list[yaml.Node] = []
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[object] = set()
-        for key_node, _ in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                continue  # a list or mapping as a key: PyYAML refuses it below
-            if key_node.value in seen:
-                self.repeated.append(key_node)
-            seen.add(key_node.value)
+        self.repeated += _given_twice(node)
         return super().construct_mapping(node, deep)
+
+
+def _given_twice(node: yaml.MappingNode) -> list[yaml.Node]:
+    """The keys of a mapping written again after their first time, as written (PyYAML
+    keeps the last value silently)."""
+    seen: set[str] = set()
+    again: list[yaml.Node] = []
+    for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            continue  # a list or mapping as a key: PyYAML refuses it
+        if key_node.value in seen:
+            again.append(key_node)
+        seen.add(key_node.value)
+    return again
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -103,14 +111,11 @@ def _plain(node: yaml.Node, repeated: list[yaml.Node], seen: set[int]) -> Any:
         return [_plain(item, repeated, seen) for item in node.value]
     if type(node) is not yaml.MappingNode or node.tag != _MAP:
         raise _NotPlain
+    repeated += _given_twice(node)
     data: dict[Any, Any] = {}
-    keys: set[str] = set()
     for key_node, value_node in node.value:
         if type(key_node) is not yaml.ScalarNode or key_node.tag not in _PLAIN_KEYS:
             raise _NotPlain
-        if key_node.value in keys:
-            repeated.append(key_node)
-        keys.add(key_node.value)
         data[_plain(key_node, repeated, seen)] = _plain(value_node, repeated, seen)
     return data
 
