@@ -134,6 +134,33 @@ def test_titles_tell_pages_apart(browser: Any, fixture_site: tuple[str, list[str
     assert {t: u for t, u in titles.items() if len(u) > 1} == {}
 
 
+def test_the_menu_marks_where_the_reader_is(
+    browser: Any, fixture_site: tuple[str, list[str]]
+) -> None:
+    """The main menu's entry for the section shown is announced (aria-current "page" on
+    its listing, "true" below it) and drawn in bold; the header is rendered once per
+    menu state (render.fragment), so pages of different sections must not share one."""
+    origin, _ = fixture_site
+    page = browser.new_page()
+    seen = {}
+    for url in ("/", "/people/", "/people/bianca-dragomir/", "/events/ecc-2016/", "/search/"):
+        page.goto(origin + url)
+        seen[url] = page.evaluate(
+            """() => [...document.querySelectorAll('.site-header nav a')]
+                .filter(a => a.hasAttribute('aria-current'))
+                .map(a => [a.textContent, a.getAttribute('aria-current'),
+                           getComputedStyle(a).fontWeight])"""
+        )
+    page.close()
+    assert seen == {
+        "/": [],
+        "/people/": [["People", "page", "700"]],
+        "/people/bianca-dragomir/": [["People", "true", "700"]],
+        "/events/ecc-2016/": [["Events", "true", "700"]],
+        "/search/": [],
+    }
+
+
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_skip_link_comes_first_with_visible_focus(
     browser: Any, fixture_site: tuple[str, list[str]], scheme: str

@@ -64,7 +64,7 @@ def site(valid_site: Path) -> Path:
     )
     templates = valid_site / "templates"
     templates.mkdir()
-    for name in ("person.html", "_macros.html"):
+    for name in ("person.html", "_macros.html", "_site_header.html"):
         shutil.copy(builtin_dir("templates") / name, templates / name)
     (valid_site / "static").mkdir()
     (valid_site / "static" / "note.txt").write_text("first\n")
@@ -172,6 +172,10 @@ EDITS: dict[str, tuple[Callable[[Path], list[Path]], str]] = {
         lambda s: [edit(s / "templates/person.html", "<h1>", '<h1 class="edited">')],
         "incremental",
     ),
+    "site header (a fragment of every page)": (
+        lambda s: [edit(s / "templates/_site_header.html", 'class="brand"', 'class="brand x"')],
+        "incremental",
+    ),
     "macro used everywhere": (
         lambda s: [
             edit(s / "templates/_macros.html", '<dl class="facts">', '<dl class="facts x">')
@@ -256,6 +260,16 @@ def test_template_edit_renders_the_pages_using_it(site: Path, preview: Preview) 
     written = {u for u in outcome.written if not u.startswith(("/data/", "/feeds/"))}
     assert written == people
     assert outcome.rendered == len(people)
+
+
+def test_a_header_edit_renders_every_page(site: Path, preview: Preview) -> None:
+    assert preview.state is not None
+    html_pages = {page.url for page in preview.state.pages}
+    outcome = preview.update(EDITS["site header (a fragment of every page)"][0](site))
+    assert outcome.kind == "incremental" and outcome.rendered == len(html_pages)
+    assert html_pages <= set(outcome.written)
+    home = (preview.site.output_dir / "index.html").read_text()
+    assert '<a class="brand x"' in home
 
 
 def test_a_full_rebuild_counts_the_pages_it_found_unchanged(preview: Preview) -> None:
@@ -439,5 +453,5 @@ def test_referenced_templates_follow_extends_imports_and_includes(preview: Previ
     assert preview.state is not None
     closure = referenced_templates(preview.state.renderer.env, "person.html")
     assert closure is not None
-    assert {"person.html", "base.html", "_macros.html"} <= closure
+    assert {"person.html", "base.html", "_macros.html", "_site_header.html"} <= closure
     assert "event.html" not in closure

@@ -31,6 +31,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,7 @@ from .plan import Page, dependencies
 from .problems import ContentError, Problem, counted
 from .progress import BuildProgress
 from .registry import Backlink, Key, Registry, key_of, link
-from .render import Renderer, template_dirs
+from .render import Renderer, fragments_named, template_dirs
 from .theme import builtin_dir
 from .urls import output_path
 from .validate import validate_records
@@ -194,8 +195,8 @@ class TrackingRenderer(Renderer):
 
 
 def referenced_templates(env: jinja2.Environment, name: str) -> frozenset[str] | None:
-    """``name`` and every template it extends, includes or imports, recursively; None
-    when one of them names its template only at render time."""
+    """``name`` and every template it extends, includes, imports or renders as a
+    fragment, recursively; None when one of them names its template only at render time."""
     seen: set[str] = set()
     todo = [name]
     while todo:
@@ -205,7 +206,8 @@ def referenced_templates(env: jinja2.Environment, name: str) -> frozenset[str] |
         seen.add(current)
         assert env.loader is not None
         source = env.loader.get_source(env, current)[0]
-        for ref in meta.find_referenced_templates(env.parse(source)):
+        tree = env.parse(source)
+        for ref in chain(meta.find_referenced_templates(tree), fragments_named(tree)):
             if ref is None:
                 return None
             todo.append(ref)

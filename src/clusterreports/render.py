@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.nodes
 import markdown as md
 import nh3
 from markupsafe import Markup
@@ -56,6 +58,31 @@ def _date_filter(value: Moment | dt.date | None) -> str:
     return Moment(value.year, value.month, value.day).date_text()
 
 
+@jinja2.pass_context
+def _fragment(context: jinja2.runtime.Context, name: str, **values: Any) -> Markup:
+    """Template global: the template ``name`` rendered with just ``site`` and ``values``,
+    once per build for each set of values (which must be hashable). For the parts of
+    every page that depend on little of it, e.g. the site header on the menu's state:
+    rendered afresh on each page, the header alone was a quarter of a session page."""
+    fragments: dict[Any, Markup] = context["site"].fragments
+    key = (name, *sorted(values.items()))
+    html = fragments.get(key)
+    if html is None:
+        html = fragments[key] = Markup(context.environment.get_template(name).render(values))
+    return html
+
+
+def fragments_named(tree: jinja2.nodes.Template) -> Iterator[str | None]:
+    """The templates a parsed template renders through ``fragment(...)``, as
+    ``jinja2.meta.find_referenced_templates`` gives those it includes: None for a name
+    known only at render time."""
+    for call in tree.find_all(jinja2.nodes.Call):
+        if isinstance(call.node, jinja2.nodes.Name) and call.node.name == "fragment":
+            name = call.args[0] if call.args else None
+            constant = isinstance(name, jinja2.nodes.Const) and isinstance(name.value, str)
+            yield name.value if constant else None  # type: ignore[union-attr]
+
+
 def template_dirs(site: Site) -> list[Path]:
     """The site's own templates first, so they override built-in ones by name."""
     dirs = [site.templates_dir, builtin_dir("templates")]
@@ -81,6 +108,7 @@ def make_environment(site: Site) -> jinja2.Environment:
     env.filters["markdown"] = _markdown_filter
     env.filters["date"] = _date_filter
     env.filters["humanise"] = humanise
+    env.globals["fragment"] = _fragment
     structured.register(env)
     return env
 

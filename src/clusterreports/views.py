@@ -141,12 +141,15 @@ def _anchor(href: str, title: str) -> Markup:
 class SiteView:
     """What every template sees as ``site``."""
 
+    search_url = urls.SEARCH_URL
+
     def __init__(self, registry: Registry, config: Any, today: dt.date) -> None:
         self.registry = registry
         self.config = config
         self.today = today
         self._views: dict[tuple[str, str], View[Any]] = {}
         self._hrefs: dict[str, str] = {}  # the same few paths (navigation) on every page
+        self.fragments: dict[Any, Markup] = {}  # render.fragment's, for this view's pages
 
     def view(self, record: Record) -> Any:
         key = key_of(record)
@@ -202,6 +205,17 @@ class SiteView:
             t.label_plural: urls.index_url(t.type_name) for t in RECORD_TYPES if t is not Session
         }
         return [(label, path, self.url(path)) for label, path in paths.items()]
+
+    def menu(self, page_url: str) -> tuple[tuple[str, str, str | None], ...]:
+        """The main menu as seen from ``page_url``: (label, link, aria-current) per entry,
+        the current being "page" on a listing itself and "true" anywhere below it."""
+        menu = []
+        for label, path, href in self.navigation:
+            current = None
+            if page_url.startswith(path):
+                current = "page" if page_url == path else "true"
+            menu.append((label, href, current))
+        return tuple(menu)
 
     @cached_property
     def events_by_date(self) -> list[EventView]:
