@@ -14,7 +14,7 @@ Dates keep the precision the source gives, so a calendar never invents a day:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import icalendar
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .outputs import BuildContext
 
 ONE_DAY = dt.timedelta(days=1)
+END_CALENDAR = b"END:VCALENDAR\r\n"
 When = dt.datetime | dt.date
 
 
@@ -64,8 +65,16 @@ class CalendarWriter:
         )
         today = site.today
         self.stamp = dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC)
+        self._serialised: dict[int, tuple[icalendar.Component, bytes]] = {}
 
-    def calendar(self, name: str, components: Iterable[icalendar.Event]) -> bytes:
+    def calendar(
+        self,
+        name: str,
+        components: Iterable[icalendar.Event],
+        shared: Sequence[icalendar.Event] = (),
+    ) -> bytes:
+        """The calendar of ``components``; those ``shared`` are kept serialised for a
+        later calendar that holds them too (an event's in the calendar of all events)."""
         cal = icalendar.Calendar()
         cal.add("prodid", f"-//clusterreports//{self.site.config.title}//EN")
         cal.add("version", "2.0")
@@ -76,8 +85,18 @@ class CalendarWriter:
         for component in components:
             cal.add_component(component)
         cal.add_missing_timezones()
-        data: bytes = cal.to_ical()
-        return data
+        # The calendar's own lines, then its components' (as Calendar.to_ical joins
+        # them), so a shared component is serialised once.
+        parts = []
+        for part in cal.subcomponents:
+            known = self._serialised.get(id(part))
+            data: bytes = known[1] if known else part.to_ical()
+            if any(part is mine for mine in shared):  # kept alive, so its id stays its own
+                self._serialised[id(part)] = (part, data)
+            parts.append(data)
+        cal.subcomponents = []
+        head: bytes = cal.to_ical()
+        return head[: -len(END_CALENDAR)] + b"".join(parts) + END_CALENDAR
 
     def _component(
         self, view: View[Any], summary: str, start: When, end: When | None
@@ -152,7 +171,8 @@ def files(context: BuildContext) -> Iterator[tuple[str, bytes]]:
         components = writer.event_with_sessions(view)
         if components:
             all_events.append(components[0])
-            yield urls.calendar_url("event", view.id), writer.calendar(view.title, components)
+            own = writer.calendar(view.title, components, shared=components[:1])
+            yield urls.calendar_url("event", view.id), own
     title = site.config.title
     yield urls.EVENTS_CALENDAR_URL, writer.calendar(f"{title}: events", all_events)
     deadlines = []
@@ -160,7 +180,8 @@ def files(context: BuildContext) -> Iterator[tuple[str, bytes]]:
         component = writer.deadline(call)
         if component is not None:
             deadlines.append(component)
-            yield urls.calendar_url("call", call.id), writer.calendar(call.title, [component])
+            own = writer.calendar(call.title, [component], shared=[component])
+            yield urls.calendar_url("call", call.id), own
     yield (
         urls.DEADLINES_CALENDAR_URL,
         writer.calendar(f"{title}: funding call deadlines", deadlines),
