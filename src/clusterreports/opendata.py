@@ -209,9 +209,14 @@ class Exporter:
     def __init__(self, site: SiteView) -> None:
         self.site = site
         self.registry: Registry = site.registry
+        self._urls: dict[tuple[str, str], str] = {}  # a record's URL in every link to it
 
     def url(self, type_name: str, record_id: str) -> str:
-        return self.site.absolute_url(urls.record_url(type_name, record_id))
+        key = (type_name, record_id)
+        url = self._urls.get(key)
+        if url is None:
+            url = self._urls[key] = self.site.absolute_url(urls.record_url(type_name, record_id))
+        return url
 
     def link(self, loc: tuple[str | int, ...], type_name: str, record_id: str) -> JsonObject:
         field = ".".join(str(part) for part in loc)
