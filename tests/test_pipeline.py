@@ -69,6 +69,23 @@ def test_failed_render_leaves_previous_site_untouched(valid_site: Path) -> None:
     assert _snapshot(valid_site / "_site") == before
 
 
+def test_a_fragment_given_a_list_is_a_template_problem(valid_site: Path) -> None:
+    templates = valid_site / "templates"
+    templates.mkdir()
+    (templates / "person.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}\n'
+        '{{ fragment("_site_header.html", menu=[]) }}\n{% endblock %}\n'
+    )
+    with pytest.raises(ContentError) as info:
+        build(load_site_config(valid_site))
+    (problem,) = info.value.problems
+    assert problem.path == "templates/person.html" and problem.line == 3
+    assert problem.message.endswith(
+        "fragment('_site_header.html') takes values that cannot change (text, numbers, "
+        "tuples), not lists or dicts: pass a tuple, or include the template instead"
+    )
+
+
 def test_site_templates_override_built_in_ones(valid_site: Path) -> None:
     templates = valid_site / "templates"
     templates.mkdir()

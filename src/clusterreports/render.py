@@ -66,7 +66,13 @@ def _fragment(context: jinja2.runtime.Context, name: str, **values: Any) -> Mark
     rendered afresh on each page, the header alone was a quarter of a session page."""
     fragments: dict[Any, Markup] = context["site"].fragments
     key = (name, *sorted(values.items()))
-    html = fragments.get(key)
+    try:
+        html = fragments.get(key)
+    except TypeError:  # a list or a dict: it could change from one page to the next
+        raise jinja2.TemplateRuntimeError(
+            f"fragment({name!r}) takes values that cannot change (text, numbers, tuples), "
+            "not lists or dicts: pass a tuple, or include the template instead"
+        ) from None
     if html is None:
         html = fragments[key] = Markup(context.environment.get_template(name).render(values))
     return html
