@@ -9,6 +9,7 @@ import pytest
 
 from clusterreports import ContentError, build, check, load_site_config
 from clusterreports.pipeline import collector_paused
+from clusterreports.problems import Problem
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -55,31 +56,28 @@ def test_failed_build_leaves_previous_site_untouched(valid_site: Path) -> None:
 def test_failed_render_leaves_previous_site_untouched(valid_site: Path) -> None:
     build(load_site_config(valid_site))
     before = _snapshot(valid_site / "_site")
-    templates = valid_site / "templates"
-    templates.mkdir()
-    (templates / "person.html").write_text(
-        '{% extends "base.html" %}\n{% block content %}\n'
-        "{{ record.no_such_field }}\n{% endblock %}\n"
-    )
-    with pytest.raises(ContentError) as info:
-        build(load_site_config(valid_site))
-    (problem,) = info.value.problems
-    assert problem.path == "templates/person.html" and problem.line == 3
+    problem = _person_template_problem(valid_site, "{{ record.no_such_field }}")
     assert "has no attribute 'no_such_field'" in problem.message
     assert _snapshot(valid_site / "_site") == before
 
 
-def test_a_fragment_given_a_list_is_a_template_problem(valid_site: Path) -> None:
-    templates = valid_site / "templates"
+def _person_template_problem(site: Path, line: str) -> Problem:
+    """The one problem a build reports when the site's person.html has ``line`` as its
+    third line, in its content block; it must name that template and line."""
+    templates = site / "templates"
     templates.mkdir()
     (templates / "person.html").write_text(
-        '{% extends "base.html" %}\n{% block content %}\n'
-        '{{ fragment("_site_header.html", menu=[]) }}\n{% endblock %}\n'
+        f'{{% extends "base.html" %}}\n{{% block content %}}\n{line}\n{{% endblock %}}\n'
     )
     with pytest.raises(ContentError) as info:
-        build(load_site_config(valid_site))
+        build(load_site_config(site))
     (problem,) = info.value.problems
     assert problem.path == "templates/person.html" and problem.line == 3
+    return problem
+
+
+def test_a_fragment_given_a_list_is_a_template_problem(valid_site: Path) -> None:
+    problem = _person_template_problem(valid_site, '{{ fragment("_site_header.html", menu=[]) }}')
     assert problem.message.endswith(
         "fragment('_site_header.html') takes values that cannot change (text, numbers, "
         "tuples), not lists or dicts: pass a tuple, or include the template instead"
