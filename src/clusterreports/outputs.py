@@ -69,7 +69,7 @@ CARRY_OVER: list[Callable[[Path, Path], None]] = [search.carry_over]
 
 def waits_for_pages(context: BuildContext) -> bool:
     """Whether a finaliser of this build will read its pages (only the search index)."""
-    return context.site.config.search
+    return search.indexes(context)
 
 
 def extra_files(context: BuildContext) -> Iterator[tuple[str, Content]]:

@@ -221,6 +221,11 @@ def deal(page_urls: list[str], parts: int) -> list[list[str]]:
     return [page_urls[number::parts] for number in range(parts)]
 
 
+def indexes(context: BuildContext) -> bool:
+    """Whether this build makes a search index (and so reads its pages once written)."""
+    return bool(context.site.config.search)
+
+
 def index_site(
     context: BuildContext, stage: Path, into: Path, changed: AbstractSet[str] | None = None
 ) -> Indexing | _Off:
@@ -228,9 +233,9 @@ def index_site(
     the parts' input folders) into ``into``, on the same filesystem. Given the URLs of
     the pages ``changed`` since the index was made (the preview's), a large site's
     index is made again only in the parts that hold them, and not at all if none do."""
-    config = context.site.config
-    if not config.search:
+    if not indexes(context):
         return _Off()
+    config = context.site.config
     executable = get_executable()
     if executable is None:
         raise SearchIndexError(

@@ -315,7 +315,6 @@ class Discovery:
     """What a page's head says about it to crawlers, feed readers and search; each part
     is computed once, when a template first asks for it."""
 
-    search_url = urls.SEARCH_URL
     pagefind_url = urls.PAGEFIND_URL
 
     def __init__(self, site: SiteView, page: Any, record: View[Any] | None) -> None:
