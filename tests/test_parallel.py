@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from clusterreports import ContentError, build, load_site_config, outputs, parallel, pipeline
+from clusterreports import (
+    ContentError,
+    build,
+    load_site_config,
+    outputs,
+    parallel,
+    pipeline,
+    search,
+)
 from clusterreports.cli import main
 from clusterreports.cores import map_chunks
 from clusterreports.parallel import MIN_PARALLEL_PAGES, choose_jobs
@@ -198,3 +206,26 @@ def test_cli_takes_jobs_and_prints_one_summary_line(
     with pytest.raises(SystemExit) as info:
         main(["--site", str(valid_site), "build", "--jobs", "0"])
     assert info.value.code == 2
+
+
+def test_the_indexer_starts_once_the_record_pages_are_written(
+    valid_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind reads only the record pages: it starts as soon as they are written,
+    and the home and index pages render beside it with the extras."""
+    found: list[set[str]] = []
+
+    def indexer(
+        context: outputs.BuildContext, stage: Path, into: Path, changed: object
+    ) -> outputs.Running:
+        pages = stage.rglob("index.html")
+        found.append({f"/{p.parent.relative_to(stage).as_posix()}/" for p in pages})
+        return search._Off()
+
+    monkeypatch.setattr(outputs, "FINALISERS", [indexer])
+    site = load_site_config(valid_site)
+    pages = pipeline.check(site).pages
+    build(site, jobs=1)
+    records = {page.url for page in pages if page.record is not None}
+    assert found == [records]
+    assert {"/", "/events/", "/people/"} <= {page.url for page in pages} - records

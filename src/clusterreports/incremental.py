@@ -350,9 +350,9 @@ class _State:
         for key in reads.backlinks:
             self.backlink_readers[key].add(index)
 
-    def note_run(self, start: int, notes: list[Reads]) -> None:
-        for offset, reads in enumerate(notes):
-            self.note(start + offset, reads)
+    def note_run(self, indices: list[int], notes: list[Reads]) -> None:
+        for index, reads in zip(indices, notes, strict=True):
+            self.note(index, reads)
 
     def uses(self, index: int, names: set[str]) -> bool:
         template = self.pages[index].template

@@ -67,9 +67,10 @@ FINALISERS: list[Finaliser] = [search.index_site]
 CARRY_OVER: list[Callable[[Path, Path], None]] = [search.carry_over]
 
 
-def waits_for_pages(context: BuildContext) -> bool:
-    """Whether a finaliser of this build will read its pages (only the search index)."""
-    return search.indexes(context)
+def pages_read(context: BuildContext) -> Callable[[Page], bool] | None:
+    """Which pages a finaliser of this build reads once they are written (only the
+    search index does, and only its record pages), or None if none does."""
+    return search.indexed if search.indexes(context) else None
 
 
 def extra_files(context: BuildContext) -> Iterator[tuple[str, Content]]:

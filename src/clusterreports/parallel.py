@@ -4,8 +4,9 @@ Workers are forked after planning, so they inherit the registry, the views and t
 compiled templates instead of receiving them pickled. Each renders a contiguous run
 of pages and writes the files itself: only counts travel back, never HTML. The extra
 files (feeds, calendars, data) are tasks in the same pool, so no core waits while one
-process writes them: after the pages when something waits for those (the search
-indexer then starts beside them), otherwise first, being the longest tasks.
+process writes them: first, being the longest tasks, unless something reads some pages
+once written (the search indexer, which reads the record pages): those pages go
+first, and the indexer starts beside the extras and the other pages.
 Without ``fork`` (Windows) or with one job, the same runs are rendered in this process.
 """
 
@@ -56,8 +57,17 @@ Extra = Callable[[], Iterable[tuple[str, Content]]]
 
 
 @dataclass
+class Reader:
+    """Reads the pages ``reads`` picks once they are all written, from ``start`` on."""
+
+    reads: Callable[[Page], bool]
+    start: Callable[[], object]
+
+
+@dataclass
 class _Job:
     pages: list[Page]
+    order: list[int]  # the pages' indices in the order they are rendered (runs cut it)
     renderer: Renderer
     writer: StageWriter
     extras: Sequence[Extra] = ()
@@ -101,7 +111,8 @@ def _render_run(bounds: tuple[int, int]) -> _Run:
     start, stop = bounds
     written = 0
     _job.renderer.view.limit_views(MAX_VIEWS)
-    for page in _job.pages[start:stop]:
+    for index in _job.order[start:stop]:
+        page = _job.pages[index]
         try:
             content = _job.renderer.render(page)
         except ContentError as error:  # problems pickle; the exception may not
@@ -119,18 +130,15 @@ def _write_extra(index: int) -> None:
 
 
 def _results(
-    jobs: int,
-    runs: list[tuple[int, int]],
-    extras: int,
-    progress: BuildProgress,
-    extras_first: bool,
+    jobs: int, runs: list[tuple[int, int]], extras: int, first: int, progress: BuildProgress
 ) -> Iterator[_Run | None]:
-    """Results of every run (None for an extra), in any order. The progress display
-    (a thread) starts only after forking, so no child inherits a lock it holds."""
+    """Results of every run (None for an extra), in any order: the first ``first``
+    runs, then the extras, then the other runs. The progress display (a thread) starts
+    only after forking, so no child inherits a lock it holds."""
     Task = tuple[Callable[[Any], _Run | None], Any]
     pages: list[Task] = [(_render_run, run) for run in runs]
     others: list[Task] = [(_write_extra, index) for index in range(extras)]
-    tasks = others + pages if extras_first else pages + others
+    tasks = pages[:first] + others + pages[first:]
     if jobs <= 1:
         progress.start()
         yield from (task(argument) for task, argument in tasks)
@@ -154,39 +162,50 @@ def render_pages(
     jobs: int | None,
     progress: BuildProgress,
     extras: Sequence[Extra] = (),
-    pages_written: Callable[[], object] | None = None,
-    noted: Callable[[int, list[Any]], object] | None = None,
+    reader: Reader | None = None,
+    noted: Callable[[list[int], list[Any]], object] | None = None,
 ) -> Written:
     """Render every page into the stage with ``jobs`` processes (None: see
     ``choose_jobs``), and write the files of ``extras`` beside them; raises
-    ContentError on a template problem. ``pages_written`` is called as soon as every
-    page is written, while the extras may still be running (without it, the extras go
-    first); ``noted`` with the index of the first page of each run and what the
-    renderer noted about its pages."""
+    ContentError on a template problem. The ``reader`` is started as soon as every
+    page it reads is written, while the extras and the other pages may still be
+    rendering; ``noted`` is called with the indices of the pages of each run and what
+    the renderer noted about them."""
     global _job
     for template in sorted({page.template for page in pages}):
         with contextlib.suppress(jinja2.TemplateError):  # reported with its page later
             renderer.env.get_template(template)  # compiled once, before workers fork
-    _job = _Job(pages, renderer, writer, extras)
+    jobs = choose_jobs(jobs, len(pages))
+    order = list(range(len(pages)))
+    read = len(pages)  # the pages [:read] of the order go first
+    if reader is not None:
+        picked = [reader.reads(page) for page in pages]
+        order = [i for i in order if picked[i]] + [i for i in order if not picked[i]]
+        read = sum(picked)
+    runs = _runs(read, jobs)
+    waiting = len(runs) if reader is not None else 0  # runs the reader waits for
+    # The unread pages are few (home, indexes), and an index page of a large site is
+    # slow to render: one run each, shared out beside the reader.
+    runs += [(n, n + 1) for n in range(read, len(pages))]
+    _job = _Job(pages, order, renderer, writer, extras)
     total = Written()
     try:
-        jobs = choose_jobs(jobs, len(pages))
-        runs = _runs(len(pages), jobs)
-        waiting = len(runs)
-        first = pages_written is None
-        for result in _results(jobs, runs, len(extras), progress, extras_first=first):
+        if reader is not None and waiting == 0:
+            reader.start()
+        for result in _results(jobs, runs, len(extras), waiting, progress):
             if result is None:
                 continue
             if result.problems:
                 raise ContentError(result.problems)
             if noted is not None and result.notes is not None:
-                noted(result.start, result.notes)
+                noted(order[result.start : result.start + result.count], result.notes)
             total.pages += result.count
             total.written += result.written
             progress.advance(result.count)
-            waiting -= 1
-            if waiting == 0 and pages_written is not None:
-                pages_written()
+            if reader is not None and result.start < read:
+                waiting -= 1
+                if waiting == 0:
+                    reader.start()
     finally:
         _job = None
     return total

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from .config import Site
 from .load import read_content
-from .outputs import GENERATORS, BuildContext, finalising, waits_for_pages
-from .parallel import render_pages
+from .outputs import GENERATORS, BuildContext, finalising, pages_read
+from .parallel import Reader, render_pages
 from .plan import Page, plan_pages
 from .problems import ContentError, Problem, counted
 from .progress import BuildProgress
@@ -83,11 +83,18 @@ def build(site: Site, jobs: int | None = None, progress: bool = False) -> BuildR
             with staging(site.output_dir) as stage:
                 writer = StageWriter(stage, site.output_dir)
                 extras = [functools.partial(generate, context) for generate in GENERATORS]
-                # The search index is made from the pages while the extras are written.
+                # The search index is made from the record pages while the extras and
+                # the other pages are written.
+                read = pages_read(context)
                 with finalising(context, stage) as start_finalisers:
-                    pages_written = start_finalisers if waits_for_pages(context) else None
                     pages = render_pages(
-                        checked.pages, renderer, writer, jobs, bar, extras, pages_written
+                        checked.pages,
+                        renderer,
+                        writer,
+                        jobs,
+                        bar,
+                        extras,
+                        Reader(read, start_finalisers) if read else None,
                     )
                     static_count = copy_static([builtin_dir("static"), site.static_dir], stage)
                     if site.config.search:

@@ -32,6 +32,7 @@ from .models import RECORD_TYPES
 
 if TYPE_CHECKING:
     from .outputs import BuildContext
+    from .plan import Page
 
 
 # The page chrome repeated on every page (header, navigation, breadcrumbs, footer, skip
@@ -224,6 +225,12 @@ def deal(page_urls: list[str], parts: int) -> list[list[str]]:
 def indexes(context: BuildContext) -> bool:
     """Whether this build makes a search index (and so reads its pages once written)."""
     return bool(context.site.config.search)
+
+
+def indexed(page: Page) -> bool:
+    """Whether the index reads ``page``: every record's page (``record_pages_glob``),
+    none of the home, index, search and 404 pages."""
+    return page.record is not None
 
 
 def index_site(
