@@ -37,9 +37,10 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 WORK = BENCH / "_work"
 VENV = WORK / "venv"
-# Every build of a run writes into a folder of its own here; they are deleted together
-# when the run ends (see settle_filesystem).
-OUTPUTS = WORK / "outputs"
+# Every build of a run writes into a folder of its own, inside WORK / OUTPUTS_FOLDER (or
+# the folder --outputs-in names); they are deleted together when the run ends (see
+# settle_filesystem).
+OUTPUTS_FOLDER = "outputs"
 DELETED_AT = WORK / "outputs-deleted-at"
 # Linux's ext4 without a journal (this machine's disk) will not reuse an inode freed in
 # the last 60 s, or 300 s while its inode table block is unwritten (and creating files
@@ -180,10 +181,10 @@ def measure(
     return Run(tool, events, wall, usage.ru_utime + usage.ru_stime, peak, pages, len(files))
 
 
-def delete_outputs() -> None:
+def delete_outputs(outputs: Path) -> None:
     """Delete every output folder (builds never delete anything during a run), noting
     when, for settle_filesystem."""
-    old = [p for p in (OUTPUTS, *WORK.glob("out-*")) if p.exists()]
+    old = [p for p in (outputs, *WORK.glob("out-*")) if p.exists()]
     for path in old:
         shutil.rmtree(path)
     if old:
@@ -219,12 +220,12 @@ def in_memory(path: Path) -> bool:
     return filesystem(path)[0] == "tmpfs"
 
 
-def settle_filesystem(delay: float) -> None:
+def settle_filesystem(delay: float, outputs: Path) -> None:
     """Delete a previous run's outputs, and wait until ``delay`` seconds have passed since
     outputs were last deleted, when the disk is ext4 without a journal, so that no
     build pays for deletions made by the benchmark itself (see INODE_REUSE_DELAY)."""
-    delete_outputs()
-    if not DELETED_AT.exists() or not journal_less_ext4(OUTPUTS):
+    delete_outputs(outputs)
+    if not DELETED_AT.exists() or not journal_less_ext4(outputs):
         return
     wait = float(DELETED_AT.read_text()) + delay - time.time()
     if wait > 0:
@@ -259,6 +260,7 @@ def bench_size(
     repeats: int,
     warmup: int,
     jobs: int | None,
+    outputs: Path,
     limit: float | None = None,
 ) -> list[Summary]:
     root = ensure_corpus(events)
@@ -268,7 +270,7 @@ def bench_size(
         order = tools[round_ % len(tools) :] + tools[: round_ % len(tools)]
         for tool in (t for t in order if t not in stopped):
             site = root / tool.split("-")[0]  # ours-no-search builds ours, and so on
-            out = OUTPUTS / f"{events}-{tool}-{round_}"
+            out = outputs / f"{events}-{tool}-{round_}"
             run = measure(tool, events, site, out, jobs, limit)
             if in_memory(out):
                 shutil.rmtree(out)
@@ -499,9 +501,9 @@ def main() -> None:
         help="N for bench/bench_incremental.py (default: the smallest size; 0: skip it)",
     )
     args = parser.parse_args()
-    global OUTPUTS
+    outputs = WORK / OUTPUTS_FOLDER
     if args.outputs_in:
-        OUTPUTS = args.outputs_in.resolve() / "clusterreports-bench"
+        outputs = args.outputs_in.resolve() / "clusterreports-bench"
     if args.quick:
         args.sizes, args.repeats, args.warmup, args.settle = "200", "1", 0, 0
     sizes = [int(s) for s in args.sizes.split(",") if s]  # '': only --include files
@@ -518,10 +520,10 @@ def main() -> None:
     for events in sizes:
         ensure_corpus(events)
     if sizes:
-        settle_filesystem(args.settle)
+        settle_filesystem(args.settle, outputs)
     fresh: list[Summary] = []
     for events, rounds in zip(sizes, repeats, strict=False):
-        fresh += bench_size(events, tools, rounds, args.warmup, args.jobs, args.limit)
+        fresh += bench_size(events, tools, rounds, args.warmup, args.jobs, outputs, args.limit)
     summaries = pooled(included + fresh)
     summaries.sort(key=lambda s: (s.events, TOOLS.index(s.tool)))
     timed = (
@@ -532,7 +534,7 @@ def main() -> None:
         else "Rows combined from earlier runs (--include; rows of the same tool and size "
         "pooled, medians over all their runs): see their 'timed runs'."
     )
-    written = f"Outputs written to {OUTPUTS} ({filesystem(OUTPUTS)[0] or 'filesystem unknown'})."
+    written = f"Outputs written to {outputs} ({filesystem(outputs)[0] or 'filesystem unknown'})."
     report = [
         header.format(after=os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0)
         if sizes
@@ -557,7 +559,7 @@ def main() -> None:
     if args.readme:
         write_readme(text)
     if sizes and not args.keep:
-        delete_outputs()
+        delete_outputs(outputs)
 
 
 if __name__ == "__main__":

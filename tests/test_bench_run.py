@@ -23,7 +23,6 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     monkeypatch.setitem(sys.modules, spec.name, module)  # dataclasses look their module up
     spec.loader.exec_module(module)
     monkeypatch.setattr(module, "WORK", tmp_path)
-    monkeypatch.setattr(module, "OUTPUTS", tmp_path / "outputs")
     monkeypatch.setattr(module, "DELETED_AT", tmp_path / "outputs-deleted-at")
     return module
 
@@ -49,9 +48,13 @@ def clock(run: ModuleType, monkeypatch: pytest.MonkeyPatch) -> Clock:
     return clock
 
 
+def _outputs(run: ModuleType) -> Path:
+    return Path(run.WORK / run.OUTPUTS_FOLDER)
+
+
 def _leave_outputs(run: ModuleType) -> None:
-    (run.OUTPUTS / "1000-ours-1" / "events").mkdir(parents=True)
-    (run.OUTPUTS / "1000-ours-1" / "events" / "index.html").write_text("x", encoding="utf-8")
+    (_outputs(run) / "1000-ours-1" / "events").mkdir(parents=True)
+    (_outputs(run) / "1000-ours-1" / "events" / "index.html").write_text("x", encoding="utf-8")
     (run.WORK / "out-1000-hugo").mkdir()  # the folders of older versions of the benchmark
 
 
@@ -61,8 +64,8 @@ def test_a_run_deletes_earlier_outputs_then_waits_out_the_delay_if_the_disk_need
 ) -> None:
     monkeypatch.setattr(run, "journal_less_ext4", lambda path: journal_less)
     _leave_outputs(run)
-    run.settle_filesystem(330)
-    assert not run.OUTPUTS.exists() and not (run.WORK / "out-1000-hugo").exists()
+    run.settle_filesystem(330, _outputs(run))
+    assert not _outputs(run).exists() and not (run.WORK / "out-1000-hugo").exists()
     if not journal_less:  # inodes are reused at once: no need to wait
         assert clock.slept == []
         return
@@ -70,18 +73,18 @@ def test_a_run_deletes_earlier_outputs_then_waits_out_the_delay_if_the_disk_need
 
     clock.now += 100  # a run of 100 s that deleted its outputs when it ended
     _leave_outputs(run)
-    run.delete_outputs()
+    run.delete_outputs(_outputs(run))
     clock.now += 200  # the next run starts 200 s later: it waits the other 130 s
-    run.settle_filesystem(330)
+    run.settle_filesystem(330, _outputs(run))
     assert clock.slept == [330, 130]
 
     clock.now += 400  # long after: no wait
-    run.settle_filesystem(330)
+    run.settle_filesystem(330, _outputs(run))
     assert clock.slept == [330, 130]
 
 
 def test_nothing_to_delete_no_wait(run: ModuleType, clock: Clock) -> None:
-    run.settle_filesystem(330)
+    run.settle_filesystem(330, _outputs(run))
     assert clock.slept == []
     assert not run.DELETED_AT.exists()
 
@@ -128,7 +131,7 @@ def test_outputs_on_a_ram_disk_are_deleted_once_measured(
 
     monkeypatch.setattr(run, "measure", measure)
     monkeypatch.setattr(run, "in_memory", lambda path: ram_disk)
-    (summary,) = run.bench_size(20, ["ours"], repeats=2, warmup=1, jobs=None)
+    (summary,) = run.bench_size(20, ["ours"], repeats=2, warmup=1, jobs=None, outputs=_outputs(run))
     assert summary.runs == 2 and len(seen) == 3
     assert [out.exists() for out in seen] == [not ram_disk] * 3
 
