@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -19,7 +20,9 @@ from clusterreports import (
 )
 from clusterreports.cli import main
 from clusterreports.cores import map_chunks
+from clusterreports.incremental import Reads, TrackingRenderer, _BytecodeCache
 from clusterreports.parallel import MIN_PARALLEL_PAGES, choose_jobs
+from clusterreports.progress import BuildProgress
 from clusterreports.write import StageWriter, scratch_folder, staging, write_file
 
 
@@ -229,3 +232,24 @@ def test_the_indexer_starts_once_the_record_pages_are_written(
     records = {page.url for page in pages if page.record is not None}
     assert found == [records]
     assert {"/", "/events/", "/people/"} <= {page.url for page in pages} - records
+
+
+def test_each_run_is_freed_once_used(valid_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the preview each run brings back what its pages read, and a large site's runs
+    hold hundreds of MiB of it in all: each run's must be freed once noted, not kept
+    until the last run is in."""
+    monkeypatch.setattr(parallel, "MIN_RUN", 1)  # many runs
+    site = load_site_config(valid_site)
+    checked = pipeline.check(site)
+    alive: list[weakref.ref[Reads]] = []
+
+    def noted(indices: list[int], notes: list[Reads]) -> None:
+        assert [ref() for ref in alive] == [None] * len(alive)
+        alive.append(weakref.ref(notes[0]))
+
+    with staging(site.output_dir) as stage:
+        renderer = TrackingRenderer(site, checked.registry, _BytecodeCache())
+        writer = StageWriter(stage, site.output_dir)
+        quiet = BuildProgress(0, enabled=False)
+        parallel.render_pages(checked.pages, renderer, writer, 2, quiet, noted=noted)
+    assert len(alive) > 2

@@ -146,9 +146,11 @@ def _results(
     gc.freeze()  # keep the collector from touching (and so copying) inherited objects
     pool = cores.fork_pool(jobs)
     try:
-        futures = [pool.submit(task, argument) for task, argument in tasks]  # forks
+        # No list of the futures is kept: each result (with what its pages read, in the
+        # preview) is freed once used instead of all living until the last one.
+        done = as_completed([pool.submit(task, argument) for task, argument in tasks])  # forks
         progress.start()
-        for future in as_completed(futures):
+        for future in done:
             yield future.result()
     finally:
         pool.shutdown(cancel_futures=True)
