@@ -20,7 +20,7 @@ from clusterreports import (
 )
 from clusterreports.cli import main
 from clusterreports.cores import map_chunks
-from clusterreports.incremental import Reads, TrackingRenderer, _BytecodeCache
+from clusterreports.incremental import Reads, TrackingRenderer
 from clusterreports.parallel import MIN_PARALLEL_PAGES, choose_jobs
 from clusterreports.progress import BuildProgress
 from clusterreports.write import StageWriter, scratch_folder, staging, write_file
@@ -248,7 +248,7 @@ def test_each_run_is_freed_once_used(valid_site: Path, monkeypatch: pytest.Monke
         alive.append(weakref.ref(notes[0]))
 
     with staging(site.output_dir) as stage:
-        renderer = TrackingRenderer(site, checked.registry, _BytecodeCache())
+        renderer = TrackingRenderer(site, checked.registry)
         writer = StageWriter(stage, site.output_dir)
         quiet = BuildProgress(0, enabled=False)
         parallel.render_pages(checked.pages, renderer, writer, 2, quiet, noted=noted)

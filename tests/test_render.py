@@ -1,18 +1,31 @@
-"""Markdown conversion (render.markdown_html)."""
+"""Markdown conversion (render.markdown_html) and the compiled-template cache
+(render.TemplateCache)."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import frontmatter
+import jinja2
 import nh3
 import pytest
 import yaml
 
-from clusterreports.render import SMARTY_INPUT, _converter, markdown_html
+from clusterreports import load_site_config
+from clusterreports.render import (
+    SMARTY_INPUT,
+    TemplateCache,
+    _compile_settings,
+    _converter,
+    make_environment,
+    markdown_html,
+)
 
-from .conftest import ROOT, SITES
+from .conftest import ROOT, SITES, copy_site
 
 
 def _strings(value: Any, above: frozenset[int] = frozenset()) -> Iterator[str]:
@@ -79,3 +92,79 @@ def test_smarty_still_educates_what_it_should() -> None:
         "<p>\N{LEFT DOUBLE QUOTATION MARK}Yes\N{RIGHT DOUBLE QUOTATION MARK} "
         "\N{EN DASH} it\N{RIGHT SINGLE QUOTATION MARK}s done\N{HORIZONTAL ELLIPSIS}</p>"
     )
+
+
+@pytest.fixture
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where the template cache goes: Jinja's per-user folder in a temporary folder of
+    the test's own."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    return tmp_path / "tmp" / f"_jinja2-cache-{os.getuid()}"
+
+
+def _never_compile(env: jinja2.Environment, monkeypatch: pytest.MonkeyPatch) -> None:
+    def compile_(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled, though the cache held the template")
+
+    monkeypatch.setattr(env, "compile", compile_)
+
+
+def test_compiled_templates_are_kept_for_the_next_build(
+    tmp_path: Path, cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = load_site_config(copy_site("valid", tmp_path))
+    first = make_environment(site).get_template("session.html")
+    assert len(list(cache_folder.glob("clusterreports-*.cache"))) == 1
+    again = make_environment(site)
+    _never_compile(again, monkeypatch)
+    loaded = again.get_template("session.html")
+    assert loaded.root_render_func.__code__.co_code == first.root_render_func.__code__.co_code
+
+
+def test_an_edited_template_is_compiled_again(tmp_path: Path, cache_folder: Path) -> None:
+    root = copy_site("valid", tmp_path)
+    (root / "templates").mkdir(exist_ok=True)
+    template = root / "templates" / "note.html"
+    template.write_text("one {{ 1 + 1 }}", encoding="utf-8")
+    site = load_site_config(root)
+    assert make_environment(site).get_template("note.html").render() == "one 2"
+    template.write_text("two {{ 2 + 2 }}", encoding="utf-8")
+    assert make_environment(site).get_template("note.html").render() == "two 4"
+
+
+def test_the_key_holds_the_settings_the_compiler_reads(tmp_path: Path) -> None:
+    site = load_site_config(copy_site("valid", tmp_path))
+    env = make_environment(site)
+    settings = _compile_settings(env)
+    assert settings == _compile_settings(make_environment(site))  # the same in every process
+    assert "0x" not in settings  # no object addresses
+    env.trim_blocks = False
+    assert _compile_settings(env) != settings
+    cache = TemplateCache(settings)
+    assert cache.get_cache_key("a.html", "/t/a.html") != TemplateCache("other").get_cache_key(
+        "a.html", "/t/a.html"
+    )
+
+
+def test_a_damaged_cache_file_is_compiled_again(tmp_path: Path, cache_folder: Path) -> None:
+    site = load_site_config(copy_site("valid", tmp_path))
+    expected = make_environment(site).get_template("404.html").root_render_func.__code__.co_code
+    [cached] = cache_folder.glob("clusterreports-*.cache")
+    cached.write_bytes(cached.read_bytes()[:40])  # cut short, as by a crash mid-write
+    again = make_environment(site).get_template("404.html")
+    assert again.root_render_func.__code__.co_code == expected
+    assert cached.stat().st_size > 40  # written again, whole
+
+
+def test_a_cache_folder_someone_else_made_is_not_used(tmp_path: Path, cache_folder: Path) -> None:
+    """Its files are code: one planted where the folder should be (here a link to a
+    folder elsewhere) is refused, and templates are compiled as without a cache."""
+    planted = tmp_path / "planted"
+    planted.mkdir()
+    cache_folder.symlink_to(planted)
+    site = load_site_config(copy_site("valid", tmp_path))
+    env = make_environment(site)
+    assert env.bytecode_cache is None
+    assert env.get_template("session.html").root_render_func.__name__ == "root"
+    assert not list(planted.iterdir())

@@ -1,5 +1,7 @@
 """clusterreports: conference reports as a fast, accessible static site."""
 
+__version__ = "0.1.0"  # first: modules import it
+
 from .config import Site, SiteConfig, load_site_config
 from .models import (
     RECORD_TYPES,
@@ -38,4 +40,3 @@ __all__ = [
     "check",
     "load_site_config",
 ]
-__version__ = "0.1.0"

@@ -140,21 +140,6 @@ class TrackedRegistry(Registry):
         return self.inner.neighbours(key)
 
 
-class _BytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates kept across environments (keyed by source checksum), so a
-    fresh environment after a template edit recompiles only what changed."""
-
-    def __init__(self) -> None:
-        self.store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.store:
-            bucket.bytecode_from_string(self.store[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()
-
-
 class TrackingRenderer(Renderer):
     """Renders a page and returns what it read.
 
@@ -163,11 +148,10 @@ class TrackingRenderer(Renderer):
     cache what they compute (a view's sessions, the events by date): a value cached for
     one page would hide its reads from the next, so every page gets a new SiteView."""
 
-    def __init__(self, site: Site, registry: Registry, cache: jinja2.BytecodeCache) -> None:
+    def __init__(self, site: Site, registry: Registry) -> None:
         self.tracked = TrackedRegistry(registry)
         self.notes: list[Reads] = []
         super().__init__(site, self.tracked)
-        self.env.bytecode_cache = cache
         if Record.__getattribute__ is not _noting_getattribute:
             setattr(Record, "__getattribute__", _noting_getattribute)  # noqa: B010
 
@@ -447,7 +431,6 @@ class Preview:
         self.error: ContentError | None = None
         self.pending: set[Path] = set()
         self.unsettled = False
-        self.cache = _BytecodeCache()
 
     # full builds -------------------------------------------------------------------
 
@@ -464,7 +447,7 @@ class Preview:
                 site,
                 checked.registry,
                 checked.pages,
-                TrackingRenderer(site, checked.registry, self.cache),
+                TrackingRenderer(site, checked.registry),
                 site.today(),
                 order={key: i for i, key in enumerate(checked.registry.origins)},
                 files={raw.path.resolve(): key for key, raw in checked.registry.origins.items()},
@@ -496,7 +479,6 @@ class Preview:
 
     def _context(self, state: _State) -> BuildContext:
         renderer = Renderer(state.site, state.registry)
-        renderer.env.bytecode_cache = self.cache
         return BuildContext(state.site, state.registry, state.pages, renderer)
 
     def _extras(
@@ -594,7 +576,7 @@ class Preview:
 
     def _apply(self, state: _State, edits: list[Edit], changes: Changes) -> tuple[list[str], int]:
         if changes.templates:  # a new environment sees new template folders and files
-            state.renderer = TrackingRenderer(state.site, state.registry, self.cache)
+            state.renderer = TrackingRenderer(state.site, state.registry)
             state.templates.clear()
         changed = [(old, new) for old, new, _ in edits if old != new]
         relinked = [key_of(new) for old, new in changed if links(old) != links(new)]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import pickle
 import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
@@ -15,7 +17,7 @@ import markdown as md
 import nh3
 from markupsafe import Markup
 
-from . import structured
+from . import __version__, structured
 from .config import Site
 from .moment import Moment
 from .plan import Page
@@ -116,7 +118,73 @@ def make_environment(site: Site) -> jinja2.Environment:
     env.filters["humanise"] = humanise
     env.globals["fragment"] = _fragment
     structured.register(env)
+    env.bytecode_cache = TemplateCache.for_environment(env)
     return env
+
+
+class TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between builds, as Python keeps ``__pycache__``: a build
+    otherwise compiles every template again, in the main process before the workers
+    fork and in each worker for the templates pages extend and import.
+
+    The folder is Jinja's default, made for this user only (``_jinja2-cache-UID`` in the
+    temporary folder, refused if anyone else could write to it: its files are code). A
+    template whose source changed is compiled again (Jinja checks each file's checksum);
+    the key also holds the environment's settings, which Jinja's own key leaves out but
+    the compiled code depends on. A cache that cannot be read or written is skipped."""
+
+    def __init__(self, settings: str) -> None:
+        super().__init__(pattern="clusterreports-%s.cache")
+        self.settings = settings
+
+    @classmethod
+    def for_environment(cls, env: jinja2.Environment) -> TemplateCache | None:
+        try:
+            return cls(_compile_settings(env))
+        except (OSError, RuntimeError):  # no temporary folder, or one others could write to
+            return None
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(name, f"{filename}|{self.settings}")
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+            bucket.reset()  # compiled again, and the file replaced
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):  # e.g. a full disk: the build goes on without
+            super().dump_bytecode(bucket)
+
+
+def _compile_settings(env: jinja2.Environment) -> str:
+    """What Jinja's compiler reads besides a template's source."""
+    return repr(
+        (
+            jinja2.__version__,
+            __version__,
+            env.block_start_string,
+            env.block_end_string,
+            env.variable_start_string,
+            env.variable_end_string,
+            env.comment_start_string,
+            env.comment_end_string,
+            env.line_statement_prefix,
+            env.line_comment_prefix,
+            env.trim_blocks,
+            env.lstrip_blocks,
+            env.newline_sequence,
+            env.keep_trailing_newline,
+            env.optimized,
+            env.is_async,
+            env.autoescape if isinstance(env.autoescape, bool) else env.autoescape.__qualname__,
+            env.finalize is not None,
+            sorted(env.extensions),
+            sorted(env.filters),
+            sorted(env.tests),
+        )
+    )
 
 
 class Renderer:
