@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from clusterreports import build, load_site_config, search, urls
+from clusterreports import build, incremental, load_site_config, search, urls
 from clusterreports.incremental import Outcome, Preview, classify, referenced_templates
 from clusterreports.models import TYPES_BY_FOLDER
 from clusterreports.pipeline import check
 from clusterreports.problems import ContentError, Problem
 from clusterreports.search import SearchIndexError
 from clusterreports.theme import builtin_dir
+from clusterreports.write import Content
 
 from .conftest import fake_pagefind, hanging_pagefind
 
@@ -392,6 +393,32 @@ def test_an_edit_stops_the_search_index_and_the_last_one_stays(
     assert preview.unsettled  # the next quiet moment tries again
     monkeypatch.undo()
     assert_same_as_full_build(preview, tmp_path)
+
+
+def test_an_edit_stops_a_data_file_being_made(
+    site: Path, preview: Preview, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The data of every session is made in pieces (0.3 s at N = 1,000, 3 s at 10,000):
+    an edit waiting is seen between pieces, so it waits for none of that, and the file
+    is left as it was, not half written."""
+    sessions = preview.site.output_dir / "data" / "sessions.json"
+    before = sessions.read_bytes()
+    talk = edit(site / C / "sessions/talk-2022-introduction.yaml", "Introduction to", "About")
+    assert preview.update([talk]).kind == "incremental" and preview.unsettled
+    writing: list[str] = []
+    real_write = incremental.write_file
+
+    def noting_write(root: Path, url: str, content: Content) -> bool:
+        writing.append(url)
+        return real_write(root, url, content)
+
+    monkeypatch.setattr(incremental, "write_file", noting_write)
+    assert preview.settle(interrupted=lambda: writing[-1:] == ["/data/sessions.json"]) is None
+    assert sessions.read_bytes() == before
+    assert preview.unsettled
+    monkeypatch.undo()
+    assert_same_as_full_build(preview, tmp_path)  # the next quiet moment writes it
+    assert b"About the topic of the day" in sessions.read_bytes()
 
 
 def test_a_large_index_is_made_again_only_in_the_parts_an_edit_touches(

@@ -29,7 +29,7 @@ import os
 import shutil
 import time
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import chain
@@ -53,7 +53,7 @@ from .render import Renderer, fragments_named, template_dirs
 from .theme import builtin_dir
 from .urls import output_path
 from .validate import validate_records
-from .write import StageWriter, copy_static, scratch_folder, staging, write_file
+from .write import Content, StageWriter, copy_static, scratch_folder, staging, write_file
 
 # --- what a page read ----------------------------------------------------------------
 
@@ -334,6 +334,22 @@ class _Readers:
         return dict(zip(self.pages, self.masks, strict=True))
 
 
+def _stoppable(content: Content, interrupted: Stop) -> Content:
+    """A file made in pieces is given up between pieces once an edit is waiting: the
+    data of every session takes 0.3 s to make at N = 1,000 and 3 s at 10,000, which an
+    edit would otherwise wait out."""
+    if isinstance(content, bytes):
+        return content
+
+    def pieces() -> Iterator[bytes]:
+        for piece in content:
+            if interrupted():
+                raise Interrupted
+            yield piece
+
+    return pieces()
+
+
 @dataclass
 class _State:
     """The last good build, and what each page (by index in ``pages``) read."""
@@ -489,7 +505,7 @@ class Preview:
             if interrupted():
                 raise Interrupted
             found.add(url)
-            if write_file(root, url, content):
+            if write_file(root, url, _stoppable(content, interrupted)):
                 written.append(url)
         return found
 
