@@ -14,7 +14,7 @@ import pytest
 
 from clusterreports import RECORD_TYPES, contentdocs
 from clusterreports.load import load_content
-from clusterreports.opendata import _json, _json_with_records, content_schema
+from clusterreports.opendata import _csv, _json, _json_with_records, content_schema
 
 from .conftest import ROOT, SITES
 from .discovery_support import BASE_URL, extended_site
@@ -116,6 +116,17 @@ def test_people_and_organisations_as_csv(site: Path) -> None:
     assert len(orgs) == 5
     assert orgs["dg-grow"]["acronym"] == "DG GROW"
     assert orgs["dg-grow"]["parent_id"] == "european-commission"
+
+
+def test_a_large_csv_comes_in_pieces_that_make_the_whole() -> None:
+    """Pieces let the preview stop between them; joined, they are the one CSV."""
+    table = [["id", "name"]] + [[f"p{i}", f'Name "{i}", with\nbreak'] for i in range(5000)]
+    pieces = list(_csv(iter(table)))
+    whole = io.StringIO()
+    csv.writer(whole, lineterminator="\r\n").writerows(table)
+    assert len(pieces) > 2
+    assert b"".join(pieces) == whole.getvalue().encode("utf-8")
+    assert b"".join(_csv(iter([]))) == b""
 
 
 @pytest.mark.parametrize("content", [SITES / "valid" / "content", ROOT / "content"])

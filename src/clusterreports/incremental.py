@@ -336,8 +336,8 @@ class _Readers:
 
 def _stoppable(content: Content, interrupted: Stop) -> Content:
     """A file made in pieces is given up between pieces once an edit is waiting: the
-    data of every session takes 0.3 s to make at N = 1,000 and 3 s at 10,000, which an
-    edit would otherwise wait out."""
+    data of every session takes 0.3 s to make at N = 1,000 and 3.2 s at 10,000, which
+    an edit would otherwise wait out."""
     if isinstance(content, bytes):
         return content
 

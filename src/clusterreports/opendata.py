@@ -322,10 +322,18 @@ def _json_with_records(head: JsonObject, records: Iterator[JsonObject]) -> Itera
     yield b"]}\n"
 
 
-def _csv(rows: Iterator[list[str]]) -> bytes:
+def _csv(rows: Iterator[list[str]]) -> Iterator[bytes]:
+    """The CSV in pieces of about 64 KB, like the JSON files: the preview can stop
+    between them (people.csv takes 2 s to make at 10,000 events)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(row)
+        if buffer.tell() >= 65536:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
 
 
 def files(context: BuildContext) -> Iterator[tuple[str, Content]]:
