@@ -198,6 +198,10 @@ EDITS: dict[str, tuple[Callable[[Path], list[Path]], str]] = {
         lambda s: [_remove(s / C / "calls/no-deadline.yaml")],
         "full",
     ),
+    "folder of records removed": (
+        lambda s: [_remove_folder(s / C / "calls")],
+        "full",
+    ),
     "id changed": (
         lambda s: [edit(s / C / "calls/old-call.yaml", "title:", "id: older-call\ntitle:")],
         "full",
@@ -220,6 +224,11 @@ def _write(path: Path, text: str) -> Path:
 
 def _remove(path: Path) -> Path:
     path.unlink()
+    return path
+
+
+def _remove_folder(path: Path) -> Path:
+    shutil.rmtree(path)
     return path
 
 

@@ -371,7 +371,7 @@ class _State:
     renderer: TrackingRenderer
     today: dt.date
     order: dict[Key, int]  # each record's number: where its readers are in the lists below
-    files: dict[Path, Key]
+    files: dict[str, Key]  # by resolved path, as text: a Path key costs three times more
     page_of: dict[Key, int] = field(default_factory=dict)
     readers: list[_Readers | None] = field(init=False)
     backlink_readers: list[_Readers | None] = field(init=False)
@@ -478,7 +478,9 @@ class Preview:
                 TrackingRenderer(site, checked.registry),
                 site.today(),
                 order={key: i for i, key in enumerate(checked.registry.origins)},
-                files={raw.path.resolve(): key for key, raw in checked.registry.origins.items()},
+                files={
+                    str(raw.path.resolve()): key for key, raw in checked.registry.origins.items()
+                },
             )
             state.page_of = {
                 p.record: i for i, p in enumerate(checked.pages) if p.record is not None
@@ -635,7 +637,7 @@ class Preview:
         problems: list[Problem] = []
         content = state.site.content_dir.resolve()
         for path in sorted(paths):
-            key = state.files.get(path)
+            key = state.files.get(str(path))
             if key is not None and not path.is_file():
                 raise _Unsure(f"{path.name} was removed or renamed")
             if key is None:
@@ -643,7 +645,8 @@ class Preview:
                     continue  # the files inside report their own changes
                 if path.exists() and path.suffix in RECORD_SUFFIXES:
                     raise _Unsure(f"{path.name} was added")
-                if not path.exists() and any(path in known.parents for known in state.files):
+                inside = f"{path}{os.sep}"
+                if not path.exists() and any(known.startswith(inside) for known in state.files):
                     raise _Unsure(f"folder {path.name} was removed or renamed")
                 continue  # not a record (a temporary file, a picture...)
             folder = path.relative_to(content).parts[0]
@@ -659,7 +662,7 @@ class Preview:
             raise ContentError(problems)
         edits = []
         for new, raw in validated.records:
-            key = state.files[raw.path.resolve()]
+            key = state.files[str(raw.path.resolve())]
             if key_of(new) != key:
                 raise _Unsure(f"the id in {raw.path.name} changed")
             old = state.registry.get(*key)
