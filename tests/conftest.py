@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from clusterreports import build, load_site_config
+from clusterreports.cache import CACHE_ENV
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -49,6 +50,16 @@ def browser() -> Iterator[Any]:
         launched = tools.launch(playwright)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Builds keep their caches (cache.py) in a folder of the test run's own, shared by
+    its tests (entries are keyed by what they depend on), never in the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV, str(folder))
+        yield folder
 
 
 def copy_site(name: str, target: Path) -> Path:

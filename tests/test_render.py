@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ import pytest
 import yaml
 
 from clusterreports import load_site_config
+from clusterreports.cache import CACHE_ENV
 from clusterreports.render import (
     SMARTY_INPUT,
     TemplateCache,
@@ -96,11 +95,9 @@ def test_smarty_still_educates_what_it_should() -> None:
 
 @pytest.fixture
 def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Where the template cache goes: Jinja's per-user folder in a temporary folder of
-    the test's own."""
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
-    (tmp_path / "tmp").mkdir()
-    return tmp_path / "tmp" / f"_jinja2-cache-{os.getuid()}"
+    """Where the template cache goes: the cache folder of the test's own."""
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    return tmp_path / "cache" / "templates"
 
 
 def _never_compile(env: jinja2.Environment, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -115,7 +112,7 @@ def test_compiled_templates_are_kept_for_the_next_build(
 ) -> None:
     site = load_site_config(copy_site("valid", tmp_path))
     first = make_environment(site).get_template("session.html")
-    assert len(list(cache_folder.glob("clusterreports-*.cache"))) == 1
+    assert len(list(cache_folder.glob("*.cache"))) == 1
     again = make_environment(site)
     _never_compile(again, monkeypatch)
     loaded = again.get_template("session.html")
@@ -141,16 +138,15 @@ def test_the_key_holds_the_settings_the_compiler_reads(tmp_path: Path) -> None:
     assert "0x" not in settings  # no object addresses
     env.trim_blocks = False
     assert _compile_settings(env) != settings
-    cache = TemplateCache(settings)
-    assert cache.get_cache_key("a.html", "/t/a.html") != TemplateCache("other").get_cache_key(
-        "a.html", "/t/a.html"
-    )
+    cache = TemplateCache(tmp_path, settings)
+    other = TemplateCache(tmp_path, "other")
+    assert cache.get_cache_key("a.html", "/t/a.html") != other.get_cache_key("a.html", "/t/a.html")
 
 
 def test_a_damaged_cache_file_is_compiled_again(tmp_path: Path, cache_folder: Path) -> None:
     site = load_site_config(copy_site("valid", tmp_path))
     expected = make_environment(site).get_template("404.html").root_render_func.__code__.co_code
-    [cached] = cache_folder.glob("clusterreports-*.cache")
+    [cached] = cache_folder.glob("*.cache")
     cached.write_bytes(cached.read_bytes()[:40])  # cut short, as by a crash mid-write
     again = make_environment(site).get_template("404.html")
     assert again.root_render_func.__code__.co_code == expected
@@ -162,6 +158,7 @@ def test_a_cache_folder_someone_else_made_is_not_used(tmp_path: Path, cache_fold
     folder elsewhere) is refused, and templates are compiled as without a cache."""
     planted = tmp_path / "planted"
     planted.mkdir()
+    cache_folder.parent.mkdir()
     cache_folder.symlink_to(planted)
     site = load_site_config(copy_site("valid", tmp_path))
     env = make_environment(site)

@@ -50,7 +50,7 @@ from .plan import Page, dependencies
 from .problems import ContentError, Problem, counted
 from .progress import BuildProgress
 from .registry import Backlink, Key, Registry, key_of, link
-from .render import Renderer, fragments_named, template_dirs
+from .render import Renderer, flush_caches, fragments_named, template_dirs
 from .theme import builtin_dir
 from .urls import output_path
 from .validate import validate_records
@@ -627,6 +627,7 @@ class Preview:
         for index in sorted(affected):
             if write_file(output, state.pages[index].url, state.render(index)):
                 written.append(state.pages[index].url)
+        flush_caches()
         written += self._copy_static(state, changes.static)
         self.unsettled |= bool(changed or changes.templates)
         return written, len(affected)

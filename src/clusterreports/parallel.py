@@ -25,7 +25,7 @@ from . import cores
 from .plan import Page
 from .problems import ContentError, Problem
 from .progress import BuildProgress
-from .render import Renderer
+from .render import Renderer, flush_caches
 from .write import Content, StageWriter
 
 # Each worker gets about this many contiguous runs: few enough that neighbouring pages
@@ -118,6 +118,7 @@ def _render_run(bounds: tuple[int, int]) -> _Run:
         except ContentError as error:  # problems pickle; the exception may not
             return _Run(start, stop - start, written, error.problems, None)
         written += _job.writer.write(page.url, content)
+    flush_caches()
     return _Run(start, stop - start, written, [], _job.renderer.take_notes())
 
 
@@ -127,6 +128,7 @@ def _write_extra(index: int) -> None:
     _job.renderer.view.limit_views(MAX_VIEWS)
     for url, content in _job.extras[index]():
         _job.writer.write(url, content)
+    flush_caches()
 
 
 def _results(
@@ -210,4 +212,5 @@ def render_pages(
                     reader.start()
     finally:
         _job = None
+        flush_caches()  # what this process converted itself (with one job, everything)
     return total

@@ -8,6 +8,7 @@ import pickle
 import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ import nh3
 from markupsafe import Markup
 
 from . import __version__, structured
+from .cache import TextCache
+from .cache import folder as cache_folder
 from .config import Site
 from .moment import Moment
 from .plan import Page
@@ -31,6 +34,7 @@ MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty"]
 # over the whole text, half the cost of converting it, and changes nothing in a text
 # with none of these (two texts in three of the first site's), so those skip it.
 SMARTY_INPUT = re.compile(r"""['"]|--|\.\.\.""")
+LINK_REL = "noopener noreferrer"
 
 
 @cache
@@ -43,9 +47,34 @@ def _converter(smarty: bool = True) -> md.Markdown:
 
 @lru_cache(maxsize=16384)
 def markdown_html(text: str) -> str:
-    """Markdown to HTML; raw HTML is sanitised, so no script from content ever runs."""
-    html = _converter(SMARTY_INPUT.search(text) is not None).reset().convert(text)
-    return nh3.clean(html, link_rel="noopener noreferrer")
+    """Markdown to HTML; raw HTML is sanitised, so no script from content ever runs.
+    Kept between builds (``cache``): converting is about half of an event page's time."""
+    kept = _markdown_cache()
+    key = kept.key(text)
+    html = kept.get(key)
+    if html is None:
+        html = _converter(SMARTY_INPUT.search(text) is not None).reset().convert(text)
+        html = nh3.clean(html, link_rel=LINK_REL)
+        kept.put(key, html)
+    return html
+
+
+@cache
+def _markdown_cache() -> TextCache:
+    # Everything the HTML depends on besides the text: change one, and texts convert again.
+    salt = (
+        version("markdown"),
+        version("nh3"),
+        MARKDOWN_EXTENSIONS,
+        SMARTY_INPUT.pattern,
+        LINK_REL,
+    )
+    return TextCache.named("markdown", repr(salt))
+
+
+def flush_caches() -> None:
+    """Write what this process added to the caches (at the end of a run of pages)."""
+    _markdown_cache().flush()
 
 
 def _markdown_filter(text: str | None) -> Markup:
@@ -127,22 +156,19 @@ class TemplateCache(jinja2.FileSystemBytecodeCache):
     otherwise compiles every template again, in the main process before the workers
     fork and in each worker for the templates pages extend and import.
 
-    The folder is Jinja's default, made for this user only (``_jinja2-cache-UID`` in the
-    temporary folder, refused if anyone else could write to it: its files are code). A
-    template whose source changed is compiled again (Jinja checks each file's checksum);
-    the key also holds the environment's settings, which Jinja's own key leaves out but
-    the compiled code depends on. A cache that cannot be read or written is skipped."""
+    The folder is ``templates`` in the cache folder (``cache.folder``). A template whose
+    source changed is compiled again (Jinja checks each file's checksum); the key also
+    holds the environment's settings, which Jinja's own key leaves out but the compiled
+    code depends on. A cache that cannot be read or written is skipped."""
 
-    def __init__(self, settings: str) -> None:
-        super().__init__(pattern="clusterreports-%s.cache")
+    def __init__(self, directory: Path, settings: str) -> None:
+        super().__init__(str(directory), pattern="%s.cache")
         self.settings = settings
 
     @classmethod
     def for_environment(cls, env: jinja2.Environment) -> TemplateCache | None:
-        try:
-            return cls(_compile_settings(env))
-        except (OSError, RuntimeError):  # no temporary folder, or one others could write to
-            return None
+        directory = cache_folder("templates")
+        return cls(directory, _compile_settings(env)) if directory else None
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         return super().get_cache_key(name, f"{filename}|{self.settings}")

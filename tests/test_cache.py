@@ -1,0 +1,167 @@
+"""What builds keep for the next: where, what misses, and that a broken cache only costs time."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from clusterreports import build, load_site_config, render
+from clusterreports.cache import CACHE_ENV, KEEP_DAYS, TextCache, folder
+
+from .conftest import copy_site
+
+
+@pytest.fixture
+def cache_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A cache folder of the test's own, with this process's Markdown cache made afresh."""
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    render.markdown_html.cache_clear()
+    render._markdown_cache.cache_clear()
+    yield tmp_path / "cache"
+    render.markdown_html.cache_clear()
+    render._markdown_cache.cache_clear()
+
+
+def _forget_in_memory() -> None:
+    """As a new build would start: nothing converted in this process."""
+    render._markdown_cache().flush()
+    render.markdown_html.cache_clear()
+    render._markdown_cache.cache_clear()
+
+
+def _never_convert(monkeypatch: pytest.MonkeyPatch) -> None:
+    def converter(smarty: bool = True) -> None:
+        raise AssertionError("converted, though the cache held the text")
+
+    monkeypatch.setattr(render, "_converter", converter)
+
+
+def test_markdown_is_converted_once_across_builds(
+    cache_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    html = render.markdown_html("Clusters *matter* -- a lot.")
+    assert html == "<p>Clusters <em>matter</em> – a lot.</p>"
+    _forget_in_memory()
+    _never_convert(monkeypatch)
+    assert render.markdown_html("Clusters *matter* -- a lot.") == html
+    assert (cache_root / "markdown" / "markdown.sqlite3").is_file()
+
+
+def test_a_site_built_again_converts_nothing_and_is_the_same(
+    tmp_path: Path, cache_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_site("valid", tmp_path)
+    first = build(load_site_config(root, output="first", search=False))
+    _forget_in_memory()
+    _never_convert(monkeypatch)
+    again = build(load_site_config(root, output="again", search=False))
+    assert again.pages == first.pages
+    for page in (root / "first").rglob("*.html"):
+        assert (root / "again" / page.relative_to(root / "first")).read_bytes() == page.read_bytes()
+
+
+def test_a_change_to_what_the_html_depends_on_misses(tmp_path: Path) -> None:
+    kept = TextCache(tmp_path / "t.sqlite3", "markdown 3.5")
+    kept.put(kept.key("text"), "<p>text</p>")
+    kept.flush()
+    assert TextCache(tmp_path / "t.sqlite3", "markdown 3.5").get(kept.key("text")) == "<p>text</p>"
+    other = TextCache(tmp_path / "t.sqlite3", "markdown 3.6")
+    assert other.get(other.key("text")) is None
+
+
+def test_entries_no_build_used_for_a_month_are_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite3"
+    old = TextCache(path, "")
+    old.today -= KEEP_DAYS + 1
+    old.put(old.key("used again"), "<p>1</p>")
+    old.put(old.key("forgotten"), "<p>2</p>")
+    old.flush()
+    yesterday = TextCache(path, "")
+    yesterday.today -= KEEP_DAYS
+    assert yesterday.get(yesterday.key("used again")) == "<p>1</p>"  # and so kept
+    yesterday.flush()
+    now = TextCache(path, "")
+    assert now.get(now.key("used again")) == "<p>1</p>"
+    assert now.get(now.key("forgotten")) is None
+
+
+def test_a_damaged_cache_file_is_started_afresh(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite3"
+    path.write_bytes(b"not a database, cut short by a crash" * 100)
+    kept = TextCache(path, "")
+    assert kept.get(kept.key("text")) is None
+    kept.put(kept.key("text"), "<p>text</p>")
+    kept.flush()
+    assert TextCache(path, "").get(kept.key("text")) == "<p>text</p>"
+
+
+def test_a_cache_that_fails_is_given_up_and_the_text_still_converts(
+    cache_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept = render._markdown_cache()
+    connection = kept._connection()
+    assert connection is not None
+    connection.close()  # every later call fails, as on a disk gone away
+    assert render.markdown_html("*still*") == "<p><em>still</em></p>"
+    render._markdown_cache().flush()
+    assert kept._connection() is None
+
+
+def test_what_a_forked_worker_converts_is_kept(tmp_path: Path) -> None:
+    """Each process writes through its own connection: the parent's never crosses the fork."""
+    path = tmp_path / "t.sqlite3"
+    kept = TextCache(path, "")
+    kept.put(kept.key("parent's"), "<p>parent</p>")
+    pid = os.fork()
+    if pid == 0:  # the worker
+        code = 1
+        try:
+            kept.put(kept.key("worker's"), "<p>worker</p>")
+            kept.flush()
+            code = 0
+        finally:
+            os._exit(code)
+    assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+    kept.flush()
+    again = TextCache(path, "")
+    assert again.get(again.key("worker's")) == "<p>worker</p>"
+    assert again.get(again.key("parent's")) == "<p>parent</p>"
+    rows = sqlite3.connect(path).execute("SELECT count(*) FROM made").fetchone()
+    assert rows == (2,)  # the worker did not write the parent's unwritten entry too
+
+
+def test_no_cache_folder_keeps_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_ENV, "")
+    assert folder("markdown") is None
+    kept = TextCache.named("markdown", "")
+    kept.put(kept.key("text"), "<p>text</p>")
+    kept.flush()
+    assert kept.get(kept.key("text")) is None
+
+
+@pytest.mark.parametrize("planted", ["others can write to it", "someone else's", "a link"])
+def test_a_cache_folder_that_is_not_this_users_alone_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, planted: str
+) -> None:
+    """What is kept goes into pages and runs as code: a folder planted where the cache
+    should be is not used."""
+    root = tmp_path / "cache"
+    monkeypatch.setenv(CACHE_ENV, str(root))
+    if planted == "a link":
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        root.symlink_to(elsewhere)
+    else:
+        root.mkdir(mode=0o700)
+        if planted == "others can write to it":
+            root.chmod(0o777)
+        elif os.getuid() == 0:
+            os.chown(root, os.getuid() + 4242, -1)
+        else:
+            pytest.skip("only root can give a folder to someone else")
+    assert folder("markdown") is None
+    assert folder("templates") is None
