@@ -55,8 +55,12 @@ RESULTS_END = "<!-- results:end -->"
 # "ours-no-search" is our build with --no-search: the same pages without the Pagefind
 # index, which neither Hugo nor Pelican builds. "hugo-pagefind" is Hugo's build followed
 # by Pagefind over its output with Pagefind's defaults, as a Hugo site adds search: the
-# same kind of output as ours.
-TOOLS = ("ours", "ours-no-search", "hugo", "hugo-pagefind", "pelican")
+# same kind of output as ours. Our builds keep their caches (compiled templates, the HTML
+# of Markdown texts: clusterreports/cache.py) in a folder of the run's own, which the
+# warm-up round fills, as an editor's first build does; "ours-cold" is our build with
+# search from an empty cache folder every time, as a site's very first build.
+TOOLS = ("ours", "ours-no-search", "ours-cold", "hugo", "hugo-pagefind", "pelican")
+CACHE_FOLDER = "cache"
 
 sys.path.insert(0, str(BENCH))
 from corpus import generate  # noqa: E402
@@ -121,11 +125,23 @@ def pagefind_command() -> Path:
     return Path(found)
 
 
+def cold_cache(out: Path) -> Path:
+    """The empty cache folder "ours-cold" builds ``out`` with."""
+    return out.with_name(f"{out.name}-cache")
+
+
 def commands(tool: str, site: Path, out: Path, jobs: int | None) -> tuple[list[str], Path]:
     """The command that builds ``tool``'s site into ``out``, and where to run it."""
     if tool.startswith("ours"):
-        command = [sys.executable, "-m", "clusterreports", "--site", str(site), "build"]
-        command += ["--quiet", "--output", str(out)]
+        cache = cold_cache(out) if tool == "ours-cold" else out.parent / CACHE_FOLDER
+        command = [
+            "env",
+            f"CLUSTERREPORTS_CACHE_DIR={cache}",
+            sys.executable,
+            "-m",
+            "clusterreports",
+        ]
+        command += ["--site", str(site), "build", "--quiet", "--output", str(out)]
         command += ["--no-search"] if tool == "ours-no-search" else []
         return command + (["--jobs", str(jobs)] if jobs else []), site
     if tool.startswith("hugo"):
@@ -274,6 +290,7 @@ def bench_size(
             run = measure(tool, events, site, out, jobs, limit)
             if in_memory(out):
                 shutil.rmtree(out)
+                shutil.rmtree(cold_cache(out), ignore_errors=True)
             label = "warm-up" if round_ < warmup else f"round {round_ - warmup + 1}"
             print(
                 f"  N={events:,} {label:8} {tool:14} {run.wall:7.2f} s wall "
