@@ -136,6 +136,28 @@ def test_outputs_on_a_ram_disk_are_deleted_once_measured(
     assert [out.exists() for out in seen] == [not ram_disk] * 3
 
 
+def test_without_a_warm_up_our_cache_is_filled_before_the_timed_builds(
+    run: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Else the first of our builds would be timed from an empty cache (ours-cold's case)."""
+    seen: list[tuple[str, str]] = []
+
+    def measure(tool: str, events: int, site: Path, out: Path, *rest: object) -> object:
+        seen.append((tool, out.name))
+        return run.Run(tool, events, 1.0, 1.0, 10.0, 1, 1)
+
+    monkeypatch.setattr(run, "measure", measure)
+    monkeypatch.setattr(run, "in_memory", lambda path: False)
+    tools = ["ours", "ours-cold", "hugo"]
+    summaries = run.bench_size(20, tools, repeats=1, warmup=0, jobs=None, outputs=_outputs(run))
+    assert seen[0] == ("ours-no-search", "20-fill")
+    assert [tool for tool, _ in seen[1:]] == tools
+    assert [s.runs for s in summaries] == [1, 1, 1]  # the filling build is not among them
+    seen.clear()
+    run.bench_size(20, ["hugo", "ours-cold"], repeats=1, warmup=0, jobs=None, outputs=_outputs(run))
+    assert [tool for tool, _ in seen] == ["hugo", "ours-cold"]  # nothing to fill for
+
+
 def test_runs_of_the_same_tool_and_size_are_pooled(run: ModuleType) -> None:
     """Two runs made at different times (--include) become one row: medians over every
     timed round; an older row without its rounds counts as one round of its median."""
