@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from functools import cache, lru_cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 import jinja2.nodes
@@ -30,6 +30,7 @@ from .theme import builtin_dir
 from .views import SiteView, humanise
 
 MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty"]
+MARKDOWN_FORMAT: Literal["html"] = "html"
 # What smarty turns into typographic quotes, dashes and ellipses. It is a second pass
 # over the whole text, half the cost of converting it, and changes nothing in a text
 # with none of these (two texts in three of the first site's), so those skip it.
@@ -42,7 +43,7 @@ def _converter(smarty: bool = True) -> md.Markdown:
     """One converter per process, reset between texts: setting up the extensions
     costs a third of converting a typical text."""
     extensions = [e for e in MARKDOWN_EXTENSIONS if smarty or e != "smarty"]
-    return md.Markdown(extensions=extensions, output_format="html")
+    return md.Markdown(extensions=extensions, output_format=MARKDOWN_FORMAT)
 
 
 @lru_cache(maxsize=16384)
@@ -66,6 +67,7 @@ def _markdown_cache() -> TextCache:
         version("markdown"),
         version("nh3"),
         MARKDOWN_EXTENSIONS,
+        MARKDOWN_FORMAT,
         SMARTY_INPUT.pattern,
         LINK_REL,
     )
