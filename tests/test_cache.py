@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from clusterreports import build, load_site_config, render
-from clusterreports.cache import CACHE_ENV, KEEP_DAYS, TextCache, folder
+from clusterreports.cache import CACHE_ENV, KEEP_DAYS, Store, folder
 
 from .conftest import copy_site
 
@@ -65,38 +65,38 @@ def test_a_site_built_again_converts_nothing_and_is_the_same(
 
 
 def test_a_change_to_what_the_html_depends_on_misses(tmp_path: Path) -> None:
-    kept = TextCache(tmp_path / "t.sqlite3", "markdown 3.5")
-    kept.put(kept.key("text"), "<p>text</p>")
+    kept = Store(tmp_path / "t.sqlite3", "markdown 3.5")
+    kept.put(kept.key("text"), b"<p>text</p>")
     kept.flush()
-    assert TextCache(tmp_path / "t.sqlite3", "markdown 3.5").get(kept.key("text")) == "<p>text</p>"
-    other = TextCache(tmp_path / "t.sqlite3", "markdown 3.6")
+    assert Store(tmp_path / "t.sqlite3", "markdown 3.5").get(kept.key("text")) == b"<p>text</p>"
+    other = Store(tmp_path / "t.sqlite3", "markdown 3.6")
     assert other.get(other.key("text")) is None
 
 
 def test_entries_no_build_used_for_a_month_are_dropped(tmp_path: Path) -> None:
     path = tmp_path / "t.sqlite3"
-    old = TextCache(path, "")
+    old = Store(path, "")
     old.today -= KEEP_DAYS + 1
-    old.put(old.key("used again"), "<p>1</p>")
-    old.put(old.key("forgotten"), "<p>2</p>")
+    old.put(old.key("used again"), b"<p>1</p>")
+    old.put(old.key("forgotten"), b"<p>2</p>")
     old.flush()
-    yesterday = TextCache(path, "")
+    yesterday = Store(path, "")
     yesterday.today -= KEEP_DAYS
-    assert yesterday.get(yesterday.key("used again")) == "<p>1</p>"  # and so kept
+    assert yesterday.get(yesterday.key("used again")) == b"<p>1</p>"  # and so kept
     yesterday.flush()
-    now = TextCache(path, "")
-    assert now.get(now.key("used again")) == "<p>1</p>"
+    now = Store(path, "")
+    assert now.get(now.key("used again")) == b"<p>1</p>"
     assert now.get(now.key("forgotten")) is None
 
 
 def test_a_damaged_cache_file_is_started_afresh(tmp_path: Path) -> None:
     path = tmp_path / "t.sqlite3"
     path.write_bytes(b"not a database, cut short by a crash" * 100)
-    kept = TextCache(path, "")
+    kept = Store(path, "")
     assert kept.get(kept.key("text")) is None
-    kept.put(kept.key("text"), "<p>text</p>")
+    kept.put(kept.key("text"), b"<p>text</p>")
     kept.flush()
-    assert TextCache(path, "").get(kept.key("text")) == "<p>text</p>"
+    assert Store(path, "").get(kept.key("text")) == b"<p>text</p>"
 
 
 def test_a_cache_that_fails_is_given_up_and_the_text_still_converts(
@@ -114,22 +114,22 @@ def test_a_cache_that_fails_is_given_up_and_the_text_still_converts(
 def test_what_a_forked_worker_converts_is_kept(tmp_path: Path) -> None:
     """Each process writes through its own connection: the parent's never crosses the fork."""
     path = tmp_path / "t.sqlite3"
-    kept = TextCache(path, "")
-    kept.put(kept.key("parent's"), "<p>parent</p>")
+    kept = Store(path, "")
+    kept.put(kept.key("parent's"), b"<p>parent</p>")
     pid = os.fork()
     if pid == 0:  # the worker
         code = 1
         try:
-            kept.put(kept.key("worker's"), "<p>worker</p>")
+            kept.put(kept.key("worker's"), b"<p>worker</p>")
             kept.flush()
             code = 0
         finally:
             os._exit(code)
     assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
     kept.flush()
-    again = TextCache(path, "")
-    assert again.get(again.key("worker's")) == "<p>worker</p>"
-    assert again.get(again.key("parent's")) == "<p>parent</p>"
+    again = Store(path, "")
+    assert again.get(again.key("worker's")) == b"<p>worker</p>"
+    assert again.get(again.key("parent's")) == b"<p>parent</p>"
     rows = sqlite3.connect(path).execute("SELECT count(*) FROM made").fetchone()
     assert rows == (2,)  # the worker did not write the parent's unwritten entry too
 
@@ -137,8 +137,8 @@ def test_what_a_forked_worker_converts_is_kept(tmp_path: Path) -> None:
 def test_no_cache_folder_keeps_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(CACHE_ENV, "")
     assert folder("markdown") is None
-    kept = TextCache.named("markdown", "")
-    kept.put(kept.key("text"), "<p>text</p>")
+    kept = Store.named("markdown", "")
+    kept.put(kept.key("text"), b"<p>text</p>")
     kept.flush()
     assert kept.get(kept.key("text")) is None
 

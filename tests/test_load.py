@@ -1,10 +1,15 @@
 import shutil
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 
-from clusterreports.load import _Loader, load_content, parse_yaml
+from clusterreports import load
+from clusterreports.cache import CACHE_ENV, flush_all
+from clusterreports.load import RawRecord, _Loader, load_content, parse_yaml
+from clusterreports.problems import Problem
 
 from .conftest import SITES
 
@@ -129,3 +134,92 @@ def test_reading_on_two_processes_gives_the_same_records_and_problems(tmp_path: 
         "content/people/broken.yaml",
         "content/people/twice.yaml",
     ]
+
+
+@pytest.fixture
+def parsed_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A cache folder of the test's own, this process's store of parsed files made afresh."""
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    load._parsed_cache.cache_clear()
+    yield
+    load._parsed_cache.cache_clear()
+
+
+def _read_again(path: Path) -> tuple[RawRecord | None, list[Problem]]:
+    """As the next build reads it: in a new process, with what this one kept written."""
+    flush_all()
+    load._parsed_cache.cache_clear()
+    return load.read_record(path, "person", path.parent.parent.parent)
+
+
+def _never_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    def parse(*args: object) -> None:
+        raise AssertionError("parsed, though the cache held the file's fields")
+
+    monkeypatch.setattr(load, "_parse_record", parse)
+
+
+def _person(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / "site" / "content" / "people" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_file_read_again_is_not_parsed_again(
+    tmp_path: Path, parsed_cache: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "---\nname: Ulla Engelmann\nroles: [{title: Head, current: yes}]\n---\nShe *spoke*.\n"
+    first, problems = load.read_record(_person(tmp_path, "ulla.md", text), "person", tmp_path)
+    assert first is not None and problems == []
+    _never_parse(monkeypatch)
+    again, problems = _read_again(tmp_path / "site" / "content" / "people" / "ulla.md")
+    assert again is not None and problems == []
+    assert (
+        again.data
+        == first.data
+        == {
+            "name": "Ulla Engelmann",
+            "roles": [{"title": "Head", "current": True}],
+            "body": "She *spoke*.\n",
+            "id": "ulla",
+        }
+    )
+    # The same text in another file: the same fields, but its own id.
+    copy, _ = _read_again(_person(tmp_path, "ulla-2.md", text))
+    assert copy is not None and copy.data["id"] == "ulla-2"
+
+
+def test_an_edited_file_or_another_format_is_parsed_again(
+    tmp_path: Path, parsed_cache: None
+) -> None:
+    path = _person(tmp_path, "a.yaml", "name: A\n")
+    load.read_record(path, "person", tmp_path)
+    path.write_text("name: B\n", encoding="utf-8")
+    edited, _ = _read_again(path)
+    assert edited is not None and edited.data["name"] == "B"
+    # The same text as a Markdown file has no front matter: a problem, not A's fields.
+    markdown, problems = _read_again(_person(tmp_path, "b.md", "name: B\n"))
+    assert markdown is None and "no front matter" in problems[0].message
+
+
+def test_a_file_with_problems_reports_them_every_time(tmp_path: Path, parsed_cache: None) -> None:
+    path = _person(tmp_path, "twice.yaml", "name: A\nname: B\n")
+    _, first = load.read_record(path, "person", tmp_path)
+    _, again = _read_again(path)
+    assert [p.message for p in first] == [p.message for p in again] != []
+
+
+def test_a_damaged_entry_is_parsed_again(
+    tmp_path: Path, parsed_cache: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _person(tmp_path, "a.yaml", "name: A\n")
+    load.read_record(path, "person", tmp_path)
+    flush_all()
+    store = load._parsed_cache()
+    connection = sqlite3.connect(store.path)
+    with connection:
+        connection.execute("UPDATE made SET made = ?", (b"\xff\x00 cut short",))
+    connection.close()
+    again, problems = _read_again(path)
+    assert again is not None and again.data == {"name": "A", "id": "a"} and problems == []

@@ -1,4 +1,5 @@
-"""What builds keep for the next: compiled templates and the HTML of Markdown texts.
+"""What builds keep for the next: compiled templates, the data parsed from each content
+file, and the HTML of Markdown texts.
 
 Both live in this user's cache folder (``~/.cache/clusterreports`` on Linux, from
 platformdirs), or in ``$CLUSTERREPORTS_CACHE_DIR``; set it empty to keep nothing. A
@@ -22,8 +23,20 @@ import platformdirs
 CACHE_ENV = "CLUSTERREPORTS_CACHE_DIR"
 # An entry no build has used for this many days is dropped.
 KEEP_DAYS = 30
+# The stores' table layout: a file of another layout is emptied on opening.
+SCHEMA = 1
 # Entries written at a time: a worker converts many texts in a run of pages.
 BATCH = 64
+
+
+_stores: list[Store] = []  # every store made in this process, for flush_all
+
+
+def flush_all() -> None:
+    """Write what this process added to every store (forked workers: at the end of each
+    run of work, since they exit without any clean-up)."""
+    for store in _stores:
+        store.flush()
 
 
 def root() -> Path | None:
@@ -59,37 +72,39 @@ def _private(path: Path) -> bool:
     return not hasattr(os, "getuid") or info.st_uid == os.getuid()
 
 
-class TextCache:
-    """Texts made from texts (e.g. Markdown's HTML), kept between builds in one SQLite
-    file that every process of a build reads and adds to. ``salt`` holds whatever else
-    the made text depends on (library versions, settings), so a change to it misses.
+class Store:
+    """What was made from a text (Markdown's HTML, a file's parsed data), as bytes, kept
+    between builds in one SQLite file that every process of a build reads and adds to.
+    ``salt`` holds whatever else the result depends on (library versions, settings), so
+    a change to it misses.
 
     Each process opens its own connection (a connection must not cross a fork), and
-    writes in batches: ``flush`` writes what is left, e.g. at the end of a run of pages."""
+    writes in batches: ``flush_all`` writes what is left, e.g. at the end of a run of pages."""
 
     def __init__(self, path: Path | None, salt: str) -> None:
         self.path = path
         self.salt = salt.encode("utf-8")
         self.today = dt.date.today().toordinal()
         self._connections: dict[int, sqlite3.Connection | None] = {}
-        self._made: list[tuple[bytes, str, int]] = []
+        self._made: list[tuple[bytes, bytes, int]] = []
         self._used: list[tuple[int, bytes]] = []
+        _stores.append(self)
 
     @classmethod
-    def named(cls, name: str, salt: str) -> TextCache:
-        """The cache ``name`` in the cache folder (keeping nothing if there is none)."""
+    def named(cls, name: str, salt: str) -> Store:
+        """The store ``name`` in the cache folder (keeping nothing if there is none)."""
         where = folder(name)
         return cls(where / f"{name}.sqlite3" if where else None, salt)
 
     def key(self, text: str) -> bytes:
         return hashlib.sha256(self.salt + b"\0" + text.encode("utf-8")).digest()
 
-    def get(self, key: bytes) -> str | None:
+    def get(self, key: bytes) -> bytes | None:
         connection = self._connection()
         if connection is None:
             return None
         try:
-            found = connection.execute("SELECT text, used FROM made WHERE key = ?", (key,))
+            found = connection.execute("SELECT made, used FROM made WHERE key = ?", (key,))
             row = found.fetchone()
         except sqlite3.Error:
             self._give_up()
@@ -99,11 +114,11 @@ class TextCache:
         if row[1] < self.today:  # kept from being dropped as unused
             self._used.append((self.today, key))
             self._flush_when_full()
-        return str(row[0])
+        return bytes(row[0])
 
-    def put(self, key: bytes, text: str) -> None:
+    def put(self, key: bytes, made: bytes) -> None:
         if self._connection() is not None:
-            self._made.append((key, text, self.today))
+            self._made.append((key, made, self.today))
             self._flush_when_full()
 
     def flush(self) -> None:
@@ -157,9 +172,12 @@ class TextCache:
             connection.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
             connection.execute("PRAGMA synchronous = NORMAL")
             with connection:
+                if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
+                    connection.execute("DROP TABLE IF EXISTS made")
+                    connection.execute(f"PRAGMA user_version = {SCHEMA}")
                 connection.execute(
                     "CREATE TABLE IF NOT EXISTS made"
-                    " (key BLOB PRIMARY KEY, text TEXT NOT NULL, used INTEGER NOT NULL)"
+                    " (key BLOB PRIMARY KEY, made BLOB NOT NULL, used INTEGER NOT NULL)"
                 )
                 connection.execute("CREATE INDEX IF NOT EXISTS made_used ON made (used)")
                 connection.execute("DELETE FROM made WHERE used < ?", (self.today - KEEP_DAYS,))

@@ -40,6 +40,7 @@ from typing import Any
 import jinja2
 from jinja2 import meta
 
+from .cache import flush_all
 from .config import Site, load_site_config
 from .load import RECORD_SUFFIXES, RawRecord, read_record
 from .models import TYPES_BY_FOLDER, Loc, Organisation, Record, iter_references
@@ -50,7 +51,7 @@ from .plan import Page, dependencies
 from .problems import ContentError, Problem, counted
 from .progress import BuildProgress
 from .registry import Backlink, Key, Registry, key_of, link
-from .render import Renderer, flush_caches, fragments_named, template_dirs
+from .render import Renderer, fragments_named, template_dirs
 from .theme import builtin_dir
 from .urls import output_path
 from .validate import validate_records
@@ -627,7 +628,7 @@ class Preview:
         for index in sorted(affected):
             if write_file(output, state.pages[index].url, state.render(index)):
                 written.append(state.pages[index].url)
-        flush_caches()
+        flush_all()
         written += self._copy_static(state, changes.static)
         self.unsettled |= bool(changed or changes.templates)
         return written, len(affected)

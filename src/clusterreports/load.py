@@ -8,10 +8,14 @@ again when a problem first asks for them: a build without problems never holds t
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
+import marshal
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +23,7 @@ import frontmatter
 import yaml
 from yaml.constructor import SafeConstructor
 
+from .cache import Store, flush_all
 from .cores import choose_jobs, map_chunks
 from .models import TYPES_BY_FOLDER, Loc
 from .problems import Problem, did_you_mean, display_path
@@ -270,6 +275,26 @@ def read_record(path: Path, type_name: str, root: Path) -> tuple[RawRecord | Non
         return None, [
             Problem(display, None, None, f"not UTF-8 text ({exc.reason}): save it as UTF-8")
         ]
+    kept = _parsed_cache()
+    key = kept.key(path.suffix + "\0" + text)
+    data = _unmarshal(kept.get(key))
+    if data is None:
+        data, problems = _parse_record(path, text, display)
+        if data is None:
+            return None, problems
+        if not problems:  # a file with problems is parsed again, to report them again
+            with contextlib.suppress(ValueError):  # a value marshal cannot hold
+                kept.put(key, marshal.dumps(data))
+    else:
+        problems = []
+    data.setdefault("id", path.stem)
+    return RawRecord(type_name, path, display, data), problems
+
+
+def _parse_record(
+    path: Path, text: str, display: str
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """A record file's fields, from its text alone (so they can be kept by the text)."""
     split = _split(path, text, display)
     if isinstance(split, Problem):
         return None, [split]
@@ -297,8 +322,27 @@ def read_record(path: Path, type_name: str, root: Path) -> tuple[RawRecord | Non
             )
         elif body.strip():
             data["body"] = body.strip() + "\n"
-    data.setdefault("id", path.stem)
-    return RawRecord(type_name, path, display, data), problems
+    return data, problems
+
+
+@functools.cache
+def _parsed_cache() -> Store:
+    """Each file's parsed fields, by its text: parsing YAML is most of reading a file.
+    The salt holds the parsers' versions and this module's own code, which decides
+    what the fields are made of."""
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    salt = (version("pyyaml"), version("python-frontmatter"), code)
+    return Store.named("parsed", repr(salt))
+
+
+def _unmarshal(kept: bytes | None) -> dict[str, Any] | None:
+    if kept is None:
+        return None
+    try:
+        data = marshal.loads(kept)
+    except (ValueError, EOFError, TypeError):  # damaged: parsed again, and kept again
+        return None
+    return data if isinstance(data, dict) else None
 
 
 # Below this many files, forking workers costs more than reading them here.
@@ -336,6 +380,7 @@ def _read_records(files: Sequence[tuple[Path, str]]) -> list[tuple[_Parsed, list
     for path, type_name in files:
         raw, problems = read_record(path, type_name, _root)
         parsed.append(((raw.display, raw.data) if raw else None, problems))
+    flush_all()  # a forked worker exits without clean-up
     return parsed
 
 

@@ -22,10 +22,11 @@ from typing import Any
 import jinja2
 
 from . import cores
+from .cache import flush_all
 from .plan import Page
 from .problems import ContentError, Problem
 from .progress import BuildProgress
-from .render import Renderer, flush_caches
+from .render import Renderer
 from .write import Content, StageWriter
 
 # Each worker gets about this many contiguous runs: few enough that neighbouring pages
@@ -118,7 +119,7 @@ def _render_run(bounds: tuple[int, int]) -> _Run:
         except ContentError as error:  # problems pickle; the exception may not
             return _Run(start, stop - start, written, error.problems, None)
         written += _job.writer.write(page.url, content)
-    flush_caches()
+    flush_all()
     return _Run(start, stop - start, written, [], _job.renderer.take_notes())
 
 
@@ -128,7 +129,7 @@ def _write_extra(index: int) -> None:
     _job.renderer.view.limit_views(MAX_VIEWS)
     for url, content in _job.extras[index]():
         _job.writer.write(url, content)
-    flush_caches()
+    flush_all()
 
 
 def _results(
@@ -212,5 +213,5 @@ def render_pages(
                     reader.start()
     finally:
         _job = None
-        flush_caches()  # what this process converted itself (with one job, everything)
+        flush_all()  # what this process converted itself (with one job, everything)
     return total

@@ -19,7 +19,7 @@ import nh3
 from markupsafe import Markup
 
 from . import __version__, structured
-from .cache import TextCache
+from .cache import Store
 from .cache import folder as cache_folder
 from .config import Site
 from .moment import Moment
@@ -52,16 +52,17 @@ def markdown_html(text: str) -> str:
     Kept between builds (``cache``): converting is about half of an event page's time."""
     kept = _markdown_cache()
     key = kept.key(text)
-    html = kept.get(key)
-    if html is None:
-        html = _converter(SMARTY_INPUT.search(text) is not None).reset().convert(text)
-        html = nh3.clean(html, link_rel=LINK_REL)
-        kept.put(key, html)
+    found = kept.get(key)
+    if found is not None:
+        return found.decode("utf-8")
+    html = _converter(SMARTY_INPUT.search(text) is not None).reset().convert(text)
+    html = nh3.clean(html, link_rel=LINK_REL)
+    kept.put(key, html.encode("utf-8"))
     return html
 
 
 @cache
-def _markdown_cache() -> TextCache:
+def _markdown_cache() -> Store:
     # Everything the HTML depends on besides the text: change one, and texts convert again.
     salt = (
         version("markdown"),
@@ -71,12 +72,7 @@ def _markdown_cache() -> TextCache:
         SMARTY_INPUT.pattern,
         LINK_REL,
     )
-    return TextCache.named("markdown", repr(salt))
-
-
-def flush_caches() -> None:
-    """Write what this process added to the caches (at the end of a run of pages)."""
-    _markdown_cache().flush()
+    return Store.named("markdown", repr(salt))
 
 
 def _markdown_filter(text: str | None) -> Markup:
