@@ -12,7 +12,8 @@ event's report text, the commonest edit) and reports, per edit and as medians:
   (the newest modification time of a page in the output): file watching, the 50 ms
   wait for a burst of saves to end, and the rebuild;
 * save -> reload: from the save to the browser starting to load the page again
-  (``performance.timeOrigin`` of the new document), and to that page being loaded;
+  (``performance.timeOrigin`` of the new document), and to that page being loaded
+  (skipped, and said so, without Chromium and Playwright);
 * the server's own time for the rebuild, and how many pages it rendered;
 * then the same for one edit made while the search index is being updated after the
   edit before it (the update must stop for it, not hold it back).
@@ -177,6 +178,18 @@ def edit_once(
     )  # fmt: skip
 
 
+def browser_missing() -> str | None:
+    """Why the reload cannot be timed here, or None: the browser part needs the test
+    extras, which the benchmark's own instructions do not install."""
+    if not Path(CHROMIUM).exists():
+        return f"no Chromium at {CHROMIUM} (on Debian: apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (pip install -e '.[test]')"
+    return None
+
+
 def median(values: list[float | None]) -> str:
     known = [v for v in values if v is not None]
     return f"{statistics.median(known):.0f}" if known else "-"
@@ -234,8 +247,9 @@ def main() -> None:
     server = Server(site, root / "logs", args.timeout)
     first_build = time.perf_counter() - started
     samples: list[Sample] = []
+    no_browser = "asked not to (--no-browser)" if args.no_browser else browser_missing()
     try:
-        if args.no_browser or not Path(CHROMIUM).exists():
+        if no_browser:
             samples = [
                 edit_once(server, site, None, e, i, args.timeout) for i, e in enumerate(chosen)
             ]
@@ -263,6 +277,8 @@ def main() -> None:
         for event, data in originals.items():
             (site / "content/events" / f"{event}.md").write_bytes(data)
     report(samples, args.events, first_build, during)
+    if no_browser:
+        print(f"Reload not timed: {no_browser}.")
 
 
 if __name__ == "__main__":
