@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -165,3 +167,31 @@ def test_a_cache_folder_that_is_not_this_users_alone_is_refused(
             pytest.skip("only root can give a folder to someone else")
     assert folder("markdown") is None
     assert folder("templates") is None
+
+
+def test_builds_at_once_share_the_cache_and_write_the_same_site(tmp_path: Path) -> None:
+    """Two builds filling one cache at the same time (a preview and a build, or jobs on
+    one CI machine) both finish, and both write what a build without a cache writes."""
+    root = Path(__file__).resolve().parents[1]
+
+    def build_into(output: str, cache: str) -> subprocess.Popen[bytes]:
+        command = [sys.executable, "-m", "clusterreports", "--site", str(root), "build",
+                   "--no-search", "--quiet", "--today", "2026-12-01",
+                   "--output", str(tmp_path / output)]  # fmt: skip
+        return subprocess.Popen(command, env={**os.environ, CACHE_ENV: cache})
+
+    shared = tmp_path / "cache"
+    assert build_into("alone", "").wait(timeout=300) == 0
+    together = [build_into(name, str(shared)) for name in ("one", "two")]
+    assert [process.wait(timeout=300) for process in together] == [0, 0]
+    alone = sorted(p.relative_to(tmp_path / "alone") for p in (tmp_path / "alone").rglob("*"))
+    for name in ("one", "two"):
+        built = sorted(p.relative_to(tmp_path / name) for p in (tmp_path / name).rglob("*"))
+        assert built == alone
+        for relative in alone:
+            if (tmp_path / "alone" / relative).is_file():
+                assert (tmp_path / name / relative).read_bytes() == (
+                    tmp_path / "alone" / relative
+                ).read_bytes(), relative
+    with sqlite3.connect(shared / "parsed" / "parsed.sqlite3") as kept:
+        assert kept.execute("SELECT count(*) FROM made").fetchone()[0] > 100
