@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -13,31 +10,22 @@ import pytest
 from clusterreports import build, check, load_site_config
 from clusterreports.models import TYPES_BY_FOLDER
 
+from .conftest import bench_corpus
 from .linkcheck import broken_links
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
 EVENTS = 40
-
-
-def _corpus_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_corpus", BENCH / "corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
     root = tmp_path_factory.mktemp("corpus")
-    counts = _corpus_module().generate(root, EVENTS)
+    counts = bench_corpus().generate(root, EVENTS)
     return counts, root
 
 
 def test_the_corpus_is_deterministic(tmp_path: Path, corpus: tuple[Any, Path]) -> None:
     _, root = corpus
-    _corpus_module().generate(tmp_path / "again", EVENTS)
+    bench_corpus().generate(tmp_path / "again", EVENTS)
     for site in ("ours", "hugo", "pelican"):
         first = sorted(p.relative_to(root / site) for p in (root / site).rglob("*") if p.is_file())
         again = tmp_path / "again" / site

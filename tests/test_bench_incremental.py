@@ -9,7 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
+from .conftest import ROOT, bench_corpus, tools
+
+BENCH = ROOT / "bench"
 
 # Runs the script as its own program with Playwright unimportable, as on a machine with
 # only the benchmark's instructions followed (no test extras).
@@ -35,17 +37,12 @@ def test_without_playwright_the_save_to_pages_written_figure_is_still_measured(
     assert re.search(r"^An edit while the search index was being updated: \d+ ms", out, re.M)
     rows = re.findall(r"^(event-\d+)\s+incremental\s+(\d+)\s+\d+\s+\d+\s+-\s+-$", out, re.M)
     assert len(rows) == 2 and all(int(pages) >= 1 for _, pages in rows), out
-    if Path("/usr/bin/chromium").exists():
+    if Path(tools.CHROMIUM).exists():
         assert "Reload not timed: Playwright is not installed (pip install -e '.[test]')." in out
 
     # The edited records are as the corpus wrote them.
-    sys.path.insert(0, str(BENCH))
-    try:
-        from corpus import generate
-    finally:
-        sys.path.remove(str(BENCH))
     fresh = tmp_path / "fresh"
-    generate(fresh, 4)
+    bench_corpus().generate(fresh, 4)
     edited = tmp_path / "incremental-4" / "ours" / "content" / "events"
     for path in (fresh / "ours" / "content" / "events").glob("*.md"):
         assert (edited / path.name).read_bytes() == path.read_bytes()

@@ -14,7 +14,7 @@ import pytest
 from clusterreports import build, load_site_config, render
 from clusterreports.cache import CACHE_ENV, KEEP_DAYS, Store, folder
 
-from .conftest import copy_site
+from .conftest import copy_site, snapshot
 
 
 @pytest.fixture
@@ -184,14 +184,8 @@ def test_builds_at_once_share_the_cache_and_write_the_same_site(tmp_path: Path) 
     assert build_into("alone", "").wait(timeout=300) == 0
     together = [build_into(name, str(shared)) for name in ("one", "two")]
     assert [process.wait(timeout=300) for process in together] == [0, 0]
-    alone = sorted(p.relative_to(tmp_path / "alone") for p in (tmp_path / "alone").rglob("*"))
+    alone = snapshot(tmp_path / "alone")
     for name in ("one", "two"):
-        built = sorted(p.relative_to(tmp_path / name) for p in (tmp_path / name).rglob("*"))
-        assert built == alone
-        for relative in alone:
-            if (tmp_path / "alone" / relative).is_file():
-                assert (tmp_path / name / relative).read_bytes() == (
-                    tmp_path / "alone" / relative
-                ).read_bytes(), relative
+        assert snapshot(tmp_path / name) == alone
     with sqlite3.connect(shared / "parsed" / "parsed.sqlite3") as kept:
         assert kept.execute("SELECT count(*) FROM made").fetchone()[0] > 100

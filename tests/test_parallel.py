@@ -25,11 +25,7 @@ from clusterreports.parallel import MIN_PARALLEL_PAGES, choose_jobs
 from clusterreports.progress import BuildProgress
 from clusterreports.write import StageWriter, scratch_folder, staging, write_file
 
-
-def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
+from .conftest import snapshot
 
 
 def _inodes(folder: Path) -> dict[str, int]:
@@ -39,7 +35,7 @@ def _inodes(folder: Path) -> dict[str, int]:
 def _ours(folder: Path) -> dict[str, bytes]:
     """Everything but Pagefind's index, which differs between any two runs of Pagefind."""
     return {
-        name: data for name, data in _snapshot(folder).items() if not name.startswith("pagefind/")
+        name: data for name, data in snapshot(folder).items() if not name.startswith("pagefind/")
     }
 
 
@@ -89,7 +85,7 @@ def test_an_edit_rewrites_only_what_changed(valid_site: Path) -> None:
 
 def test_a_failed_parallel_build_keeps_the_linked_site(valid_site: Path) -> None:
     build(load_site_config(valid_site), jobs=2)
-    before = _snapshot(valid_site / "_site")
+    before = snapshot(valid_site / "_site")
     templates = valid_site / "templates"
     templates.mkdir()
     (templates / "poll.html").write_text('{% extends "base.html" %}{{ record.nope }}\n')
@@ -99,7 +95,7 @@ def test_a_failed_parallel_build_keeps_the_linked_site(valid_site: Path) -> None
     with pytest.raises(ContentError) as info:
         build(load_site_config(valid_site), jobs=2)
     assert "has no attribute 'nope'" in info.value.report()
-    assert _snapshot(valid_site / "_site") == before
+    assert snapshot(valid_site / "_site") == before
     assert not list(valid_site.glob(".*building*"))
 
 

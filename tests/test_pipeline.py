@@ -11,11 +11,7 @@ from clusterreports import ContentError, build, check, load_site_config
 from clusterreports.pipeline import collector_paused
 from clusterreports.problems import Problem
 
-
-def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
+from .conftest import snapshot
 
 
 def test_build_writes_a_page_per_record_and_index(valid_site: Path) -> None:
@@ -43,22 +39,22 @@ def test_build_writes_a_page_per_record_and_index(valid_site: Path) -> None:
 
 def test_failed_build_leaves_previous_site_untouched(valid_site: Path) -> None:
     build(load_site_config(valid_site))
-    before = _snapshot(valid_site / "_site")
+    before = snapshot(valid_site / "_site")
     person = valid_site / "content" / "people" / "bianca-dragomir.yaml"
     person.write_text(person.read_text() + "organisation: nowhere\n")
     with pytest.raises(ContentError) as info:
         build(load_site_config(valid_site))
     assert "unknown field 'organisation'" in info.value.report()
-    assert _snapshot(valid_site / "_site") == before
+    assert snapshot(valid_site / "_site") == before
     assert not list(valid_site.glob(".*building*"))
 
 
 def test_failed_render_leaves_previous_site_untouched(valid_site: Path) -> None:
     build(load_site_config(valid_site))
-    before = _snapshot(valid_site / "_site")
+    before = snapshot(valid_site / "_site")
     problem = _person_template_problem(valid_site, "{{ record.no_such_field }}")
     assert "has no attribute 'no_such_field'" in problem.message
-    assert _snapshot(valid_site / "_site") == before
+    assert snapshot(valid_site / "_site") == before
 
 
 def _person_template_problem(site: Path, line: str) -> Problem:
