@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import ROOT, bench_corpus, tools
+from tests.conftest import ROOT, bench_corpus, tools
 
 BENCH = ROOT / "bench"
 

@@ -9,9 +9,8 @@ import pytest
 
 from clusterreports import build, check, load_site_config
 from clusterreports.models import TYPES_BY_FOLDER
-
-from .conftest import bench_corpus
-from .linkcheck import broken_links
+from tests.conftest import bench_corpus
+from tests.linkcheck import broken_links
 
 EVENTS = 40
 
