@@ -123,7 +123,7 @@ def test_a_large_csv_comes_in_pieces_that_make_the_whole() -> None:
     table = [["id", "name"]] + [[f"p{i}", f'Name "{i}", with\nbreak'] for i in range(5000)]
     pieces = list(_csv(iter(table)))
     whole = io.StringIO()
-    csv.writer(whole, lineterminator="\r\n").writerows(table)
+    csv.writer(whole, lineterminator="\r\n", quoting=csv.QUOTE_ALL).writerows(table)
     assert len(pieces) > 2
     assert b"".join(pieces) == whole.getvalue().encode("utf-8")
     assert b"".join(_csv(iter([]))) == b""
