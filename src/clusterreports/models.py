@@ -75,6 +75,7 @@ _URL_FORBIDDEN = re.compile(r'[\x00-\x20\x7f"<>\\^`{|}]')
 # Host name labels (underscores do occur in real subdomains), or an IPv6 literal.
 _LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
 _HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})*\.?|\[[0-9A-Fa-f:.]+\]")
+_CHAR_NAMES = {" ": "a space", "\n": "a line break", "\r": "a line break", "\t": "a tab"}
 _URL_HINT = (
     "write a full address such as 'https://example.org/page', "
     "percent-encoding any space or quote (%20, %22)"
@@ -86,7 +87,8 @@ def _check_web_url(value: Any, handler: ValidatorFunctionWrapHandler) -> HttpUrl
     the host, which would end an HTML attribute wherever a template got escaping wrong."""
     problem = f"{value!r} is not a well-formed web address"
     if isinstance(value, str) and (bad := _URL_FORBIDDEN.search(value)):
-        raise ValueError(f"{problem}: it contains {bad.group()!r}; {_URL_HINT}")
+        char = _CHAR_NAMES.get(bad.group(), repr(bad.group()))
+        raise ValueError(f"{problem}: it contains {char}; {_URL_HINT}")
     try:
         url: HttpUrl = handler(value)
     except ValidationError as exc:
