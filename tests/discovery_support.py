@@ -58,3 +58,25 @@ def json_ld(html: str) -> list[dict[str, Any]]:
 def page(output: Path, url: str) -> str:
     """The HTML of a site-relative URL such as '/people/x/'."""
     return (output / url.strip("/") / "index.html").read_text(encoding="utf-8")
+
+
+# Records whose texts hold what calendars, feeds and CSV give meaning to: a line break
+# followed by a property, control characters XML forbids, cells that start a formula.
+HOSTILE_TEXT_RECORDS = {
+    "events/hostile-text.yaml": 'title: "Day one\\r\\nX-INJECTED:1\\v;b,c"\nkind: info-day\n'
+    'start: 2022-11-02\nplace: {city: "Brussels\\nX-PLACE:1"}\n'
+    'news:\n  - {text: "News\\x00 item\\x1b", date: 2022-11-03}\nsources: [source-report]\n',
+    "calls/hostile-call.yaml": 'title: "Deadline\\nEND:VEVENT"\ndeadline: 2023-01-24\n',
+    "people/formula-person.yaml": 'name: \'=HYPERLINK("https://evil.example","x")\'\n'
+    "honorific: '+1'\n",
+    "organisations/formula-organisation.yaml": "name: '@SUM(1+1)'\nacronym: '-2'\n",
+}
+
+
+def hostile_text_site(target: Path) -> Path:
+    """Build the valid fixture plus HOSTILE_TEXT_RECORDS; returns the site's folder."""
+    root = copy_site("valid", target)
+    for name, text in HOSTILE_TEXT_RECORDS.items():
+        (root / "content" / name).write_text(text, encoding="utf-8")
+    build(load_site_config(root, base_url=BASE_URL))
+    return root

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import icalendar
 import pytest
 
-from .discovery_support import extended_site, page
+from .discovery_support import BASE_URL, extended_site, hostile_text_site, page
 
 
 @pytest.fixture(scope="module")
@@ -115,3 +117,39 @@ def test_every_calendar_is_well_formed(site: Path) -> None:
         for vevent in calendar.walk("VEVENT"):
             assert vevent["uid"] and vevent["dtstamp"] and vevent["summary"]
             assert vevent.decoded("dtstamp") == dt.datetime(2022, 11, 15, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return hostile_text_site(tmp_path_factory.mktemp("hostile-calendars"))
+
+
+def test_a_line_break_in_a_title_stays_inside_its_property(hostile: Path) -> None:
+    """A title 'Day one\\r\\nX-INJECTED:1' once stopped the build with icalendar's
+    assertion (and under python -O wrote the X-INJECTED property)."""
+    calendar = read(hostile / "_site", "events/hostile-text.ics")
+    title = "Day one\nX-INJECTED:1;b,c"  # the vertical tab removed
+    assert (  # icalendar reads NAME back as written: not one of its TEXT properties
+        str(calendar["name"]) == str(calendar["x-wr-calname"]) == "Day one\\nX-INJECTED:1\\;b\\,c"
+    )
+    [event] = calendar.walk("VEVENT")
+    assert str(event["summary"]) == title
+    assert str(event["location"]) == "Brussels\nX-PLACE:1"
+    names = {name for component in calendar.walk() for name in component}
+    assert not {"X-INJECTED", "X-PLACE"} & names
+    deadline = read(hostile / "_site", "calls/hostile-call.ics")
+    assert [str(e["summary"]) for e in deadline.walk("VEVENT")] == [
+        "Deadline: Deadline\nEND:VEVENT"
+    ]
+
+
+def test_calendars_are_the_same_under_python_optimised(hostile: Path, tmp_path: Path) -> None:
+    """icalendar's check of raw line breaks is an assert, gone under -O: the escaping
+    must not depend on it."""
+    output = tmp_path / "optimised"
+    build = [sys.executable, "-O", "-m", "clusterreports", "build", "-q"]
+    options = ["--base-url", BASE_URL, "--output", str(output)]
+    subprocess.run([*build, *options], cwd=hostile, check=True, capture_output=True)
+    for name in ("events/hostile-text.ics", "calls/hostile-call.ics", "events.ics"):
+        optimised = (output / "calendars" / name).read_bytes()
+        assert optimised == (hostile / "_site" / "calendars" / name).read_bytes()

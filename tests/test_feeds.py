@@ -11,7 +11,7 @@ import pytest
 from clusterreports import build, load_site_config
 
 from .conftest import copy_site
-from .discovery_support import BASE_URL, extended_site
+from .discovery_support import BASE_URL, extended_site, hostile_text_site
 
 FEEDS = ("feeds/events.xml", "feeds/calls.xml")
 
@@ -100,3 +100,11 @@ def test_feeds_carry_only_the_newest_entries(valid_site: Path) -> None:
     parsed = feedparser.parse((valid_site / "_site/feeds/events.xml").read_bytes())
     assert len(parsed.entries) == 1
     assert parsed.entries[0].title == "Results and visions for the future of clusters"
+
+
+def test_control_characters_are_left_out_of_the_feed(tmp_path: Path) -> None:
+    """XML 1.0 cannot hold a NUL or an ESC: the feed is written without them, and parses."""
+    site = hostile_text_site(tmp_path) / "_site"
+    feed = parse(site, "feeds/events.xml")
+    titles = {entry.title for entry in feed.entries}
+    assert {"News item", "Day one\r\nX-INJECTED:1;b,c"} <= titles

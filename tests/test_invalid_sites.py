@@ -38,6 +38,7 @@ def test_every_case_is_covered() -> None:
         "missing-required",
         "unknown-field",
         "unknown-folder",
+        "unsafe-values",
         "wrong-type",
     }
     assert expected <= set(CASES)

@@ -6,8 +6,10 @@ from pydantic import ValidationError
 from clusterreports.models import (
     Event,
     FundingCall,
+    Organisation,
     Person,
     Poll,
+    Report,
     Session,
     iter_references,
 )
@@ -116,3 +118,72 @@ def test_references_are_found_in_nested_parts() -> None:
 def test_ids_are_safe_slugs() -> None:
     with pytest.raises(ValidationError, match="is not a valid id"):
         Person.model_validate({"id": "../../etc", "name": "X"})
+
+
+def test_an_id_ending_in_a_newline_is_rejected() -> None:
+    """'$' matches before a final newline: 'jane-doe\\n' would take jane-doe's page."""
+    with pytest.raises(ValidationError, match=r"'jane-doe\\n' is not a valid id"):
+        Person.model_validate({"id": "jane-doe\n", "name": "X"})
+
+
+URL_HINT = (
+    "write a full address such as 'https://example.org/page', "
+    "percent-encoding any space or quote (%20, %22)"
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (
+            'https://a"onfocus="alert(1)"autofocus="x.org/',
+            f'\'https://a"onfocus="alert(1)"autofocus="x.org/\' is not a well-formed web '
+            f"address: it contains '\"'; {URL_HINT}",
+        ),
+        (
+            "https://a%22b.org/",
+            "'https://a%22b.org/' is not a well-formed web address: its host 'a\"b.org' may "
+            f"hold only letters, digits, hyphens and dots; {URL_HINT}",
+        ),
+        (
+            "https://example.org/a\tb",
+            f"'https://example.org/a\\tb' is not a well-formed web address: it contains a tab; "
+            f"{URL_HINT}",
+        ),
+        (
+            "javascript:alert(1)",
+            "'javascript:alert(1)' is not a well-formed web address (URL scheme should be "
+            f"'http' or 'https'): {URL_HINT}",
+        ),
+        (
+            "example.org",
+            "'example.org' is not a well-formed web address (relative URL without a base): "
+            f"{URL_HINT}",
+        ),
+    ],
+)
+def test_every_url_field_rejects_a_malformed_url(url: str, message: str) -> None:
+    records = [
+        (Event, {"title": "x", "kind": "other", "website": url}, ("website",)),
+        (
+            Event,
+            {"title": "x", "kind": "other", "news": [{"text": "x", "link": url}]},
+            ("news", 0, "link"),
+        ),
+        (Organisation, {"name": "x", "website": url}, ("website",)),
+        (FundingCall, {"title": "x", "link": url}, ("link",)),
+        (Report, {"title": "x", "link": url}, ("link",)),
+    ]
+    for model, data, loc in records:
+        with pytest.raises(ValidationError) as caught:
+            model.model_validate({"id": "x"} | data)
+        [error] = caught.value.errors()
+        assert error["loc"] == loc
+        assert error["msg"] == f"Value error, {message}"
+
+
+def test_well_formed_urls_are_kept() -> None:
+    call = FundingCall.model_validate(
+        {"id": "x", "title": "x", "link": "https://bücher.example/a%20b?x=1&copy=2#top"}
+    )
+    assert str(call.link) == "https://xn--bcher-kva.example/a%20b?x=1&copy=2#top"

@@ -17,7 +17,7 @@ from clusterreports.load import load_content
 from clusterreports.opendata import _csv, _json, _json_with_records, content_schema
 
 from .conftest import ROOT, SITES
-from .discovery_support import BASE_URL, extended_site
+from .discovery_support import BASE_URL, extended_site, hostile_text_site
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +123,7 @@ def test_a_large_csv_comes_in_pieces_that_make_the_whole() -> None:
     table = [["id", "name"]] + [[f"p{i}", f'Name "{i}", with\nbreak'] for i in range(5000)]
     pieces = list(_csv(iter(table)))
     whole = io.StringIO()
-    csv.writer(whole, lineterminator="\r\n").writerows(table)
+    csv.writer(whole, lineterminator="\r\n", quoting=csv.QUOTE_ALL).writerows(table)
     assert len(pieces) > 2
     assert b"".join(pieces) == whole.getvalue().encode("utf-8")
     assert b"".join(_csv(iter([]))) == b""
@@ -166,3 +166,18 @@ def test_records_encoded_one_at_a_time_give_the_same_bytes(count: int) -> None:
     expected = _json(head | {"records": records})
     assert b"".join(_json_with_records(head, iter(records))) == expected
     assert json.loads(expected)["records"] == records
+
+
+def test_csv_cells_that_would_run_as_formulas_are_neutralised(tmp_path: Path) -> None:
+    """OWASP's advice: a leading single quote, and every field quoted."""
+    site = hostile_text_site(tmp_path) / "_site"
+    text = (site / "data" / "people.csv").read_text(encoding="utf-8")
+    assert text.startswith('"id","name","sort_name",')
+    person = {row["id"]: row for row in rows(site, "people.csv")}["formula-person"]
+    assert person["name"] == '\'=HYPERLINK("https://evil.example","x")'
+    assert person["honorific"] == "'+1"
+    org = {row["id"]: row for row in rows(site, "organisations.csv")}["formula-organisation"]
+    assert (org["name"], org["acronym"]) == ("'@SUM(1+1)", "'-2")
+    # The JSON keeps the value as written: JSON is read by programs, not spreadsheets.
+    people = load(site, "people.json")["records"]
+    assert [p["record"]["honorific"] for p in people if p["id"] == "formula-person"] == ["+1"]

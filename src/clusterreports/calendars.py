@@ -9,6 +9,9 @@ Dates keep the precision the source gives, so a calendar never invents a day:
 - an event or deadline known only to the month or year is left out of every calendar,
   and its page offers no calendar link; an event's sessions are listed in its own
   calendar when their start time is known.
+
+Every text taken from content or the site's settings is written through
+``escape.ical_text``, so a line break in a title stays inside its property.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import icalendar
 
 from . import urls
+from .escape import ical_text
 from .models import Event, FundingCall, Record
 from .moment import Moment
 from .views import CallView, EventView, SessionView, SiteView, View
@@ -76,12 +80,12 @@ class CalendarWriter:
         """The calendar of ``components``; those ``shared`` are kept serialised for a
         later calendar that holds them too (an event's in the calendar of all events)."""
         cal = icalendar.Calendar()
-        cal.add("prodid", f"-//clusterreports//{self.site.config.title}//EN")
+        cal.add("prodid", ical_text(f"-//clusterreports//{self.site.config.title}//EN"))
         cal.add("version", "2.0")
         cal.add("calscale", "GREGORIAN")
         cal.add("method", "PUBLISH")
-        cal.add("name", name)
-        cal.add("x-wr-calname", name)
+        cal.add("name", ical_text(name))
+        cal.add("x-wr-calname", ical_text(name))
         for component in components:
             cal.add_component(component)
         cal.add_missing_timezones()
@@ -104,12 +108,12 @@ class CalendarWriter:
         component = icalendar.Event()
         component.add("uid", f"{view.record.type_name}-{view.id}@{self.domain}")
         component.add("dtstamp", self.stamp)
-        component.add("summary", summary)
+        component.add("summary", ical_text(summary))
         component.add("dtstart", start)
         if end is not None:
             component.add("dtend", end)
         link = self.site.absolute_url(view)
-        component.add("description", f"{view.description}\n{link}")
+        component.add("description", ical_text(f"{view.description}\n{link}"))
         if "://" in link:
             component.add("url", link)
         return component
@@ -126,8 +130,8 @@ class CalendarWriter:
             end = (event.end.last_day() if event.end else event.start.first_day()) + ONE_DAY
         component = self._component(view, view.title, start, end)
         if view.place_text:
-            component.add("location", view.place_text)
-        component.add("categories", [view.kind_label])
+            component.add("location", ical_text(view.place_text))
+        component.add("categories", [ical_text(view.kind_label)])
         return component
 
     def session(self, view: SessionView, event: EventView) -> icalendar.Event | None:
@@ -141,7 +145,7 @@ class CalendarWriter:
         )
         component.add("related-to", f"event-{event.id}@{self.domain}")
         if event.place_text:
-            component.add("location", event.place_text)
+            component.add("location", ical_text(event.place_text))
         return component
 
     def deadline(self, view: CallView) -> icalendar.Event | None:

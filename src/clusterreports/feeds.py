@@ -4,7 +4,8 @@ Content has no modification times, so an entry's ``updated`` is the date it is a
 (an event's start, a news item's date, a call's opening) and the build date only when
 the record gives none: rebuilding unchanged content yields the same feed. Entry ids
 are ``urn:uuid`` names derived from the record's URL, so they stay valid (absolute)
-when the site's base URL is only a path, and stable across rebuilds.
+when the site's base URL is only a path, and stable across rebuilds. Every text from
+content goes through ``escape.xml_text``: XML 1.0 cannot hold most control characters.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
 from . import urls
+from .escape import xml_text
 from .moment import Moment
 from .render import markdown_html
 from .views import CallView, EventView, SiteView
@@ -62,9 +64,9 @@ class FeedWriter:
         config = self.site.config
         fg = FeedGenerator()
         fg.id(self.urn(url))
-        fg.title(f"{config.title}: {title}")
-        fg.subtitle(subtitle)
-        fg.author({"name": config.title})
+        fg.title(xml_text(f"{config.title}: {title}"))
+        fg.subtitle(xml_text(subtitle))
+        fg.author({"name": xml_text(config.title)})
         fg.language(config.language)
         fg.link(href=self.site.absolute_url(urls.HOME_URL), rel="alternate", type="text/html")
         fg.link(href=self.site.absolute_url(url), rel="self", type="application/atom+xml")
@@ -75,14 +77,14 @@ class FeedWriter:
         for entry in ordered[: config.feed_limit]:
             fe = fg.add_entry(order="append")
             fe.id(self.urn(entry.key))
-            fe.title(entry.title)
+            fe.title(xml_text(entry.title))
             fe.updated(entry.updated)
             href = entry.url if "://" in entry.url else self.site.absolute_url(entry.url)
-            fe.link(href=href, rel="alternate", type="text/html")
-            fe.summary(entry.summary)
-            fe.category(term=entry.category)
+            fe.link(href=xml_text(href), rel="alternate", type="text/html")
+            fe.summary(xml_text(entry.summary))
+            fe.category(term=xml_text(entry.category))
             if entry.body:
-                fe.content(markdown_html(entry.body), type="html")
+                fe.content(xml_text(markdown_html(entry.body)), type="html")
         data: bytes = fg.atom_str(pretty=True)
         return data
 

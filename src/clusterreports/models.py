@@ -21,13 +21,20 @@ from pydantic import (
     ConfigDict,
     Field,
     HttpUrl,
+    ValidationError,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
     model_validator,
 )
 
 from .moment import Moment, MomentField
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Checked with ``fullmatch``: '$' would also match before a final newline, letting
+# 'jane-doe\n' through as a second 'jane-doe' page. JSON Schema (ECMA-262) reads '$'
+# as the end of the text, so the schema keeps the anchored form.
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ID_SCHEMA_PATTERN = f"^{ID_PATTERN.pattern}$"
 CLOSING_SOON_DAYS = 14
 
 
@@ -39,11 +46,11 @@ class RefTo:
 
 
 def _check_id(value: str) -> str:
-    if not ID_PATTERN.match(value):
+    if not ID_PATTERN.fullmatch(value):
         from slugify import slugify
 
         raise ValueError(
-            f"'{value}' is not a valid id: use lowercase letters, digits and single "
+            f"{value!r} is not a valid id: use lowercase letters, digits and single "
             f"hyphens, for example '{slugify(value) or 'my-record'}'"
         )
     return value
@@ -62,7 +69,41 @@ def _check_timezone(value: str | None) -> str | None:
     return value
 
 
+# Not allowed anywhere in a URI (RFC 3986), or silently dropped by the WHATWG parser
+# behind HttpUrl (tabs, line breaks), which would hide a content mistake.
+_URL_FORBIDDEN = re.compile(r'[\x00-\x20\x7f"<>\\^`{|}]')
+# Host name labels (underscores do occur in real subdomains), or an IPv6 literal.
+_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
+_HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})*\.?|\[[0-9A-Fa-f:.]+\]")
+_CHAR_NAMES = {" ": "a space", "\n": "a line break", "\r": "a line break", "\t": "a tab"}
+_URL_HINT = (
+    "write a full address such as 'https://example.org/page', "
+    "percent-encoding any space or quote (%20, %22)"
+)
+
+
+def _check_web_url(value: Any, handler: ValidatorFunctionWrapHandler) -> HttpUrl:
+    """An http(s) URL that is well formed as written: pydantic's parser accepts a '"' in
+    the host, which would end an HTML attribute wherever a template got escaping wrong."""
+    problem = f"{value!r} is not a well-formed web address"
+    if isinstance(value, str) and (bad := _URL_FORBIDDEN.search(value)):
+        char = _CHAR_NAMES.get(bad.group(), repr(bad.group()))
+        raise ValueError(f"{problem}: it contains {char}; {_URL_HINT}")
+    try:
+        url: HttpUrl = handler(value)
+    except ValidationError as exc:
+        reason = exc.errors()[0]["msg"].removeprefix("Input should be a valid URL, ")
+        raise ValueError(f"{problem} ({reason}): {_URL_HINT}") from None
+    if not _HOST.fullmatch(url.host or ""):
+        raise ValueError(
+            f"{problem}: its host {url.host!r} may hold only letters, digits, hyphens "
+            f"and dots; {_URL_HINT}"
+        )
+    return url
+
+
 Id = Annotated[str, AfterValidator(_check_id)]
+WebUrl = Annotated[HttpUrl, WrapValidator(_check_web_url)]
 TimeZone = Annotated[str | None, AfterValidator(_check_timezone)]
 EventRef = Annotated[str, RefTo("event")]
 SessionRef = Annotated[str, RefTo("session")]
@@ -226,7 +267,7 @@ class Figure(Part):
 class NewsItem(Part):
     text: Text
     date: MomentField | None = None
-    link: HttpUrl | None = None
+    link: WebUrl | None = None
 
 
 class Quote(Part):
@@ -315,7 +356,7 @@ class Event(Record):
     about: list[EventRef] = Field(
         default_factory=list, description="Events this one reports on or discusses."
     )
-    website: HttpUrl | None = None
+    website: WebUrl | None = None
     hashtag: str | None = None
 
     @property
@@ -389,7 +430,7 @@ class Organisation(Record):
     parent: OrgRef | None = None
     lead: OrgRef | None = Field(None, description="The organisation that leads it.")
     partners: list[OrgRef] = Field(default_factory=list)
-    website: HttpUrl | None = None
+    website: WebUrl | None = None
 
     @property
     def title_text(self) -> str:
@@ -430,7 +471,7 @@ class FundingCall(Record):
     opens: MomentField | None = None
     deadline: MomentField | None = None
     timezone: TimeZone = None
-    link: HttpUrl | None = None
+    link: WebUrl | None = None
     events: list[EventRef] = Field(default_factory=list, description="Where it was announced.")
     session: SessionRef | None = None
 
@@ -495,7 +536,7 @@ class Report(Record):
     publishers: list[OrgRef] = Field(default_factory=list)
     authors: list[PersonRef] = Field(default_factory=list)
     date: MomentField | None = None
-    link: HttpUrl | None = None
+    link: WebUrl | None = None
     part_of: ReportRef | None = None
     about: list[EventRef] = Field(default_factory=list)
     findings: list[Text] = Field(default_factory=list)

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
-_PATTERN = re.compile(
-    r"^(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2})"
-    r"(?:[T ](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::00)?)?)?)?$"
+_PATTERN = re.compile(  # used with fullmatch: '$' would allow a final newline
+    r"(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2})"
+    r"(?:[T ](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::00)?)?)?)?"
 )
 FORMAT_HINT = "write YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DD HH:MM"
 MONTHS = [
@@ -126,7 +126,7 @@ def parse_moment(value: Any) -> Moment:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise ValueError(f"{value!r} is not a date: {FORMAT_HINT}")
     text = str(value).strip()
-    match = _PATTERN.match(text)
+    match = _PATTERN.fullmatch(text)
     if not match:
         raise ValueError(f"'{text}' is not a date: {FORMAT_HINT}")
     parts = {k: int(v) for k, v in match.groupdict().items() if v is not None}

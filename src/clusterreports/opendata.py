@@ -20,7 +20,16 @@ from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 from pydantic.json_schema import models_json_schema
 
 from . import urls
-from .models import ID_PATTERN, RECORD_TYPES, TYPES_BY_NAME, Part, Record, RefTo, iter_references
+from .escape import CSV_QUOTING, csv_cell
+from .models import (
+    ID_SCHEMA_PATTERN,
+    RECORD_TYPES,
+    TYPES_BY_NAME,
+    Part,
+    Record,
+    RefTo,
+    iter_references,
+)
 from .registry import Registry
 from .views import OrganisationView, PersonView, SiteView
 from .write import Content
@@ -87,7 +96,7 @@ def _annotate(defs: JsonObject) -> None:
                 )
         if isinstance(model, type) and issubclass(model, Record):
             properties["id"] |= {
-                "pattern": ID_PATTERN.pattern,
+                "pattern": ID_SCHEMA_PATTERN,
                 "description": "Lowercase letters, digits and single hyphens; "
                 "in a content file it defaults to the file name.",
             }
@@ -105,7 +114,7 @@ def _link_schema() -> JsonObject:
                 "description": "Dotted path, e.g. 'participants.0.person'.",
             },
             "type": {"enum": [t.type_name for t in RECORD_TYPES]},
-            "id": {"type": "string", "pattern": ID_PATTERN.pattern},
+            "id": {"type": "string", "pattern": ID_SCHEMA_PATTERN},
             "url": {"type": "string"},
         },
         "required": ["field", "type", "id", "url"],
@@ -119,7 +128,7 @@ def _exported_schema(record_type: type[Record]) -> JsonObject:
         "description": f"One {record_type.label.lower()} in /data/{record_type.folder}.json.",
         "properties": {
             "type": {"const": record_type.type_name},
-            "id": {"type": "string", "pattern": ID_PATTERN.pattern},
+            "id": {"type": "string", "pattern": ID_SCHEMA_PATTERN},
             "title": {"type": "string"},
             "url": {"type": "string", "description": "The record's page."},
             "record": {"$ref": f"#/$defs/{record_type.__name__}"} | {"required": ["id"]},
@@ -324,11 +333,12 @@ def _json_with_records(head: JsonObject, records: Iterator[JsonObject]) -> Itera
 
 def _csv(rows: Iterator[list[str]]) -> Iterator[bytes]:
     """The CSV in pieces of about 64 KB, like the JSON files: the preview can stop
-    between them (people.csv takes 2 s to make at 10,000 events)."""
+    between them (people.csv takes 2 s to make at 10,000 events). Every field is quoted
+    and no cell starts a formula (``escape.csv_cell``): spreadsheets open these files."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=CSV_QUOTING)
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([csv_cell(cell) for cell in row])
         if buffer.tell() >= 65536:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

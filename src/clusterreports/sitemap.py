@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from . import urls
+from .escape import xml_text
 
 if TYPE_CHECKING:
     from .outputs import BuildContext
@@ -24,7 +25,7 @@ LEFT_OUT = {urls.NOT_FOUND_URL, urls.SEARCH_URL}
 def sitemap(base_url: str, page_urls: list[str]) -> bytes:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
     for url in sorted(page_urls):
-        lines.append(f"  <url><loc>{escape(urls.absolute(base_url, url))}</loc></url>")
+        lines.append(f"  <url><loc>{escape(xml_text(urls.absolute(base_url, url)))}</loc></url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
 

@@ -8,7 +8,6 @@ graph across pages.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any
@@ -17,6 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import calendars, search, urls
+from .escape import script_json
 from .models import TYPES_BY_NAME, Event
 from .moment import Moment
 from .views import (
@@ -51,16 +51,6 @@ ATTENDANCE_MODES = {
     "mixed": "https://schema.org/MixedEventAttendanceMode",
 }
 NOINDEX_KINDS = {"404", "search"}
-
-
-def script_json(data: object) -> Markup:
-    """JSON that cannot end a ``<script>`` element early or open a comment or CDATA,
-    whatever the content says ('</script>' becomes '\\u003c/script\\u003e')."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-    for char, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
-        text = text.replace(char, escape)
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return Markup(text)
 
 
 def moment_value(moment: Moment | None, timezone: str | None = None) -> str | None:

@@ -111,7 +111,7 @@ def problems_from(
         if loc == ("id",) and ("id",) not in raw.positions:
             stem = raw.data["id"]
             suggestion = slugify(str(stem))
-            if not ID_PATTERN.match(str(stem)):
+            if not ID_PATTERN.fullmatch(str(stem)):
                 yield Problem(
                     raw.display,
                     None,
