@@ -29,6 +29,8 @@ def test_every_case_is_covered() -> None:
     expected = {
         "bad-config",
         "bad-file-name",
+        "bad-numbers",
+        "bad-text",
         "dangling-reference",
         "duplicate-id",
         "impossible-dates",
@@ -36,8 +38,10 @@ def test_every_case_is_covered() -> None:
         "many-problems",
         "missing-front-matter",
         "missing-required",
+        "odd-field-names",
         "unknown-field",
         "unknown-folder",
+        "unreadable-reference",
         "wrong-type",
     }
     assert expected <= set(CASES)
@@ -51,3 +55,16 @@ def test_references_to_invalid_records_are_not_reported_twice(
     monkeypatch.chdir(INVALID / "many-problems")
     main(["check"])
     assert "event 'a' is not defined" not in capsys.readouterr().err
+
+
+def test_references_to_unreadable_files_are_not_reported_twice(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The event cannot be parsed and the person has no front matter: each file's own
+    # problem is reported, the session's references to them are not.
+    monkeypatch.chdir(INVALID / "unreadable-reference")
+    main(["check"])
+    err = capsys.readouterr().err
+    assert "event 'ecc-2016' is not defined" not in err
+    assert "person 'jane' is not defined" not in err
+    assert "person 'jone' is not defined" in err
