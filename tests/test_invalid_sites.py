@@ -31,6 +31,7 @@ def test_every_case_is_covered() -> None:
         "bad-file-name",
         "bad-numbers",
         "bad-text",
+        "cycles",
         "dangling-reference",
         "duplicate-id",
         "impossible-dates",
