@@ -201,3 +201,8 @@ def test_a_figure_is_a_finite_number(value: float) -> None:
 def test_an_edition_is_a_whole_number_never_a_yes_or_no(value: object) -> None:
     with pytest.raises(ValidationError):
         Event.model_validate({"id": "e", "title": "E", "kind": "conference", "edition": value})
+
+
+def test_a_time_zone_too_long_for_a_file_name_is_a_problem_not_a_crash() -> None:
+    with pytest.raises(ValidationError, match="is not a known time zone"):
+        Event.model_validate({"id": "e", "title": "E", "kind": "conference", "timezone": "x" * 300})

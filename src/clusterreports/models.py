@@ -58,7 +58,7 @@ def _check_timezone(value: str | None) -> str | None:
         return None
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         raise ValueError(
             f"'{value}' is not a known time zone: use an IANA name such as "
             "'Europe/Brussels' or 'CET' (which shows as CEST in summer)"
@@ -132,7 +132,7 @@ Number = Annotated[float, Strict(), AllowInfNan(False)]
 WholeNumber = StrictInt
 Flag = StrictBool
 
-Id = Annotated[str, AfterValidator(_check_id)]
+Id = Annotated[Line, AfterValidator(_check_id)]  # Line first: its message never quotes the value
 TimeZone = Annotated[Line | None, AfterValidator(_check_timezone)]
 EventRef = Annotated[Line, RefTo("event")]
 SessionRef = Annotated[Line, RefTo("session")]

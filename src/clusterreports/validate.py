@@ -15,7 +15,7 @@ from slugify import slugify
 
 from .load import RECORD_SUFFIXES, RawRecord
 from .models import ID_PATTERN, TYPES_BY_FOLDER, TYPES_BY_NAME, BadCharacter, Loc, Record
-from .problems import Problem, did_you_mean
+from .problems import Problem, did_you_mean, printable
 
 
 @dataclass
@@ -158,7 +158,7 @@ def problems_from(
                     f"'{suggestion or 'my-record'}{raw.path.suffix}' or give an 'id' field",
                 )
                 continue
-        message = _message(error, model, loc)
+        message = printable(_message(error, model, loc))
         if (loc, message) in seen:
             continue
         seen.add((loc, message))
