@@ -69,3 +69,27 @@ def test_references_to_unreadable_files_are_not_reported_twice(
     assert "event 'ecc-2016' is not defined" not in err
     assert "person 'jane' is not defined" not in err
     assert "person 'jone' is not defined" in err
+
+
+def test_a_lone_surrogate_is_reported_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Not a fixture site: other tests read every fixture string as Markdown.
+    events = tmp_path / "content" / "events"
+    events.mkdir(parents=True)
+    (events / "ecc-2016.yaml").write_text(
+        'title: ECC 2016\nkind: conference\nstart: "2016-11\\uD800"\nedition: "5\\uD800"\n'
+        'id: "ecc\\uD800"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 1
+    assert capsys.readouterr().err == (
+        "content/events/ecc-2016.yaml:3:1: start: '2016-11\\ud800' is not a date: "
+        "write YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DD HH:MM\n"
+        "content/events/ecc-2016.yaml:4:1: edition: '5\\ud800' is text, not a number: "
+        "write a whole number in digits, without quotes\n"
+        "content/events/ecc-2016.yaml:5:1: id: character 4 is a lone surrogate (U+D800), "
+        "which text cannot hold: delete it\n"
+        "3 problems found; nothing was written.\n"
+    )
