@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from clusterreports import build, load_site_config
 from clusterreports.cache import CACHE_ENV
@@ -18,6 +19,13 @@ from clusterreports.cache import CACHE_ENV
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 SITES = TESTS / "sites"
+
+# Property-based tests check what comes out, never how fast: no deadline (a loaded CI
+# machine would fail them at random), and the same number of examples everywhere.
+settings.register_profile(
+    "suite", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.load_profile("suite")
 
 
 def _load_tools() -> Any:

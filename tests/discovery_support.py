@@ -60,13 +60,16 @@ def page(output: Path, url: str) -> str:
     return (output / url.strip("/") / "index.html").read_text(encoding="utf-8")
 
 
-# Records whose texts hold what calendars, feeds and CSV give meaning to: a line break
-# followed by a property, control characters XML forbids, cells that start a formula.
+# Records whose texts hold what calendars, feeds and CSV give meaning to: a property
+# after a separator or a line break, XML markup, cells that start a formula.
 HOSTILE_TEXT_RECORDS = {
-    "events/hostile-text.yaml": 'title: "Day one\\r\\nX-INJECTED:1\\v;b,c"\nkind: info-day\n'
-    'start: 2022-11-02\nplace: {city: "Brussels\\nX-PLACE:1"}\n'
-    'news:\n  - {text: "News\\x00 item\\x1b", date: 2022-11-03}\nsources: [source-report]\n',
-    "calls/hostile-call.yaml": 'title: "Deadline\\nEND:VEVENT"\ndeadline: 2023-01-24\n',
+    # What content may hold (validation refuses control characters and line breaks in
+    # one-line fields) but each format must still escape: iCalendar's ; , \ and a
+    # property-looking text, XML's & < ]]>, and a line break in prose.
+    "events/hostile-text.yaml": 'title: "Day one;b,c\\\\X-INJECTED:1 & <b>]]>"\nkind: info-day\n'
+    'start: 2022-11-02\nplace: {city: "Brussels;X-PLACE:1"}\n'
+    'news:\n  - {text: "News\\nEND:VEVENT item", date: 2022-11-03}\nsources: [source-report]\n',
+    "calls/hostile-call.yaml": 'title: "Deadline;END:VEVENT"\ndeadline: 2023-01-24\n',
     "people/formula-person.yaml": 'name: \'=HYPERLINK("https://evil.example","x")\'\n'
     "honorific: '+1'\n",
     "organisations/formula-organisation.yaml": "name: '@SUM(1+1)'\nacronym: '-2'\n",

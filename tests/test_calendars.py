@@ -124,23 +124,22 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return hostile_text_site(tmp_path_factory.mktemp("hostile-calendars"))
 
 
-def test_a_line_break_in_a_title_stays_inside_its_property(hostile: Path) -> None:
-    """A title 'Day one\\r\\nX-INJECTED:1' once stopped the build with icalendar's
-    assertion (and under python -O wrote the X-INJECTED property)."""
+def test_separators_in_a_title_stay_inside_its_property(hostile: Path) -> None:
+    """iCalendar gives ';', ',' and '\\' meaning inside a text: each is escaped, so a
+    title that looks like a property stays one value. (Line breaks and control
+    characters cannot reach a calendar: validation refuses them in one-line fields, and
+    ``escape.ical_text`` is tested with them directly.)"""
     calendar = read(hostile / "_site", "events/hostile-text.ics")
-    title = "Day one\nX-INJECTED:1;b,c"  # the vertical tab removed
-    assert (  # icalendar reads NAME back as written: not one of its TEXT properties
-        str(calendar["name"]) == str(calendar["x-wr-calname"]) == "Day one\\nX-INJECTED:1\\;b\\,c"
-    )
+    title = "Day one;b,c\\X-INJECTED:1 & <b>]]>"
+    assert str(calendar["x-wr-calname"]) == "Day one\\;b\\,c\\\\X-INJECTED:1 & <b>]]>"
     [event] = calendar.walk("VEVENT")
     assert str(event["summary"]) == title
-    assert str(event["location"]) == "Brussels\nX-PLACE:1"
+    assert str(event["location"]) == "Brussels;X-PLACE:1"
     names = {name for component in calendar.walk() for name in component}
     assert not {"X-INJECTED", "X-PLACE"} & names
     deadline = read(hostile / "_site", "calls/hostile-call.ics")
-    assert [str(e["summary"]) for e in deadline.walk("VEVENT")] == [
-        "Deadline: Deadline\nEND:VEVENT"
-    ]
+    assert [str(e["summary"]) for e in deadline.walk("VEVENT")] == ["Deadline: Deadline;END:VEVENT"]
+    assert len(deadline.walk("VEVENT")) == 1
 
 
 def test_calendars_are_the_same_under_python_optimised(hostile: Path, tmp_path: Path) -> None:

@@ -64,7 +64,7 @@ def test_content_errors_exit_1_without_traceback() -> None:
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert "unknown field 'veneu'. Did you mean 'venue'?" in result.stderr
+    assert "unknown field 'place.veneu'. Did you mean 'venue'?" in result.stderr
 
 
 def test_build_py_builds_this_repository(tmp_path: Path) -> None:

@@ -102,9 +102,11 @@ def test_feeds_carry_only_the_newest_entries(valid_site: Path) -> None:
     assert parsed.entries[0].title == "Results and visions for the future of clusters"
 
 
-def test_control_characters_are_left_out_of_the_feed(tmp_path: Path) -> None:
-    """XML 1.0 cannot hold a NUL or an ESC: the feed is written without them, and parses."""
+def test_markup_and_line_breaks_reach_the_feed_as_text(tmp_path: Path) -> None:
+    """'&', '<' and ']]>' are XML's own: the feed escapes them and parses, and a line
+    break in a news item stays in its title. (Control characters, which XML 1.0 cannot
+    hold, are refused by validation; ``escape.xml_text`` is tested with them directly.)"""
     site = hostile_text_site(tmp_path) / "_site"
     feed = parse(site, "feeds/events.xml")
     titles = {entry.title for entry in feed.entries}
-    assert {"News item", "Day one\r\nX-INJECTED:1;b,c"} <= titles
+    assert {"News\nEND:VEVENT item", "Day one;b,c\\X-INJECTED:1 & <b>]]>"} <= titles

@@ -328,6 +328,8 @@ def error_report(site: Path) -> str:
         ("people/bianca-dragomir.yaml", "name: Bianca Dragomir", "name: [unclosed"),
         ("people/bianca-dragomir.yaml", "name:", "nmae:"),
         ("sessions/ecc-2016-awards.yaml", "person: bianca-dragomir", "person: bianca-dragomr"),
+        ("organisations/unit-a.yaml", "parent: dg-grow", "parent: unit-b"),
+        ("events/ecc-2016.yaml", "kind: conference", "kind: conference\npart_of: ecc-2016"),
     ],
 )
 def test_content_error_keeps_the_last_good_pages_then_clears(

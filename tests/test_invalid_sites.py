@@ -29,6 +29,9 @@ def test_every_case_is_covered() -> None:
     expected = {
         "bad-config",
         "bad-file-name",
+        "bad-numbers",
+        "bad-text",
+        "cycles",
         "dangling-reference",
         "duplicate-id",
         "impossible-dates",
@@ -36,8 +39,10 @@ def test_every_case_is_covered() -> None:
         "many-problems",
         "missing-front-matter",
         "missing-required",
+        "odd-field-names",
         "unknown-field",
         "unknown-folder",
+        "unreadable-reference",
         "unsafe-values",
         "wrong-type",
     }
@@ -52,3 +57,40 @@ def test_references_to_invalid_records_are_not_reported_twice(
     monkeypatch.chdir(INVALID / "many-problems")
     main(["check"])
     assert "event 'a' is not defined" not in capsys.readouterr().err
+
+
+def test_references_to_unreadable_files_are_not_reported_twice(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The event cannot be parsed and the person has no front matter: each file's own
+    # problem is reported, the session's references to them are not.
+    monkeypatch.chdir(INVALID / "unreadable-reference")
+    main(["check"])
+    err = capsys.readouterr().err
+    assert "event 'ecc-2016' is not defined" not in err
+    assert "person 'jane' is not defined" not in err
+    assert "person 'jone' is not defined" in err
+
+
+def test_a_lone_surrogate_is_reported_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Not a fixture site: other tests read every fixture string as Markdown.
+    events = tmp_path / "content" / "events"
+    events.mkdir(parents=True)
+    (events / "ecc-2016.yaml").write_text(
+        'title: ECC 2016\nkind: conference\nstart: "2016-11\\uD800"\nedition: "5\\uD800"\n'
+        'id: "ecc\\uD800"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 1
+    assert capsys.readouterr().err == (
+        "content/events/ecc-2016.yaml:3:1: start: '2016-11\\ud800' is not a date: "
+        "write YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DD HH:MM\n"
+        "content/events/ecc-2016.yaml:4:1: edition: '5\\ud800' is text, not a number: "
+        "write a whole number in digits, without quotes\n"
+        "content/events/ecc-2016.yaml:5:1: id: character 4 is a lone surrogate (U+D800), "
+        "which text cannot hold: delete it\n"
+        "3 problems found; nothing was written.\n"
+    )

@@ -1,9 +1,12 @@
 import datetime as dt
+from collections.abc import Iterator
+from typing import Annotated, Any, get_args
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from clusterreports.models import (
+    RECORD_TYPES,
     Event,
     FundingCall,
     Organisation,
@@ -122,7 +125,7 @@ def test_ids_are_safe_slugs() -> None:
 
 def test_an_id_ending_in_a_newline_is_rejected() -> None:
     """'$' matches before a final newline: 'jane-doe\\n' would take jane-doe's page."""
-    with pytest.raises(ValidationError, match=r"'jane-doe\\n' is not a valid id"):
+    with pytest.raises(ValidationError, match="character 9 is a line break"):
         Person.model_validate({"id": "jane-doe\n", "name": "X"})
 
 
@@ -187,3 +190,90 @@ def test_well_formed_urls_are_kept() -> None:
         {"id": "x", "title": "x", "link": "https://bücher.example/a%20b?x=1&copy=2#top"}
     )
     assert str(call.link) == "https://xn--bcher-kva.example/a%20b?x=1&copy=2#top"
+
+
+def _parts(model: type[BaseModel]) -> Iterator[type[BaseModel]]:
+    yield model
+    for field in model.model_fields.values():
+        for arg in (field.annotation, *get_args(field.annotation)):
+            for inner in (arg, *get_args(arg)):
+                if isinstance(inner, type) and issubclass(inner, BaseModel):
+                    yield from _parts(inner)
+
+
+def _text_fields() -> list[tuple[str, str, TypeAdapter[Any], bool]]:
+    """Every field of every record and part that takes text (alone or in a list), found
+    by what it accepts rather than by its declared type, so a new plain ``str`` is caught."""
+    found = {}
+    for record in RECORD_TYPES:
+        for model in _parts(record):
+            for name, field in model.model_fields.items():
+                annotation = (
+                    Annotated[(field.annotation, *field.metadata)]
+                    if field.metadata
+                    else field.annotation
+                )
+                adapter: TypeAdapter[Any] = TypeAdapter(annotation)
+                for as_list in (False, True):
+                    try:
+                        adapter.validate_python(["ok"] if as_list else "ok")
+                    except ValidationError:
+                        continue
+                    found[(model.__name__, name)] = (model.__name__, name, adapter, as_list)
+    return list(found.values())
+
+
+TEXT_FIELDS = _text_fields()
+
+
+def test_the_text_fields_are_found() -> None:
+    names = {(model, name) for model, name, _, _ in TEXT_FIELDS}
+    assert {("Event", "title"), ("Event", "body"), ("Place", "venue"), ("Quote", "text")} <= names
+    assert {("Event", "key_messages"), ("Event", "organisers"), ("Poll", "method")} <= names
+    assert ("Event", "kind") not in names  # a vocabulary, not free text
+
+
+@pytest.mark.parametrize("bad", ["a\x01b", "a\x0bb", "a\0b", "a\ufffeb", "a\fb", "a\x85b"])
+@pytest.mark.parametrize(
+    ("model", "name", "adapter", "as_list"),
+    TEXT_FIELDS,
+    ids=[f"{m}.{n}" for m, n, *_ in TEXT_FIELDS],
+)
+def test_every_text_field_refuses_control_characters(
+    model: str, name: str, adapter: TypeAdapter[Any], as_list: bool, bad: str
+) -> None:
+    with pytest.raises(ValidationError):
+        adapter.validate_python([bad] if as_list else bad)
+
+
+def test_line_breaks_and_tabs_are_kept_in_prose_only() -> None:
+    session = Session.model_validate(
+        {"id": "s", "event": "e", "title": "T", "key_messages": ["One\n\tand two"]}
+    )
+    assert session.key_messages == ["One\n\tand two"]
+    with pytest.raises(ValidationError, match="character 2 is a line break"):
+        Session.model_validate({"id": "s", "event": "e", "title": "T\nU"})
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf"), True])
+def test_a_figure_is_a_finite_number(value: float) -> None:
+    with pytest.raises(ValidationError):
+        Event.model_validate(
+            {
+                "id": "e",
+                "title": "E",
+                "kind": "conference",
+                "figures": [{"label": "people", "value": value}],
+            }
+        )
+
+
+@pytest.mark.parametrize("value", [True, False, 2.0, "2"])
+def test_an_edition_is_a_whole_number_never_a_yes_or_no(value: object) -> None:
+    with pytest.raises(ValidationError):
+        Event.model_validate({"id": "e", "title": "E", "kind": "conference", "edition": value})
+
+
+def test_a_time_zone_too_long_for_a_file_name_is_a_problem_not_a_crash() -> None:
+    with pytest.raises(ValidationError, match="is not a known time zone"):
+        Event.model_validate({"id": "e", "title": "E", "kind": "conference", "timezone": "x" * 300})

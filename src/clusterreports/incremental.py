@@ -43,14 +43,14 @@ from jinja2 import meta
 from .cache import flush_all
 from .config import Site, load_site_config
 from .load import RECORD_SUFFIXES, RawRecord, read_record
-from .models import TYPES_BY_FOLDER, Loc, Organisation, Record, iter_references
+from .models import TYPES_BY_FOLDER, Loc, Record, iter_references
 from .outputs import CARRY_OVER, BuildContext, Interrupted, extra_files, finalising
 from .parallel import render_pages
 from .pipeline import check
 from .plan import Page, dependencies
 from .problems import ContentError, Problem, counted
 from .progress import BuildProgress
-from .registry import Backlink, Key, Registry, key_of, link
+from .registry import CHAINS, Backlink, Key, Registry, key_of, link
 from .render import Renderer, fragments_named, template_dirs
 from .theme import builtin_dir
 from .urls import output_path
@@ -668,8 +668,9 @@ class Preview:
             if key_of(new) != key:
                 raise _Unsure(f"the id in {raw.path.name} changed")
             old = state.registry.get(*key)
-            if isinstance(old, Organisation) and old.parent != getattr(new, "parent", None):
-                raise _Unsure(f"the parent of organisation {key[1]} changed")
+            for type_name, field_name, _ in CHAINS:  # a full check finds any cycle
+                if key[0] == type_name and getattr(old, field_name) != getattr(new, field_name):
+                    raise _Unsure(f"the {field_name} of {type_name} {key[1]} changed")
             edits.append((old, new, raw))
         self._check_references(state, edits)
         return edits

@@ -17,10 +17,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
+    AllowInfNan,
     BaseModel,
     ConfigDict,
     Field,
     HttpUrl,
+    Strict,
+    StrictBool,
+    StrictInt,
     ValidationError,
     ValidationInfo,
     ValidatorFunctionWrapHandler,
@@ -61,7 +65,7 @@ def _check_timezone(value: str | None) -> str | None:
         return None
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         raise ValueError(
             f"'{value}' is not a known time zone: use an IANA name such as "
             "'Europe/Brussels' or 'CET' (which shows as CEST in summer)"
@@ -102,15 +106,80 @@ def _check_web_url(value: Any, handler: ValidatorFunctionWrapHandler) -> HttpUrl
     return url
 
 
-Id = Annotated[str, AfterValidator(_check_id)]
+# What no page, feed or calendar can carry: C0 and C1 control characters (XML 1.0,
+# which Atom feeds are, forbids most of them), lone surrogates (not encodable as
+# UTF-8) and Unicode noncharacters. Prose keeps its line breaks and tabs.
+_NOT_TEXT = "\x00-\x08\x0b\x0c\r\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + "".join(
+    chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000)
+)
+_NOT_IN_PROSE = re.compile(f"[{_NOT_TEXT}]")
+_NOT_IN_LINE = re.compile(f"[\t\n{_NOT_TEXT}]")
+_CHARACTER_NAMES = {
+    "\0": "a null character",
+    "\t": "a tab",
+    "\n": "a line break",
+    "\v": "a vertical tab",
+    "\f": "a form feed",
+    "\r": "a carriage return",
+}
+
+
+class BadCharacter(ValueError):
+    """A character text cannot hold; carries it so that a problem in a Markdown body
+    (which has no field line) can be placed where the character is in the file."""
+
+    def __init__(self, text: str, index: int, one_line: bool) -> None:
+        self.character = text[index]
+        code = ord(self.character)
+        if code in range(0xD800, 0xE000):
+            what = "a lone surrogate"
+        elif code in range(0xFDD0, 0xFDF0) or code & 0xFFFE == 0xFFFE:
+            what = "a Unicode noncharacter"
+        else:
+            what = _CHARACTER_NAMES.get(self.character, "a control character")
+        if one_line and self.character in "\t\n":
+            fix = "which this one-line field cannot hold: " + (
+                "join the lines" if self.character == "\n" else "use a space"
+            )
+        else:
+            fix = "which text cannot hold: delete it"
+        super().__init__(f"character {index + 1} is {what} (U+{code:04X}), {fix}")
+
+
+def _check_line(value: str) -> str:
+    found = _NOT_IN_LINE.search(value)
+    if found:
+        raise BadCharacter(value, found.start(), one_line=True)
+    return value
+
+
+def _check_prose(value: str) -> str:
+    found = _NOT_IN_PROSE.search(value)
+    if found:
+        raise BadCharacter(value, found.start(), one_line=False)
+    return value
+
+
+Line = Annotated[str, AfterValidator(_check_line)]
+"""One line of text: a name, a title, a label."""
+Prose = Annotated[str, AfterValidator(_check_prose)]
+"""Text that may run over several lines."""
+Text = Annotated[Line, Field(min_length=1)]
+Paragraph = Annotated[Prose, Field(min_length=1)]
+# Strict, so that YAML's true/false is not taken for 1/0 (nor 1 or 'yes' for true), and
+# finite: .nan and .inf would otherwise pass and fail only when a page or feed shows them.
+Number = Annotated[float, Strict(), AllowInfNan(False)]
+WholeNumber = StrictInt
+Flag = StrictBool
+
+Id = Annotated[Line, AfterValidator(_check_id)]  # Line first: its message never quotes the value
 WebUrl = Annotated[HttpUrl, WrapValidator(_check_web_url)]
-TimeZone = Annotated[str | None, AfterValidator(_check_timezone)]
-EventRef = Annotated[str, RefTo("event")]
-SessionRef = Annotated[str, RefTo("session")]
-PersonRef = Annotated[str, RefTo("person")]
-OrgRef = Annotated[str, RefTo("organisation")]
-ReportRef = Annotated[str, RefTo("report")]
-Text = Annotated[str, Field(min_length=1)]
+TimeZone = Annotated[Line | None, AfterValidator(_check_timezone)]
+EventRef = Annotated[Line, RefTo("event")]
+SessionRef = Annotated[Line, RefTo("session")]
+PersonRef = Annotated[Line, RefTo("person")]
+OrgRef = Annotated[Line, RefTo("organisation")]
+ReportRef = Annotated[Line, RefTo("report")]
 
 
 def _end_after_start(end: Moment | None, info: ValidationInfo) -> Moment | None:
@@ -142,7 +211,7 @@ class Record(Part):
     sources: list[ReportRef] = Field(
         default_factory=list, description="The source reports this record's facts come from."
     )
-    body: str = Field("", description="Markdown prose.")
+    body: Prose = Field("", description="Markdown prose.")
 
     @property
     def title_text(self) -> str:
@@ -243,19 +312,19 @@ CallStatus = Literal["open", "closing-soon", "closed", "upcoming", "no-deadline"
 
 
 class Place(Part):
-    venue: str | None = None
-    city: str | None = None
-    country: str | None = None
-    online: bool = False
+    venue: Line | None = None
+    city: Line | None = None
+    country: Line | None = None
+    online: Flag = False
 
 
 class Figure(Part):
     """A labelled number such as '500 participants on site'."""
 
     label: Text
-    value: float
-    more_than: bool = Field(False, description="The source says 'more than' or 'over'.")
-    unit: str | None = None
+    value: Number
+    more_than: Flag = Field(False, description="The source says 'more than' or 'over'.")
+    unit: Line | None = None
 
     @property
     def value_text(self) -> str:
@@ -265,21 +334,21 @@ class Figure(Part):
 
 
 class NewsItem(Part):
-    text: Text
+    text: Paragraph
     date: MomentField | None = None
     link: WebUrl | None = None
 
 
 class Quote(Part):
-    text: Text
+    text: Paragraph
     person: PersonRef | None = None
-    context: str | None = None
+    context: Line | None = None
 
 
 class Participant(Part):
     person: PersonRef
     role: ParticipantRole = "speaker"
-    position: str | None = Field(
+    position: Line | None = Field(
         None, description="The capacity they appeared in, as the source gives it."
     )
     organisation: OrgRef | None = None
@@ -289,7 +358,7 @@ class Role(Part):
     """A position a person held, dated as precisely as the source allows. Sources often
     give only an affiliation ("Richard Tuffs (ERRIN)"), so the title is optional."""
 
-    title: str | None = None
+    title: Line | None = None
     organisation: OrgRef | None = None
     start: MomentField | None = None
     end: EndField = None
@@ -314,7 +383,7 @@ class Entry(Part):
 
     person: PersonRef | None = None
     organisation: OrgRef | None = None
-    note: str | None = None
+    note: Prose | None = None
 
     @model_validator(mode="after")
     def _someone(self) -> Entry:
@@ -325,7 +394,7 @@ class Entry(Part):
 
 class Answer(Part):
     text: Text
-    share: float = Field(ge=0, le=100, description="Percentage of respondents.")
+    share: Number = Field(ge=0, le=100, description="Percentage of respondents.")
 
 
 # --- records ----------------------------------------------------------------------------
@@ -339,9 +408,9 @@ class Event(Record):
 
     title: Text
     kind: EventKind
-    series: str | None = None
-    edition: int | None = Field(None, ge=1)
-    theme: str | None = None
+    series: Line | None = None
+    edition: WholeNumber | None = Field(None, ge=1)
+    theme: Line | None = None
     start: MomentField | None = None
     end: EndField = None
     timezone: TimeZone = None
@@ -350,14 +419,14 @@ class Event(Record):
     supporters: list[OrgRef] = Field(default_factory=list)
     moderators: list[PersonRef] = Field(default_factory=list)
     figures: list[Figure] = Field(default_factory=list)
-    key_messages: list[Text] = Field(default_factory=list)
+    key_messages: list[Paragraph] = Field(default_factory=list)
     news: list[NewsItem] = Field(default_factory=list)
     part_of: EventRef | None = Field(None, description="The event this one was held alongside.")
     about: list[EventRef] = Field(
         default_factory=list, description="Events this one reports on or discusses."
     )
     website: WebUrl | None = None
-    hashtag: str | None = None
+    hashtag: Line | None = None
 
     @property
     def title_text(self) -> str:
@@ -377,8 +446,8 @@ class Session(Record):
     event: EventRef
     title: Text
     kind: SessionKind = "other"
-    day: int | None = Field(None, ge=1, description="Day of the event, counting from 1.")
-    order: int | None = Field(None, description="Position in the day's agenda.")
+    day: WholeNumber | None = Field(None, ge=1, description="Day of the event, counting from 1.")
+    order: WholeNumber | None = Field(None, description="Position in the day's agenda.")
     start: MomentField | None = None
     end: EndField = None
     participants: list[Participant] = Field(default_factory=list)
@@ -386,7 +455,7 @@ class Session(Record):
     showcased: list[OrgRef] = Field(
         default_factory=list, description="Projects, partnerships or organisations presented."
     )
-    key_messages: list[Text] = Field(default_factory=list)
+    key_messages: list[Paragraph] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
 
     @property
@@ -401,11 +470,11 @@ class Person(Record):
     label_plural = "People"
 
     name: Text
-    sort_name: str | None = Field(
+    sort_name: Line | None = Field(
         None, description="What to sort by in the A-Z index (default: the last word)."
     )
-    honorific: str | None = None
-    country: str | None = None
+    honorific: Line | None = None
+    country: Line | None = None
     roles: list[Role] = Field(default_factory=list)
 
     @property
@@ -424,9 +493,9 @@ class Organisation(Record):
     label_plural = "Organisations"
 
     name: Text
-    acronym: str | None = None
+    acronym: Line | None = None
     kind: OrganisationKind = "other"
-    country: str | None = None
+    country: Line | None = None
     parent: OrgRef | None = None
     lead: OrgRef | None = Field(None, description="The organisation that leads it.")
     partners: list[OrgRef] = Field(default_factory=list)
@@ -444,8 +513,8 @@ class Award(Record):
     label_plural = "Awards"
 
     name: Text = Field(description="The award's name, shared by every year's record.")
-    year: int = Field(ge=1900, le=2999)
-    title: str | None = Field(None, description="This year's title, if the source words it.")
+    year: WholeNumber = Field(ge=1900, le=2999)
+    title: Line | None = Field(None, description="This year's title, if the source words it.")
     event: EventRef | None = None
     organisers: list[OrgRef] = Field(default_factory=list)
     winners: list[Entry] = Field(default_factory=list)
@@ -467,7 +536,7 @@ class FundingCall(Record):
     title: Text
     kind: CallKind = "call-for-proposals"
     funder: OrgRef | None = None
-    programme: str | None = None
+    programme: Line | None = None
     opens: MomentField | None = None
     deadline: MomentField | None = None
     timezone: TimeZone = None
@@ -509,8 +578,8 @@ class Poll(Record):
     question: Text
     session: SessionRef | None = None
     event: EventRef | None = None
-    method: str | None = Field(None, description="How it was run, e.g. electronic voting.")
-    respondents: int | None = Field(None, ge=0)
+    method: Line | None = Field(None, description="How it was run, e.g. electronic voting.")
+    respondents: WholeNumber | None = Field(None, ge=0)
     answers: list[Answer] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -539,7 +608,7 @@ class Report(Record):
     link: WebUrl | None = None
     part_of: ReportRef | None = None
     about: list[EventRef] = Field(default_factory=list)
-    findings: list[Text] = Field(default_factory=list)
+    findings: list[Paragraph] = Field(default_factory=list)
 
     @property
     def title_text(self) -> str:

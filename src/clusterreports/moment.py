@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
+from .problems import printable
+
 _PATTERN = re.compile(  # used with fullmatch: '$' would allow a final newline
     r"(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2})"
     r"(?:[T ](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::00)?)?)?)?"
@@ -128,7 +130,8 @@ def parse_moment(value: Any) -> Moment:
     text = str(value).strip()
     match = _PATTERN.fullmatch(text)
     if not match:
-        raise ValueError(f"'{text}' is not a date: {FORMAT_HINT}")
+        # Escaped: pydantic cannot carry a message holding a lone surrogate.
+        raise ValueError(f"'{printable(text)}' is not a date: {FORMAT_HINT}")
     parts = {k: int(v) for k, v in match.groupdict().items() if v is not None}
     try:
         dt.datetime(

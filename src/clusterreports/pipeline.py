@@ -23,7 +23,7 @@ from .progress import BuildProgress
 from .registry import Registry, link
 from .render import Renderer
 from .theme import builtin_dir
-from .validate import validate_records
+from .validate import unreadable, validate_records
 from .write import StageWriter, copy_static, staging
 
 
@@ -59,7 +59,8 @@ def check(site: Site, jobs: int | None = None, progress: BuildProgress | None = 
     read_problems: list[Problem] = []
     validated = validate_records(read_content(site.content_dir, site.root, read_problems, jobs))
     say(f"Linking {counted(len(validated.records), 'record')}")
-    registry, link_problems = link(validated.records, validated.invalid)
+    unread = unreadable(read_problems, site.content_dir, site.root)
+    registry, link_problems = link(validated.records, validated.invalid | unread)
     say("Planning the pages")
     pages, plan_problems = plan_pages(registry, site.config.search)
     problems = read_problems + validated.problems + link_problems + plan_problems

@@ -49,6 +49,14 @@ def counted(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters and lone surrogates escaped ('\\x01', '\\ud800'),
+    for messages that quote a value: a lone surrogate cannot even be encoded to print."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
     """' Did you mean 'x'?' for a near miss, else ''."""
     matches = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)

@@ -1,7 +1,8 @@
 """Stage 3, link: one registry of every record, with reverse indexes (backlinks).
 
 Site-wide rules are checked here, after every file is loaded and before anything
-is rendered: duplicate ids and references to records that do not exist.
+is rendered: duplicate ids, references to records that do not exist, and chains of
+references (an organisation's parent, an event's part_of) that come back to their start.
 """
 
 from __future__ import annotations
@@ -11,10 +12,19 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .load import RawRecord
-from .models import RECORD_TYPES, TYPES_BY_NAME, Loc, Organisation, Record, iter_references
+from .models import RECORD_TYPES, TYPES_BY_NAME, Loc, Record, iter_references
 from .problems import Problem, did_you_mean
 
 Key = tuple[str, str]
+
+# Fields that point from a record to another of its own type, and why following them
+# must never come back to where it started.
+CHAINS: tuple[tuple[str, str, str], ...] = (
+    ("organisation", "parent", "an organisation cannot contain itself"),
+    ("organisation", "lead", "an organisation cannot lead itself"),
+    ("event", "part_of", "an event cannot be part of itself"),
+    ("report", "part_of", "a report cannot be part of itself"),
+)
 
 
 def key_of(record: Record) -> Key:
@@ -144,35 +154,39 @@ def link(
                 )
                 continue
             registry.backlinks[(target_type, target_id)].append(Backlink(record, loc))
-    problems.extend(_parent_cycles(registry))
+    problems.extend(_cycles(registry))
     return registry, problems
 
 
-def _parent_cycles(registry: Registry) -> list[Problem]:
+def _cycles(registry: Registry) -> list[Problem]:
+    """A problem on each record whose chain of ``CHAINS`` references comes back to it."""
     problems = []
-    for org in registry.all("organisation"):
-        assert isinstance(org, Organisation)
-        seen = {org.id}
-        current = org
-        while current.parent is not None:
-            parent = registry.find("organisation", current.parent)
-            if not isinstance(parent, Organisation):
-                break
-            if parent.id == org.id:
-                raw = registry.origins[key_of(org)]
-                line, column = raw.line_of(("parent",))
-                problems.append(
-                    Problem(
-                        raw.display,
-                        line,
-                        column,
-                        f"parent '{org.parent}' leads back to '{org.id}': "
-                        "an organisation cannot contain itself",
+    for type_name, field_name, why in CHAINS:
+        for record in registry.all(type_name):
+            chain = [record.id]
+            current = record
+            while (next_id := getattr(current, field_name)) is not None:
+                following = registry.find(type_name, next_id)
+                if following is None or (following.id in chain and following.id != record.id):
+                    break  # dangling (reported above), or a cycle this record only leads into
+                chain.append(following.id)
+                if following.id == record.id:
+                    raw = registry.origins[key_of(record)]
+                    line, column = raw.line_of((field_name,))
+                    problems.append(
+                        Problem(
+                            raw.display,
+                            line,
+                            column,
+                            f"{field_name} '{chain[1]}' loops back to '{record.id}' "
+                            f"({' -> '.join(chain)}): {why}; "
+                            + (
+                                f"change one of these '{field_name}' fields"
+                                if len(chain) > 2
+                                else "remove it or name another"
+                            ),
+                        )
                     )
-                )
-                break
-            if parent.id in seen:
-                break
-            seen.add(parent.id)
-            current = parent
+                    break
+                current = following
     return problems

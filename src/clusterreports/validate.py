@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from slugify import slugify
 
-from .load import RawRecord
-from .models import ID_PATTERN, TYPES_BY_NAME, Loc, Record
-from .problems import Problem, did_you_mean
+from .load import RECORD_SUFFIXES, RawRecord
+from .models import ID_PATTERN, TYPES_BY_FOLDER, TYPES_BY_NAME, BadCharacter, Loc, Record
+from .problems import Problem, did_you_mean, printable
 
 
 @dataclass
@@ -61,9 +63,22 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _field_loc(loc: tuple[int | str, ...]) -> Loc:
-    # Pydantic adds validator and union-member names to locations; keep only real paths.
-    return tuple(p for p in loc if isinstance(p, int) or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", p))
+def _field_loc(loc: tuple[int | str, ...], data: Any, missing: bool) -> Loc:
+    """The path of an error in the record's data. Pydantic adds validator and union-member
+    names to locations: a part is kept only where the data has it (a field name may hold
+    '-' or a space), or when it names the missing field that ends the path."""
+    kept: list[int | str] = []
+    for index, part in enumerate(loc):
+        if isinstance(data, list):
+            found = isinstance(part, int) and 0 <= part < len(data)
+        else:
+            found = isinstance(data, dict) and part in data
+        if found:
+            data = data[part]
+        elif not (missing and index == len(loc) - 1):
+            continue
+        kept.append(part)
+    return tuple(kept)
 
 
 def _message(error: ErrorDetails, model: type[BaseModel], loc: Loc) -> str:
@@ -72,11 +87,17 @@ def _message(error: ErrorDetails, model: type[BaseModel], loc: Loc) -> str:
     value = error.get("input")
     ctx = error.get("ctx", {})
     if kind == "extra_forbidden":
-        allowed = _field_names(model, loc)
+        allowed = [field for field in _field_names(model, loc) if field != loc[-1]]
         hint = did_you_mean(str(loc[-1]), allowed) or (
             f" Known fields here: {', '.join(allowed)}." if allowed else ""
         )
-        return f"unknown field '{loc[-1]}'.{hint}"
+        return f"unknown field '{name}'.{hint}"
+    if kind == "invalid_key":
+        where = f" in '{name}'" if loc else ""
+        return (
+            f"field name {_yaml_text(value)}{where} is not a name: write a name such as "
+            "'title' (in quotes if it must look like a number)"
+        )
     if kind == "missing":
         return f"missing required field '{name}': add it"
     if kind == "literal_error":
@@ -85,6 +106,20 @@ def _message(error: ErrorDetails, model: type[BaseModel], loc: Loc) -> str:
         return f"{name}: '{value}' is not allowed.{hint} Use one of: {', '.join(options)}"
     if kind == "value_error":
         return f"{name}: {ctx.get('error')}"
+    if kind == "bool_type":
+        return f"{name}: input should be true or false, got {value!r}"
+    if kind in ("int_type", "float_type", "finite_number"):
+        number = "a whole number" if kind == "int_type" else "a number"
+        if kind == "finite_number":
+            return f"{name}: {_yaml_text(value)} is not a number a page can show: write a number"
+        if isinstance(value, bool):
+            return f"{name}: {_yaml_text(value)} is a yes/no value, not a number: write {number}"
+        if isinstance(value, str):
+            return (
+                f"{name}: '{value}' is text, not a number: write {number} in digits, without quotes"
+            )
+        if isinstance(value, float):
+            return f"{name}: {value!r} is not a whole number: write {number}"
     if kind in (
         "string_type",
         "int_type",
@@ -92,7 +127,6 @@ def _message(error: ErrorDetails, model: type[BaseModel], loc: Loc) -> str:
         "float_parsing",
         "float_type",
         "list_type",
-        "bool_type",
         "bool_parsing",
         "model_type",
         "dict_type",
@@ -107,7 +141,11 @@ def problems_from(
 ) -> Iterable[Problem]:
     seen: set[tuple[Loc, str]] = set()
     for error in exc.errors(include_url=False):
-        loc = _field_loc(error["loc"])
+        kind = error["type"]
+        if kind == "invalid_key":  # the key itself ends the location: report its mapping
+            loc = _field_loc(error["loc"][:-1], raw.data, missing=False)
+        else:
+            loc = _field_loc(error["loc"], raw.data, missing=kind == "missing")
         if loc == ("id",) and ("id",) not in raw.positions:
             stem = raw.data["id"]
             suggestion = slugify(str(stem))
@@ -120,14 +158,42 @@ def problems_from(
                     f"'{suggestion or 'my-record'}{raw.path.suffix}' or give an 'id' field",
                 )
                 continue
-        message = _message(error, model, loc)
+        message = printable(_message(error, model, loc))
         if (loc, message) in seen:
             continue
         seen.add((loc, message))
-        line, column = raw.line_of(loc)
-        if line is None and loc and error["type"] == "missing":
+        if kind == "invalid_key":
+            line, column = raw.line_of((*loc, _yaml_text(error["input"])))
+        else:
+            line, column = raw.line_of(loc)
+        if line is None and loc and kind == "missing":
             line, column = 1 + (1 if raw.path.suffix == ".md" else 0), None
+        bad = error.get("ctx", {}).get("error")
+        if line is None and isinstance(bad, BadCharacter):  # in a Markdown body
+            line, column = _where_in_file(raw, bad.character)
         yield Problem(raw.display, line, column, message)
+
+
+def _yaml_text(value: Any) -> str:
+    """A YAML scalar as it is written in the file."""
+    if value is None or isinstance(value, bool):
+        return str(value).lower().replace("none", "null")
+    if isinstance(value, float) and not math.isfinite(value):
+        return ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
+    return str(value)
+
+
+def _where_in_file(raw: RawRecord, character: str) -> tuple[int | None, int | None]:
+    """The first place of ``character`` in the file (YAML refuses control characters,
+    so a character written as such can only be in a Markdown body)."""
+    try:
+        text = raw.path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None, None
+    index = text.find(character)
+    if index < 0:
+        return None, None
+    return text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
 
 
 def validate_records(raws: Iterable[RawRecord]) -> Validated:
@@ -147,6 +213,23 @@ def validate_records(raws: Iterable[RawRecord]) -> Validated:
             problems.extend(problems_from(raw, model, exc))
             invalid.add((raw.type_name, str(raw.data.get("id"))))
     return Validated(records, problems, invalid)
+
+
+def unreadable(problems: Iterable[Problem], content: Path, root: Path) -> set[tuple[str, str]]:
+    """(type, id) of the record files that had a problem while being read. Those that
+    could not be read at all exist, like invalid records, so references to them are not
+    reported again as dangling. Their fields were not read: the id is the file name's."""
+    keys: set[tuple[str, str]] = set()
+    content = content.resolve()
+    for problem in problems:
+        path = (root / problem.path).resolve()
+        if not path.is_relative_to(content) or path.suffix not in RECORD_SUFFIXES:
+            continue
+        parts = path.relative_to(content).parts
+        record_type = TYPES_BY_FOLDER.get(parts[0]) if len(parts) > 1 else None
+        if record_type is not None:
+            keys.add((record_type.type_name, path.stem))
+    return keys
 
 
 # Every pydantic model instance carries its own set of the fields it was given: a
