@@ -27,6 +27,7 @@ def test_check_reports_exact_problems(
 
 def test_every_case_is_covered() -> None:
     expected = {
+        "bad-base-url",
         "bad-config",
         "bad-file-name",
         "dangling-reference",
@@ -36,6 +37,7 @@ def test_every_case_is_covered() -> None:
         "many-problems",
         "missing-front-matter",
         "missing-required",
+        "site-url-elsewhere",
         "unknown-field",
         "unknown-folder",
         "wrong-type",
