@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from clusterreports import __version__
 from clusterreports.cli import main
 
 from .conftest import ROOT, SITES
@@ -46,6 +47,47 @@ def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]
         main(argv)
     assert info.value.code == 2
     assert "usage: clusterreports" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--site", str(SITES / "valid"), "check", "-q"],
+        ["check", "--site", str(SITES / "valid"), "-q"],
+        ["--site", "elsewhere", "check", "--site", str(SITES / "valid"), "-q"],
+    ],
+)
+def test_site_option_before_or_after_the_command(
+    argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(SITES / "invalid" / "bad-config")  # '.' would fail
+    assert main(argv) == 0
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["build", "--version"], ["new", "--version"]])
+def test_version_before_or_after_the_command(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 0
+    assert capsys.readouterr().out == f"clusterreports {__version__}\n"
+
+
+@pytest.mark.parametrize("base_url", ["//evil.example/", "/\\evil.example/", "evil.example"])
+def test_base_url_option_must_be_a_path_or_a_web_url(
+    base_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--site", str(SITES / "valid"), "check", "--base-url", base_url])
+    assert info.value.code == 2
+    shown = base_url if base_url.endswith("/") else base_url + "/"
+    assert capsys.readouterr().err.endswith(
+        f"clusterreports check: error: argument --base-url: '{shown}' must be a path "
+        "starting with a single '/' (e.g. '/reports/') or a full http(s) URL "
+        "(e.g. 'https://example.org/reports/')\n"
+    )
 
 
 def test_content_errors_exit_1_without_traceback() -> None:

@@ -27,6 +27,7 @@ def test_check_reports_exact_problems(
 
 def test_every_case_is_covered() -> None:
     expected = {
+        "bad-base-url",
         "bad-config",
         "bad-file-name",
         "bad-numbers",
@@ -40,6 +41,7 @@ def test_every_case_is_covered() -> None:
         "missing-front-matter",
         "missing-required",
         "odd-field-names",
+        "site-url-elsewhere",
         "unknown-field",
         "unknown-folder",
         "unreadable-reference",

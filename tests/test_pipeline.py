@@ -100,6 +100,13 @@ def test_markdown_html_is_sanitised(built_valid: Path) -> None:
     assert "<script>alert" not in html and "alert(&quot;x&quot;)" not in html
 
 
+def test_a_winner_badge_is_not_a_call_status(built_valid: Path) -> None:
+    for page in ("people/bianca-dragomir", "organisations/avaesen"):
+        html = (built_valid / page / "index.html").read_text(encoding="utf-8")
+        assert '<span class="badge winner">Winner</span>' in html, page
+        assert "status-" not in html, page
+
+
 def test_values_are_escaped(valid_site: Path) -> None:
     org = valid_site / "content" / "organisations" / "jrc.yaml"
     org.write_text('name: "Joint <b>Research</b> & Centre"\nkind: research-centre\n')

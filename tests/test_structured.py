@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
+from clusterreports import build, load_site_config
 from clusterreports.escape import script_json
 
+from .conftest import copy_site, snapshot
 from .discovery_support import BASE_URL, SCRIPT_TITLE, extended_site, json_ld, page
 
 
@@ -179,3 +181,26 @@ def test_sitemap_and_robots(site: Path, built_valid: Path) -> None:
     robots = (site / "robots.txt").read_text()
     assert f"Sitemap: {BASE_URL}sitemap.xml" in robots
     assert "Sitemap" not in (built_valid / "robots.txt").read_text()  # no host to name
+
+
+def test_site_url_gives_a_path_base_url_its_host(tmp_path: Path) -> None:
+    """With ``url:``, a site served from a path writes what it would with that full URL
+    as its base_url: absolute canonical, Open Graph, sitemap and feed links; links
+    between pages stay paths."""
+    root = copy_site("valid", tmp_path)
+    site_url = "https://clusters.example.org/reports/"
+    build(load_site_config(root, base_url="/reports/", url=site_url, output="a", search=False))
+    build(load_site_config(root, base_url=site_url, output="b", search=False))
+    assert snapshot(root / "a") == snapshot(root / "b")
+
+    html = page(root / "a", "/people/ulla-engelmann/")
+    url = f"{site_url}people/ulla-engelmann/"
+    assert f'<link rel="canonical" href="{url}">' in html
+    assert meta(html, "property", "og:url") == url
+    assert '<a href="/reports/organisations/' in html
+    sitemap = (root / "a" / "sitemap.xml").read_text()
+    assert f"<loc>{url}</loc>" in sitemap and "<loc>/" not in sitemap
+    assert f"Sitemap: {site_url}sitemap.xml" in (root / "a" / "robots.txt").read_text()
+    feed = ET.parse(root / "a" / "feeds" / "events.xml")
+    hrefs = [link.get("href", "") for link in feed.iter("{http://www.w3.org/2005/Atom}link")]
+    assert hrefs and all(href.startswith("https://") for href in hrefs)

@@ -63,7 +63,7 @@ class CalendarWriter:
 
     def __init__(self, site: SiteView) -> None:
         self.site = site
-        base = site.config.base_url
+        base = site.config.absolute_base
         self.domain = (
             base.split("://", 1)[1].split("/", 1)[0] if "://" in base else "clusterreports"
         )

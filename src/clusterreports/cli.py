@@ -18,13 +18,14 @@ from pathlib import Path
 from types import FrameType
 from typing import NoReturn
 
-from . import progress
-from .config import Site, load_site_config
+from . import __version__, progress
+from .config import Site, check_base_url, load_site_config
 from .models import RECORD_TYPES
 from .pipeline import build, check
 from .problems import ContentError, counted
 from .scaffold import RecordExists, UnknownType, new_record
 from .search import SearchIndexError
+from .urls import base_path
 
 EXIT_CONTENT = 1
 EXIT_USAGE = 2
@@ -39,16 +40,32 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date: use YYYY-MM-DD") from None
 
 
+def _global_options(default: object) -> argparse.ArgumentParser:
+    """--site and --version, taken before the command or after it. Only the main parser
+    sets the default: a command's own default would overwrite a --site given before it."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--site", type=Path, default=default, help="site folder (default: .)")
+    options.add_argument("--version", action="version", version=f"clusterreports {__version__}")
+    return options
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="clusterreports", description="Build a website from conference report records."
+        prog="clusterreports",
+        description="Build a website from conference report records.",
+        parents=[_global_options(Path("."))],
     )
-    parser.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    global_options = _global_options(argparse.SUPPRESS)
+
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=summary, parents=[global_options])
 
     def common(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--today", type=_date, help="build date for call statuses (YYYY-MM-DD)")
-        sub.add_argument("--base-url", help="where the site is served from, e.g. /reports/")
+        sub.add_argument(
+            "--base-url", type=_base_url, help="where the site is served from, e.g. /reports/"
+        )
         sub.add_argument("--output", help="output folder (default: _site)")
         sub.add_argument("-q", "--quiet", action="store_true", help="print only problems")
         sub.add_argument(
@@ -59,13 +76,13 @@ def make_parser() -> argparse.ArgumentParser:
             help="leave out the search page and index (as 'search: false' in site.yaml)",
         )
 
-    build_parser = commands.add_parser("build", help="check the content and write the site")
+    build_parser = command("build", "check the content and write the site")
     common(build_parser)
     build_parser.add_argument(
         "-j", "--jobs", type=_jobs, help="processes that render pages (default: one per core)"
     )
-    common(commands.add_parser("check", help="check the content without writing anything"))
-    serve = commands.add_parser("serve", help="preview the site; rebuild and reload on edits")
+    common(command("check", "check the content without writing anything"))
+    serve = command("serve", "preview the site; rebuild and reload on edits")
     common(serve)
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument(
@@ -73,10 +90,17 @@ def make_parser() -> argparse.ArgumentParser:
         default="127.0.0.1",
         help="address to listen on (default: 127.0.0.1, this computer only)",
     )
-    new = commands.add_parser("new", help="write a new record file to fill in")
+    new = command("new", "write a new record file to fill in")
     new.add_argument("type", help="record type: " + ", ".join(t.type_name for t in RECORD_TYPES))
     new.add_argument("title", help='its title or name, e.g. "Anaïs Le Corvec"')
     return parser
+
+
+def _base_url(text: str) -> str:
+    try:
+        return check_base_url(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _jobs(text: str) -> int:
@@ -181,7 +205,7 @@ def _new(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     # Imported here: the preview's server and watcher are a fifth of a build's start-up.
     from .incremental import Preview
-    from .serve import base_path, serve
+    from .serve import serve
 
     def say(text: str) -> None:
         if not args.quiet:

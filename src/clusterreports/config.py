@@ -5,9 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
+from . import urls
 from .load import RawRecord, parse_yaml
 from .problems import ContentError, Problem
 from .validate import problems_from
@@ -15,12 +25,43 @@ from .validate import problems_from
 CONFIG_NAME = "site.yaml"
 
 
-def _check_base_url(value: str) -> str:
+def check_base_url(value: str) -> str:
+    """The base URL with its final '/'; raises ValueError for anything else than a path
+    or an http(s) URL (the command line's --base-url is checked with it too)."""
     if not value.endswith("/"):
         value += "/"
-    if not (value.startswith("/") or value.startswith(("http://", "https://"))):
-        raise ValueError(f"'{value}' must start with '/' or 'https://', e.g. '/reports/'")
+    if not (_is_path(value) or _is_web_url(value)):
+        raise ValueError(
+            f"'{value}' must be a path starting with a single '/' (e.g. '/reports/') "
+            "or a full http(s) URL (e.g. 'https://example.org/reports/')"
+        )
     return value
+
+
+def _check_url(value: str) -> str:
+    if not value.endswith("/"):
+        value += "/"
+    if not _is_web_url(value):
+        raise ValueError(
+            f"'{value}' must be a full http(s) URL, e.g. 'https://example.org/reports/'"
+        )
+    return value
+
+
+def _is_path(value: str) -> bool:
+    # Browsers take '//host/' (and '/\\host/', refused by _plain) for another host.
+    return value.startswith("/") and not value.startswith("//") and _plain(value)
+
+
+def _is_web_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and _plain(value)
+
+
+def _plain(value: str) -> bool:
+    """No backslash, space, control character, query or fragment: the page paths are
+    appended to a base URL as they are."""
+    return not any(c in "\\?#" or c.isspace() or not c.isprintable() for c in value)
 
 
 class SiteConfig(BaseModel):
@@ -28,8 +69,13 @@ class SiteConfig(BaseModel):
 
     title: str = "Conference reports"
     description: str = ""
-    base_url: Annotated[str, AfterValidator(_check_base_url)] = Field(
+    base_url: Annotated[str, AfterValidator(check_base_url)] = Field(
         "/", description="Where the site is served from: '/' or '/sub/path/' or a full URL."
+    )
+    url: Annotated[str, AfterValidator(_check_url)] | None = Field(
+        None,
+        description="The site's full address, e.g. 'https://example.org/reports/', for the "
+        "absolute links of canonical URLs, Open Graph, the sitemap and feeds.",
     )
     language: str = "en"
     today: dt.date | None = Field(
@@ -54,6 +100,26 @@ class SiteConfig(BaseModel):
     templates: str = "templates"
     static: str = "static"
     output: str = "_site"
+
+    @field_validator("url")
+    @classmethod
+    def _url_agrees_with_base_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        base_url = info.data.get("base_url")
+        if value is None or base_url is None:
+            return value
+        path = urls.base_path(value)
+        if path != urls.base_path(base_url):
+            raise ValueError(
+                f"'{value}' has the path '{path}' but base_url is '{base_url}': "
+                f"set base_url: {path} (or give url the path of base_url)"
+            )
+        return value
+
+    @property
+    def absolute_base(self) -> str:
+        """The base for absolute links: ``url``, else ``base_url`` (a path when no host is
+        known, and links stay site-absolute paths)."""
+        return self.url or self.base_url
 
 
 class Site:

@@ -54,7 +54,7 @@ def _instant(moment: Moment | None, timezone: str | None, fallback: dt.date) -> 
 class FeedWriter:
     def __init__(self, site: SiteView) -> None:
         self.site = site
-        base = site.config.base_url
+        base = site.config.absolute_base
         self.namespace = base if "://" in base else f"clusterreports:{site.config.title}:{base}"
 
     def urn(self, key: str) -> str:

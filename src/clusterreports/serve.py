@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote
 
 import watchfiles
 from livereload import Server
@@ -38,7 +38,7 @@ from .incremental import Outcome, Preview
 from .problems import ContentError
 from .render import template_dirs
 from .theme import builtin_dir
-from .urls import NOT_FOUND_URL
+from .urls import NOT_FOUND_URL, base_path
 from .write import is_scratch
 
 QUIET_SECONDS = 0.05
@@ -58,12 +58,6 @@ NOT_BUILT = (
 @dataclass(frozen=True)
 class Redirect:
     location: str
-
-
-def base_path(base_url: str) -> str:
-    """The path part of the site's base URL: '/', '/reports/'."""
-    path = urlsplit(base_url).path if "://" in base_url else base_url
-    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
 
 
 def resolve(root: Path, raw_path: str, prefix: str = "/") -> Path | Redirect | None:

@@ -1,9 +1,9 @@
 """sitemap.xml and robots.txt, for crawlers.
 
-The sitemap protocol wants full URLs: with a full ``base_url`` (https://...) every
-``<loc>`` is one and robots.txt points at the sitemap; with only a path ('/') the
-locations are site-absolute paths and robots.txt names no sitemap, since it cannot
-know the host. The 404 and search pages are left out (they are not content).
+The sitemap protocol wants full URLs: with the site's ``url`` or a full ``base_url``
+(https://...) every ``<loc>`` is one and robots.txt points at the sitemap; with only a
+path ('/') the locations are site-absolute paths and robots.txt names no sitemap, since
+it cannot know the host. The 404 and search pages are left out (they are not content).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def robots(base_url: str) -> bytes:
 
 
 def files(context: BuildContext) -> Iterator[tuple[str, bytes]]:
-    base_url = context.site.config.base_url
+    base_url = context.site.config.absolute_base
     yield (
         urls.SITEMAP_URL,
         sitemap(base_url, [p.url for p in context.pages if p.url not in LEFT_OUT]),

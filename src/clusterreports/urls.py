@@ -7,6 +7,7 @@ when a page is rendered, so a site can be served from a sub-path.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from slugify import slugify
 
@@ -84,6 +85,12 @@ def output_path(output_dir: Path, url: str) -> Path:
     if target != root and root not in target.parents:
         raise UnsafePathError(f"URL {url!r} would be written outside {output_dir}")
     return target
+
+
+def base_path(base_url: str) -> str:
+    """The path part of the site's base URL: '/', '/reports/'."""
+    path = urlsplit(base_url).path if "://" in base_url else base_url
+    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
 
 
 def with_base(base_url: str, url: str) -> str:

@@ -195,7 +195,7 @@ class SiteView:
     def absolute_url(self, target: Any) -> str:
         if isinstance(target, View):
             return target.absolute_url
-        return urls.absolute(self.config.base_url, str(target))
+        return urls.absolute(self.config.absolute_base, str(target))
 
     @cached_property
     def navigation(self) -> list[tuple[str, str, str]]:
@@ -329,7 +329,7 @@ class View(Generic[R]):
 
     @cached_property
     def absolute_url(self) -> str:
-        return urls.absolute(self.site.config.base_url, self.url)
+        return urls.absolute(self.site.config.absolute_base, self.url)
 
     @cached_property
     def anchor_html(self) -> Markup:
