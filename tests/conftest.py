@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -125,3 +126,14 @@ def built_real(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("real") / "_site"
     build(load_site_config(ROOT, output=str(out), today=dt.date(2022, 11, 15)))
     return out
+
+
+def as_a_user(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` where file permissions hold, as for any user but root: as root
+    (the tests' container), without the powers to read and write past them."""
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("root, and no setpriv to give up root's powers over files")
+        command = [setpriv, "--bounding-set", "-dac_override,-dac_read_search", *command]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)

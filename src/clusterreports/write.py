@@ -142,7 +142,9 @@ class WriteError(ContentError):
 
     def __init__(self, error: OSError, stage: Path, output_dir: Path) -> None:
         name = Path(os.fsdecode(error.filename)) if error.filename is not None else output_dir
-        if name == stage or stage in name.parents:  # as the editor will know it
+        if name == stage:  # the stage is made beside the output
+            name = output_dir.parent
+        elif stage in name.parents:  # as the editor will know it
             name = output_dir / name.relative_to(stage)
         writing = name in (output_dir, output_dir.parent) or output_dir in name.parents
         writing = writing or is_scratch(name, output_dir)
@@ -157,7 +159,7 @@ class WriteError(ContentError):
             if not writing:
                 fix = "make it readable, or remove it"
         reason = error.strerror or str(error)
-        where = display_path(name, Path.cwd())
+        where = str(name) if name == output_dir.parent else display_path(name, Path.cwd())
         super().__init__([Problem(where, None, None, f"{verb} ({reason}): {fix}")])
 
 
