@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from clusterreports import build, load_site_config
+from clusterreports import ContentError, build, load_site_config
 from clusterreports.cache import CACHE_ENV
 
 TESTS = Path(__file__).resolve().parent
@@ -137,3 +137,14 @@ def as_a_user(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]
             pytest.skip("root, and no setpriv to give up root's powers over files")
         command = [setpriv, "--bounding-set", "-dac_override,-dac_read_search", *command]
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+
+
+def failed_build(root: Path) -> list[str]:
+    """The problems of a build of the site ``root`` that fails, once it is checked that
+    the build left the published site as it was and no scratch folder beside it."""
+    before = snapshot(root / "_site")
+    with pytest.raises(ContentError) as info:
+        build(load_site_config(root))
+    assert snapshot(root / "_site") == before
+    assert [p.name for p in root.glob("._site.*")] == []
+    return [str(p) for p in info.value.problems]

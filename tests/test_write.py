@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from clusterreports import build, load_site_config, write
+from clusterreports import build, incremental, load_site_config, write
 from clusterreports.cli import main
 from clusterreports.incremental import Preview
 from clusterreports.write import MARKER
 
-from .conftest import as_a_user, copy_site, snapshot
+from .conftest import as_a_user, copy_site, failed_build, snapshot
 
 TAIL = ", and a build replaces its output folder whole: choose a folder of its own, such as _site"
 
@@ -246,3 +246,45 @@ def test_scratch_folders_of_killed_builds_are_removed_but_not_a_running_ones(
     finally:
         running.kill()
         running.wait()
+
+
+def test_a_full_disk_in_the_preview_is_shown_and_the_next_edit_builds_all(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(site)
+    preview = Preview(site)
+    assert preview.build_all().error is None
+    person = site / "content" / "people" / "bianca-dragomir.yaml"
+    person.write_text(person.read_text().replace("Bianca Dragomir", "Bianca D."))
+
+    def full(*args: object) -> bool:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(incremental, "write_file", full)
+    outcome = preview.update({person})
+    assert outcome.error is not None
+    assert outcome.error.report() == (
+        "_site: cannot be written (No space left on device): free some space on the disk, "
+        "then build again\n1 problem found; nothing was written."
+    )
+    monkeypatch.undo()
+    assert preview.update({person}).kind == "full"
+    assert "Bianca D." in (site / "_site" / "people" / "bianca-dragomir" / "index.html").read_text()
+
+
+def test_a_failed_swap_puts_the_previous_site_back(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(load_site_config(site))
+    rename = Path.rename
+
+    def failing(self: Path, target: Path) -> Path:
+        if self.name.startswith("._site.building-"):  # the new site into its place
+            raise OSError(errno.EIO, os.strerror(errno.EIO), str(self))
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", failing)
+    assert failed_build(site) == [
+        f"{site}: cannot be written (Input/output error): make it writable or choose another "
+        "output folder"
+    ]

@@ -59,6 +59,7 @@ from .write import (
     Content,
     OutputRefused,
     StageWriter,
+    WriteError,
     check_output,
     copy_static,
     scratch_folder,
@@ -611,7 +612,9 @@ class Preview:
             state.unindexed.update(written)
         except _Unsure as unsure:
             return self.build_all(str(unsure))
-        except ContentError as error:  # a template failed half-way: rebuild all next time
+        except (ContentError, OSError) as error:  # failed half-way: rebuild all next time
+            if isinstance(error, OSError):  # a full disk, say: the problem to show
+                error = WriteError(error, state.site.output_dir)
             self.state, self.error, self.pending = None, error, set()
             return Outcome("error", [], 0, time.perf_counter() - started, "", error)
         self.error, self.pending = None, set()

@@ -119,7 +119,7 @@ def staging(output_dir: Path) -> Iterator[Path]:
     except BaseException as error:
         remove_folder(stage)
         if isinstance(error, OSError):
-            raise WriteError(error, stage, output_dir) from None
+            raise WriteError(error, output_dir, stage) from None
         raise
 
 
@@ -140,11 +140,11 @@ def _swap(stage: Path, output_dir: Path) -> None:
 class WriteError(ContentError):
     """A file of the build could not be written (or read): a problem at that file."""
 
-    def __init__(self, error: OSError, stage: Path, output_dir: Path) -> None:
+    def __init__(self, error: OSError, output_dir: Path, stage: Path | None = None) -> None:
         name = Path(os.fsdecode(error.filename)) if error.filename is not None else output_dir
-        if name == stage:  # the stage is made beside the output
+        if stage is not None and name == stage:  # the stage is made beside the output
             name = output_dir.parent
-        elif stage in name.parents:  # as the editor will know it
+        elif stage is not None and stage in name.parents:  # as the editor will know it
             name = output_dir / name.relative_to(stage)
         writing = name in (output_dir, output_dir.parent) or output_dir in name.parents
         writing = writing or is_scratch(name, output_dir)
