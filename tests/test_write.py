@@ -288,3 +288,19 @@ def test_a_failed_swap_puts_the_previous_site_back(
         f"{site}: cannot be written (Input/output error): make it writable or choose another "
         "output folder"
     ]
+
+
+def test_an_output_folder_that_cannot_be_listed_is_refused(site: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "private.txt").write_text("mine\n")
+    other.chmod(0)
+    try:
+        result = as_a_user([*BUILD, "--output", str(other)], site)
+    finally:
+        other.chmod(0o755)
+    assert (result.returncode, result.stderr) == (
+        2,
+        f"clusterreports: output folder {other} cannot be read (Permission denied){TAIL}\n",
+    )
+    assert (other / "private.txt").read_text() == "mine\n"

@@ -9,6 +9,7 @@ again when a problem first asks for them: a build without problems never holds t
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import hashlib
 import marshal
@@ -416,8 +417,13 @@ def _link_problem(link: Path, inside: tuple[Path, ...]) -> str | None:
         target = link.resolve(strict=True)
     except FileNotFoundError:
         return f"a broken link (to '{os.readlink(link)}'): fix its target or remove it"
-    except (RuntimeError, OSError):  # a loop of links (RuntimeError before Python 3.13)
-        return f"a link that leads back to itself (to '{os.readlink(link)}'): remove it"
+    except (RuntimeError, OSError) as error:  # a loop: RuntimeError before Python 3.13
+        if isinstance(error, RuntimeError) or error.errno == errno.ELOOP:
+            return f"a link that leads back to itself (to '{os.readlink(link)}'): remove it"
+        return (
+            f"a link that cannot be followed (to '{os.readlink(link)}': {error.strerror}): "
+            "fix its target or remove it"
+        )
     if any(target == folder or folder in target.parents for folder in inside):
         return None
     return (

@@ -70,7 +70,10 @@ def check_output(output_dir: Path, inputs: dict[str, Path]) -> None:
             reason = f"is inside {what}"
     if reason is None and output.exists() and not output.is_dir():
         reason = "is a file"
-    made = not output.is_dir() or (output / MARKER).is_file() or not any(output.iterdir())
+    try:
+        made = not output.is_dir() or (output / MARKER).is_file() or not any(output.iterdir())
+    except OSError as error:  # e.g. a folder this user may not list
+        made, reason = True, reason or f"cannot be read ({error.strerror})"
     if reason is None and not made:
         reason = f"is not empty and has no {MARKER} file, so no build made it"
         fix = "empty it or choose another folder"
@@ -126,6 +129,7 @@ def staging(output_dir: Path) -> Iterator[Path]:
 def _swap(stage: Path, output_dir: Path) -> None:
     """Put ``stage`` in the place of ``output_dir``, or leave ``output_dir`` as it was."""
     old = scratch_folder(output_dir, "old")
+    remove_folder(old)  # this process's own, should an earlier swap have left it
     if output_dir.exists():
         output_dir.rename(old)
     try:
