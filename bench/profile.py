@@ -84,7 +84,7 @@ def _profile(args: argparse.Namespace) -> None:
             for url, content in generator(context):
                 writer.write(url, content)
             laps.lap(f"extra files: {generator.__module__.rsplit('.', 1)[-1]}")
-        copy_static([builtin_dir("static"), site.static_dir], stage)
+        copy_static([builtin_dir("static"), site.static_dir], stage, site.root)
         finalise(context, stage)
         laps.lap("finalisers (search index)")
         print(laps.table())

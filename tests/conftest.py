@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
-from clusterreports import build, load_site_config
+from clusterreports import ContentError, build, load_site_config
 from clusterreports.cache import CACHE_ENV
 
 TESTS = Path(__file__).resolve().parent
@@ -133,3 +134,25 @@ def built_real(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("real") / "_site"
     build(load_site_config(ROOT, output=str(out), today=dt.date(2022, 11, 15)))
     return out
+
+
+def as_a_user(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` where file permissions hold, as for any user but root: as root
+    (the tests' container), without the powers to read and write past them."""
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("root, and no setpriv to give up root's powers over files")
+        command = [setpriv, "--bounding-set", "-dac_override,-dac_read_search", *command]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+
+
+def failed_build(root: Path) -> list[str]:
+    """The problems of a build of the site ``root`` that fails, once it is checked that
+    the build left the published site as it was and no scratch folder beside it."""
+    before = snapshot(root / "_site")
+    with pytest.raises(ContentError) as info:
+        build(load_site_config(root))
+    assert snapshot(root / "_site") == before
+    assert [p.name for p in root.glob("._site.*")] == []
+    return [str(p) for p in info.value.problems]

@@ -36,6 +36,7 @@ def test_every_case_is_covered() -> None:
         "dangling-reference",
         "duplicate-id",
         "impossible-dates",
+        "links",
         "malformed-yaml",
         "many-problems",
         "missing-front-matter",

@@ -1,5 +1,6 @@
 import shutil
 import sqlite3
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from clusterreports.cache import CACHE_ENV, flush_all
 from clusterreports.load import RawRecord, _Loader, load_content, parse_yaml
 from clusterreports.problems import Problem
 
-from .conftest import SITES
+from .conftest import SITES, as_a_user, copy_site
 
 
 def test_positions_point_at_keys_and_items() -> None:
@@ -109,6 +110,60 @@ def test_missing_content_folder_is_a_problem(tmp_path: Path) -> None:
     assert [str(p) for p in loaded.problems] == [
         "content: content folder not found: create it or set 'content' in site.yaml"
     ]
+
+
+def test_links_inside_the_site_are_read(tmp_path: Path) -> None:
+    """Links are followed while they stay in the site: a record kept in another folder
+    of the site, a type folder linked from elsewhere in it."""
+    (tmp_path / "shared" / "people").mkdir(parents=True)
+    (tmp_path / "shared" / "jane.yaml").write_text("name: Jane\n")
+    (tmp_path / "shared" / "people" / "joe.yaml").write_text("name: Joe\n")
+    (tmp_path / "content" / "people").mkdir(parents=True)
+    (tmp_path / "content" / "people" / "jane.yaml").symlink_to("../../shared/jane.yaml")
+    (tmp_path / "content" / "organisations").symlink_to("../shared/people")  # a folder
+    loaded = load_content(tmp_path / "content", tmp_path)
+    assert loaded.problems == []
+    assert [(r.display, r.data["id"]) for r in loaded.records] == [
+        ("content/organisations/joe.yaml", "joe"),
+        ("content/people/jane.yaml", "jane"),
+    ]
+
+
+def test_a_linked_folder_outside_the_site_is_not_read(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "secret.yaml").write_text("name: Secret\n")
+    (site / "content").mkdir(parents=True)
+    (site / "content" / "people").symlink_to(tmp_path / "elsewhere")
+    loaded = load_content(site / "content", site)
+    assert loaded.records == []
+    assert [str(p) for p in loaded.problems] == [
+        f"content/people: a link to '{tmp_path / 'elsewhere'}', outside the site folder, which "
+        "would be published: copy the file into the site instead"
+    ]
+
+
+UNREADABLE = " cannot be read (Permission denied): make it readable, or move it out of the site"
+
+
+@pytest.mark.parametrize(
+    ("unreadable", "what"),
+    [("content/people/bianca-dragomir.yaml", "file"), ("content/people", "folder")],
+)
+def test_an_unreadable_file_or_folder_is_a_problem(
+    tmp_path: Path, unreadable: str, what: str
+) -> None:
+    """With real permissions; a folder of records that cannot be read is no longer
+    skipped as if it were empty."""
+    site = copy_site("valid", tmp_path)
+    (site / unreadable).chmod(0)
+    try:
+        result = as_a_user([sys.executable, "-m", "clusterreports", "check"], site)
+    finally:
+        (site / unreadable).chmod(0o755)
+    assert result.returncode == 1
+    assert f"{unreadable}: this {what}{UNREADABLE}\n" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_reading_on_two_processes_gives_the_same_records_and_problems(tmp_path: Path) -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import subprocess
+import sys
+import time
 import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -23,7 +27,7 @@ from clusterreports.cores import map_chunks
 from clusterreports.incremental import Reads, TrackingRenderer
 from clusterreports.parallel import MIN_PARALLEL_PAGES, choose_jobs
 from clusterreports.progress import BuildProgress
-from clusterreports.write import StageWriter, scratch_folder, staging, write_file
+from clusterreports.write import StageWriter, WriteError, scratch_folder, staging, write_file
 
 from .conftest import snapshot
 
@@ -156,7 +160,7 @@ def test_a_failing_extra_file_fails_the_build_and_keeps_the_site(
         raise OSError("disk full")
 
     monkeypatch.setattr(pipeline, "GENERATORS", [*outputs.GENERATORS, broken])
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(WriteError, match="disk full"):  # an OSError, as a problem
         build(load_site_config(valid_site), jobs=jobs)
     assert _ours(valid_site / "_site") == before
 
@@ -249,3 +253,67 @@ def test_each_run_is_freed_once_used(valid_site: Path, monkeypatch: pytest.Monke
         quiet = BuildProgress(0, enabled=False)
         parallel.render_pages(checked.pages, renderer, writer, 2, quiet, noted=noted)
     assert len(alive) > 2
+
+
+WAIT = 30  # seconds: the bound on every wait below
+
+# A build whose pages each take three seconds, so that its workers, once it is killed,
+# would go on rendering for many seconds.
+SLOW_BUILD = """
+import time
+from clusterreports import render
+from clusterreports.cli import run
+fast = render.Renderer.render
+def slow(self, page):
+    time.sleep(3)
+    return fast(self, page)
+render.Renderer.render = slow
+run(["build", "-q", "--jobs", "2", "--no-search"])
+"""
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError):
+            if entry.name.isdigit() and _stat(int(entry.name))[1] == parent:
+                found.append(int(entry.name))
+    return found
+
+
+def _stat(pid: int) -> tuple[str, int]:
+    """A process's state letter and parent, from /proc (its name may hold spaces)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return fields[0], int(fields[1])
+
+
+def _running(pid: int) -> bool:
+    try:
+        return _stat(pid)[0] != "Z"  # a zombie has ended; only its exit status is left
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_a_killed_build_leaves_no_worker_and_the_next_build_tidies_up(valid_site: Path) -> None:
+    """SIGKILL leaves a build no chance to stop its render workers: they end by
+    themselves. The staging folder it leaves behind goes with the next build."""
+    killed = subprocess.Popen([sys.executable, "-c", SLOW_BUILD], cwd=valid_site)
+    try:
+        deadline = time.monotonic() + WAIT
+        stage = valid_site / f"._site.building-{killed.pid}"
+        # Rendering: the stage is made, and the workers that read the content are gone.
+        while not stage.exists() or len(workers := _children(killed.pid)) < 2:
+            assert killed.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
+    finally:
+        killed.kill()
+        killed.wait()
+    deadline = time.monotonic() + 10  # far less than what they have left to render
+    while alive := [pid for pid in workers if _running(pid)]:
+        assert time.monotonic() < deadline, f"workers {alive} still running"
+        time.sleep(0.02)
+    assert [p.name for p in valid_site.glob("._site.*")] == [stage.name]
+    assert main(["--site", str(valid_site), "build", "-q", "--no-search"]) == 0
+    assert list(valid_site.glob("._site.*")) == []
+    assert (valid_site / "_site" / "index.html").is_file()

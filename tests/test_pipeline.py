@@ -10,8 +10,9 @@ import pytest
 from clusterreports import ContentError, build, check, load_site_config
 from clusterreports.pipeline import collector_paused
 from clusterreports.problems import Problem
+from clusterreports.theme import builtin_dir
 
-from .conftest import snapshot
+from .conftest import failed_build, snapshot
 
 
 def test_build_writes_a_page_per_record_and_index(valid_site: Path) -> None:
@@ -154,3 +155,26 @@ def test_records_are_validated_as_they_are_read_and_every_problem_is_kept(
         ("content/people/no-name.yaml", 1),
         ("content/stray.yaml", None),
     }
+
+
+def test_a_static_file_the_site_overrides_is_counted_once(valid_site: Path) -> None:
+    theme = sorted(p.name for p in builtin_dir("static").rglob("*") if p.is_file())
+    (valid_site / "static").mkdir()
+    (valid_site / "static" / "style.css").write_text("body { color: black }\n")
+    (valid_site / "static" / "logo.svg").write_text("<svg/>\n")
+    result = build(load_site_config(valid_site))
+    assert result.static_files == len(set(theme) | {"style.css", "logo.svg"})
+    assert (valid_site / "_site" / "static" / "style.css").read_text() == "body { color: black }\n"
+
+
+def test_a_static_file_linked_from_outside_the_site_is_a_problem(
+    valid_site: Path, tmp_path: Path
+) -> None:
+    build(load_site_config(valid_site))
+    (tmp_path / "private.txt").write_text("not for the web\n")
+    (valid_site / "static").mkdir()
+    (valid_site / "static" / "notes.txt").symlink_to(tmp_path / "private.txt")
+    assert failed_build(valid_site) == [
+        f"static/notes.txt: a link to '{tmp_path / 'private.txt'}', outside the site folder, "
+        "which would be published: copy the file into the site instead"
+    ]

@@ -22,6 +22,7 @@ import pytest
 from clusterreports import build, load_site_config, pipeline, search
 from clusterreports.cli import main
 from clusterreports.search import record_pages_glob
+from clusterreports.write import WriteError
 
 from .conftest import copy_site, fake_pagefind, hanging_pagefind
 from .discovery_support import serve
@@ -268,7 +269,7 @@ def test_the_indexer_is_stopped_when_the_build_fails_beside_it(
         monkeypatch.setattr(pipeline, "GENERATORS", [broken_extra])
     else:
         monkeypatch.setattr(pipeline, "copy_static", lambda *_: wait_then_fail())
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(WriteError, match="disk full"):
         build(load_site_config(root), jobs=jobs)
     pid = int(pid_file.read_text())
     with pytest.raises(ProcessLookupError):

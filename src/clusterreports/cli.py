@@ -1,6 +1,7 @@
 """Command line: ``clusterreports build|check|serve|new``.
 
-Exit status: 0 on success, 1 for content problems, 2 for usage errors, 3 when Pagefind
+Exit status: 0 on success, 1 for content problems (and files that cannot be read or
+written), 2 for usage errors (an output folder a build must not replace), 3 when Pagefind
 failed, 130 when stopped (Ctrl-C or SIGTERM).
 """
 
@@ -26,6 +27,7 @@ from .problems import ContentError, counted
 from .scaffold import RecordExists, UnknownType, new_record
 from .search import SearchIndexError
 from .urls import base_path
+from .write import OutputRefused
 
 EXIT_CONTENT = 1
 EXIT_USAGE = 2
@@ -181,6 +183,9 @@ def _run(args: argparse.Namespace) -> int:
     except ContentError as error:
         print(error.report(), file=sys.stderr)
         return EXIT_CONTENT
+    except OutputRefused as error:  # before anything was read or written
+        print(f"clusterreports: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except SearchIndexError as error:
         print(f"clusterreports: {error}\nThe published site is unchanged.", file=sys.stderr)
         return EXIT_TOOL

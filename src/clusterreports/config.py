@@ -137,6 +137,17 @@ class Site:
     def config_path(self) -> Path:
         return self.root / CONFIG_NAME
 
+    def inputs(self) -> dict[str, Path]:
+        """What the site is made from, by what to call it: a build replaces its output
+        folder whole, so that folder must hold none of these."""
+        return {
+            "the site folder": self.root,
+            "the content folder": self.content_dir,
+            "the templates folder": self.templates_dir,
+            "the static folder": self.static_dir,
+            CONFIG_NAME: self.config_path,
+        }
+
     def today(self) -> dt.date:
         return self.config.today or dt.date.today()
 

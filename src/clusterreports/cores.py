@@ -6,12 +6,17 @@ pickled; without ``fork`` (Windows) everything runs in this process.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
+
+# prctl's option to have a signal sent when the parent dies (<linux/prctl.h>).
+PR_SET_PDEATHSIG = 1
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -41,14 +46,23 @@ def fork_pool(jobs: int) -> ProcessPoolExecutor:
     # An executor, not a Pool: a worker that dies (out of memory, say) fails the build
     # with BrokenProcessPool instead of leaving it waiting forever for its result.
     return ProcessPoolExecutor(
-        jobs, mp_context=multiprocessing.get_context("fork"), initializer=_default_signals
+        jobs,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_worker_start,
+        initargs=(os.getpid(),),
     )
 
 
-def _default_signals() -> None:
+def _worker_start(parent: int) -> None:
     """A worker ends at SIGTERM (the command line turns it into a clean stop, which
-    only the main process needs)."""
+    only the main process needs), and when its parent dies, even by SIGKILL, which
+    leaves no chance to stop it: an orphan would go on rendering for nothing."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
 
 
 def map_chunks(

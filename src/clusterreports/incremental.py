@@ -41,7 +41,7 @@ import jinja2
 from jinja2 import meta
 
 from .cache import flush_all
-from .config import Site, load_site_config
+from .config import CONFIG_NAME, Site, load_site_config
 from .load import RECORD_SUFFIXES, RawRecord, read_record
 from .models import TYPES_BY_FOLDER, Loc, Record, iter_references
 from .outputs import CARRY_OVER, BuildContext, Interrupted, extra_files, finalising
@@ -55,7 +55,17 @@ from .render import Renderer, fragments_named, template_dirs
 from .theme import builtin_dir
 from .urls import output_path
 from .validate import validate_records
-from .write import Content, StageWriter, copy_static, scratch_folder, staging, write_file
+from .write import (
+    Content,
+    OutputRefused,
+    StageWriter,
+    WriteError,
+    check_output,
+    copy_static,
+    scratch_folder,
+    staging,
+    write_file,
+)
 
 # --- what a page read ----------------------------------------------------------------
 
@@ -455,6 +465,7 @@ class Preview:
         self.jobs = jobs  # render processes for a full build (None: one per core)
         self.overrides = overrides
         self.site = load_site_config(root, **overrides)
+        check_output(self.site.output_dir, self.site.inputs())  # raises OutputRefused
         self.state: _State | None = None
         self.error: ContentError | None = None
         self.pending: set[Path] = set()
@@ -465,12 +476,17 @@ class Preview:
     def build_all(self, reason: str = "") -> Outcome:
         """A full build as ``pipeline.build`` makes it, noting what each page reads.
 
-        On a content problem the previous output stays, and the next edit tries again."""
+        On a content problem the previous output stays, and the next edit tries again;
+        so it does when site.yaml names an output folder a build must not replace."""
         started = time.perf_counter()
         self.state, self.unsettled = None, False
         gc.unfreeze()  # the last state (see _kept) may hold cycles: they can go now
         try:
             self.site = site = load_site_config(self.root, **self.overrides)
+            try:
+                check_output(site.output_dir, site.inputs())
+            except OutputRefused as refused:
+                raise ContentError([Problem(CONFIG_NAME, None, None, str(refused))]) from None
             checked = check(site)
             state = _State(
                 site,
@@ -499,7 +515,7 @@ class Preview:
                 with finalising(context, stage) as start_finalisers:
                     start_finalisers()
                     state.extra_urls = self._extras(context, stage, [])
-                    copy_static([builtin_dir("static"), site.static_dir], stage)
+                    copy_static([builtin_dir("static"), site.static_dir], stage, site.root)
         except ContentError as error:
             self.error = error
             return Outcome("error", [], 0, time.perf_counter() - started, reason, error)
@@ -596,7 +612,9 @@ class Preview:
             state.unindexed.update(written)
         except _Unsure as unsure:
             return self.build_all(str(unsure))
-        except ContentError as error:  # a template failed half-way: rebuild all next time
+        except (ContentError, OSError) as error:  # failed half-way: rebuild all next time
+            if isinstance(error, OSError):  # a full disk, say: the problem to show
+                error = WriteError(error, state.site.output_dir)
             self.state, self.error, self.pending = None, error, set()
             return Outcome("error", [], 0, time.perf_counter() - started, "", error)
         self.error, self.pending = None, set()

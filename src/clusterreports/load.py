@@ -9,11 +9,12 @@ again when a problem first asks for them: a build without problems never holds t
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import hashlib
 import marshal
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -275,6 +276,8 @@ def read_record(path: Path, type_name: str, root: Path) -> tuple[RawRecord | Non
         return None, [
             Problem(display, None, None, f"not UTF-8 text ({exc.reason}): save it as UTF-8")
         ]
+    except OSError as error:  # e.g. no permission to read it
+        return None, [_unreadable(path, root, error, "file")]
     kept = _parsed_cache()
     key = kept.key(path.suffix + "\0" + text)
     data = _unmarshal(kept.get(key))
@@ -349,22 +352,94 @@ def _unmarshal(kept: bytes | None) -> dict[str, Any] | None:
 MIN_PARALLEL_FILES = 1000
 
 
-def _record_files(content: Path) -> list[tuple[Path, tuple[str, ...]]]:
+def _record_files(
+    content: Path, root: Path, problems: list[Problem]
+) -> list[tuple[Path, tuple[str, ...]]]:
     """Every file under ``content`` (but hidden, ``_``-prefixed and backup ones), with
     its path parts below ``content``, in the order of their parts."""
-    found: list[tuple[str, ...]] = []
-    for folder, subfolders, names in os.walk(content):
-        below = os.path.relpath(folder, content)
-        parts = () if below == "." else tuple(below.split(os.sep))
-        subfolders[:] = [name for name in subfolders if _shown(name)]
-        found.extend((*parts, name) for name in names if _shown(name))
-    found.sort()
-    paths = ((content.joinpath(*parts), parts) for parts in found)
-    return [(path, parts) for path, parts in paths if path.is_file()]
+    found = walk_files(content, root, problems, _shown)
+    return [(content.joinpath(*parts), parts) for parts in found]
 
 
 def _shown(name: str) -> bool:
     return not (name.startswith((".", "_")) or name.endswith("~"))
+
+
+def walk_files(
+    folder: Path, root: Path, problems: list[Problem], shown: Callable[[str], bool]
+) -> list[tuple[str, ...]]:
+    """The path parts below ``folder`` of every file in it whose every part is
+    ``shown``, sorted. Links are followed while they stay inside the site (``root``)
+    or ``folder``, so that no file from elsewhere is published; a link that leaves
+    them, a broken link, a link loop and a folder or file that cannot be read are
+    each a problem in ``problems``, and left out."""
+    inside = (root.resolve(), folder.resolve())
+    found: list[tuple[str, ...]] = []
+    # Folders still to read: path, parts below ``folder``, and the real paths of the
+    # folders it is in (a link back to one of them would never end). A stack, not a
+    # recursive closure: checking leaves no reference cycles (``collector_paused``).
+    waiting: list[tuple[str, tuple[str, ...], frozenset[str]]]
+    waiting = [(str(folder), (), frozenset({os.path.realpath(folder)}))]
+    while waiting:
+        directory, parts, above = waiting.pop()
+        try:
+            with os.scandir(directory) as scan:
+                entries = list(scan)
+        except OSError as error:
+            problems.append(_unreadable(Path(directory), root, error, "folder"))
+            continue
+        for entry in entries:
+            if not shown(entry.name):
+                continue
+            path = Path(entry.path)
+            if entry.is_symlink():
+                leaves = _link_problem(path, inside)
+                if leaves is not None:
+                    problems.append(Problem(display_path(path, root), None, None, leaves))
+                    continue
+            if entry.is_dir():
+                real = os.path.realpath(entry.path)
+                if real in above:
+                    what = "a link to a folder that holds it, so it never ends: remove the link"
+                    problems.append(Problem(display_path(path, root), None, None, what))
+                    continue
+                waiting.append((entry.path, (*parts, entry.name), above | {real}))
+            elif entry.is_file():
+                found.append((*parts, entry.name))
+    found.sort()
+    return found
+
+
+def _link_problem(link: Path, inside: tuple[Path, ...]) -> str | None:
+    """What is wrong with the symbolic link ``link``: broken, looping, or leading out of
+    every folder of ``inside``; None if nothing."""
+    try:
+        target = link.resolve(strict=True)
+    except FileNotFoundError:
+        return f"a broken link (to '{os.readlink(link)}'): fix its target or remove it"
+    except (RuntimeError, OSError) as error:  # a loop: RuntimeError before Python 3.13
+        if isinstance(error, RuntimeError) or error.errno == errno.ELOOP:
+            return f"a link that leads back to itself (to '{os.readlink(link)}'): remove it"
+        return (
+            f"a link that cannot be followed (to '{os.readlink(link)}': {error.strerror}): "
+            "fix its target or remove it"
+        )
+    if any(target == folder or folder in target.parents for folder in inside):
+        return None
+    return (
+        f"a link to '{os.readlink(link)}', outside the site folder, which would be "
+        "published: copy the file into the site instead"
+    )
+
+
+def _unreadable(path: Path, root: Path, error: OSError, what: str) -> Problem:
+    reason = error.strerror or str(error)
+    return Problem(
+        display_path(path, root),
+        None,
+        None,
+        f"this {what} cannot be read ({reason}): make it readable, or move it out of the site",
+    )
 
 
 _root = Path()  # set before forking; workers inherit it
@@ -410,7 +485,7 @@ def read_content(
         )
         return
     files: list[tuple[Path, str]] = []
-    for path, parts in _record_files(content):
+    for path, parts in _record_files(content, root, problems):
         if path.suffix not in RECORD_SUFFIXES:
             continue
         folder = parts[0] if len(parts) > 1 else ""

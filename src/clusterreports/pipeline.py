@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .config import Site
-from .load import read_content
+from .load import read_content, walk_files
 from .outputs import GENERATORS, BuildContext, finalising, pages_read
 from .parallel import Reader, render_pages
 from .plan import Page, plan_pages
@@ -24,7 +24,7 @@ from .registry import Registry, link
 from .render import Renderer
 from .theme import builtin_dir
 from .validate import unreadable, validate_records
-from .write import StageWriter, copy_static, staging
+from .write import StageWriter, check_output, copy_static, staging, static_shown
 
 
 @dataclass
@@ -58,6 +58,8 @@ def check(site: Site, jobs: int | None = None, progress: BuildProgress | None = 
     # Each record is validated here while the workers read the next ones.
     read_problems: list[Problem] = []
     validated = validate_records(read_content(site.content_dir, site.root, read_problems, jobs))
+    if site.static_dir.is_dir():  # its links and unreadable folders (copied only later)
+        walk_files(site.static_dir, site.root, read_problems, static_shown)
     say(f"Linking {counted(len(validated.records), 'record')}")
     unread = unreadable(read_problems, site.content_dir, site.root)
     registry, link_problems = link(validated.records, validated.invalid | unread)
@@ -71,8 +73,11 @@ def check(site: Site, jobs: int | None = None, progress: BuildProgress | None = 
 
 def build(site: Site, jobs: int | None = None, progress: bool = False) -> BuildResult:
     """Check, then write the whole site; ``jobs`` processes render pages (default: one
-    per core), and ``progress`` shows a bar (the CLI asks for it on a terminal)."""
+    per core), and ``progress`` shows a bar (the CLI asks for it on a terminal).
+    Raises OutputRefused, before reading anything, for an output folder that a build
+    must not replace."""
     started = time.perf_counter()
+    check_output(site.output_dir, site.inputs())
     bar = BuildProgress(0, enabled=progress)
     with rare_collections():
         try:
@@ -97,7 +102,9 @@ def build(site: Site, jobs: int | None = None, progress: bool = False) -> BuildR
                         extras,
                         Reader(read, start_finalisers) if read else None,
                     )
-                    static_count = copy_static([builtin_dir("static"), site.static_dir], stage)
+                    static_count = copy_static(
+                        [builtin_dir("static"), site.static_dir], stage, site.root
+                    )
                     if site.config.search:
                         bar.stage("Indexing the pages for search")
         finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -220,9 +221,10 @@ def unreadable(problems: Iterable[Problem], content: Path, root: Path) -> set[tu
     could not be read at all exist, like invalid records, so references to them are not
     reported again as dangling. Their fields were not read: the id is the file name's."""
     keys: set[tuple[str, str]] = set()
-    content = content.resolve()
+    content = Path(os.path.normpath(content.absolute()))
     for problem in problems:
-        path = (root / problem.path).resolve()
+        # Lexically: the file may be a broken link or a link loop, which resolve() fails on.
+        path = Path(os.path.normpath((root / problem.path).absolute()))
         if not path.is_relative_to(content) or path.suffix not in RECORD_SUFFIXES:
             continue
         parts = path.relative_to(content).parts

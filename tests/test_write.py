@@ -1,0 +1,306 @@
+"""The output folder: refused when a build must not replace it, replaced only whole,
+and left as it was when a file cannot be written; killed builds' leftovers removed."""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from clusterreports import build, incremental, load_site_config, write
+from clusterreports.cli import main
+from clusterreports.incremental import Preview
+from clusterreports.write import MARKER
+
+from .conftest import as_a_user, copy_site, failed_build, snapshot
+
+TAIL = ", and a build replaces its output folder whole: choose a folder of its own, such as _site"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """The valid site in a folder of its own, with a git repository, templates and
+    static folders: everything a wrong output folder could destroy."""
+    root = copy_site("valid", tmp_path / "parent")
+    (root / ".git").mkdir()
+    (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (root / "templates").mkdir()
+    (root / "static").mkdir()
+    (root / "static" / "extra.css").write_text("p {}\n")
+    return root
+
+
+def _everything(folder: Path) -> dict[str, bytes | None]:
+    """Every file and folder under ``folder``, folders as None."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else None
+        for p in folder.rglob("*")
+    }
+
+
+@pytest.mark.parametrize("command", ["build", "serve"])
+@pytest.mark.parametrize(
+    ("output", "reason"),
+    [
+        (".", "is the site folder"),
+        ("..", "contains the site folder"),
+        ("content", "is the content folder"),
+        ("content/people", "is inside the content folder"),
+        ("templates", "is the templates folder"),
+        ("static", "is the static folder"),
+        ("site.yaml", "is site.yaml"),
+    ],
+)
+def test_an_output_folder_holding_the_site_is_refused_and_nothing_is_deleted(
+    site: Path,
+    command: str,
+    output: str,
+    reason: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    before = _everything(site.parent)
+    assert main(["--site", str(site), command, "--output", output]) == 2
+    expected = f"clusterreports: output folder {(site / output).resolve()} {reason}{TAIL}\n"
+    assert capsys.readouterr().err == expected
+    assert _everything(site.parent) == before
+
+
+def test_an_output_folder_set_in_site_yaml_is_refused_the_same(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / "site.yaml").write_text("output: content\n")
+    before = _everything(site.parent)
+    assert main(["--site", str(site), "build"]) == 2
+    message = f"output folder {site / 'content'} is the content folder{TAIL}"
+    assert capsys.readouterr().err == f"clusterreports: {message}\n"
+    assert _everything(site.parent) == before
+
+
+def test_the_root_folder_is_refused_and_nothing_is_written_beside_it(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = _everything(site.parent)
+    listed = sorted(os.listdir("/"))
+    assert main(["--site", str(site), "build", "--output", "/"]) == 2
+    assert capsys.readouterr().err == f"clusterreports: output folder / is the root folder{TAIL}\n"
+    assert sorted(os.listdir("/")) == listed
+    assert _everything(site.parent) == before
+
+
+@pytest.mark.parametrize(("output", "reason"), [("users/me", "is"), ("users", "contains")])
+def test_the_home_folder_is_refused(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    output: str,
+    reason: str,
+) -> None:
+    home = tmp_path / "users" / "me"
+    (home / "notes").mkdir(parents=True)
+    (home / "notes" / "todo.txt").write_text("keep me\n")
+    monkeypatch.setenv("HOME", str(home))
+    site = copy_site("valid", tmp_path / "sites")
+    before = _everything(tmp_path)
+    assert main(["--site", str(site), "build", "--output", str(tmp_path / output)]) == 2
+    where = tmp_path / output
+    expected = f"clusterreports: output folder {where} {reason} your home folder{TAIL}\n"
+    assert capsys.readouterr().err == expected
+    assert _everything(tmp_path) == before
+
+
+def test_a_folder_no_build_made_is_refused_unless_empty(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "thesis.tex").write_text("years of work\n")
+    before = _everything(tmp_path)
+    assert main(["--site", str(site), "build", "-q", "--output", str(other)]) == 2
+    assert capsys.readouterr().err == (
+        f"clusterreports: output folder {other} is not empty and has no {MARKER} file, so no "
+        "build made it, and a build replaces its output folder whole: empty it or choose "
+        "another folder\n"
+    )
+    assert _everything(tmp_path) == before
+    (other / "thesis.tex").unlink()  # an empty folder, then an earlier build: both taken
+    assert main(["--site", str(site), "build", "-q", "--output", str(other)]) == 0
+    assert (other / MARKER).is_file() and (other / "index.html").is_file()
+    assert main(["--site", str(site), "build", "-q", "--output", str(other)]) == 0
+
+
+def test_a_file_as_output_is_refused(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (site / "notes.txt").write_text("mine\n")
+    assert main(["--site", str(site), "build", "--output", "notes.txt"]) == 2
+    message = f"output folder {site / 'notes.txt'} is a file{TAIL}"
+    assert capsys.readouterr().err == f"clusterreports: {message}\n"
+    assert (site / "notes.txt").read_text() == "mine\n"
+
+
+def test_the_preview_shows_a_refused_output_folder_from_site_yaml_as_a_problem(
+    site: Path,
+) -> None:
+    preview = Preview(site)
+    assert preview.build_all().error is None
+    (site / "site.yaml").write_text("output: content\n")
+    before = _everything(site / "content")
+    outcome = preview.build_all("site.yaml changed")
+    assert outcome.error is not None
+    assert outcome.error.report() == (
+        f"site.yaml: output folder {site / 'content'} is the content folder{TAIL}\n"
+        "1 problem found; nothing was written."
+    )
+    assert _everything(site / "content") == before
+
+
+def _fail_after(monkeypatch: pytest.MonkeyPatch, count: int, error: OSError) -> None:
+    """Let ``count`` pages be written, then fail every write with ``error``, as a disk
+    that fills up part-way does (a write past the end fails with ENOSPC and no name)."""
+    real = write._write_new
+    calls = [0]
+
+    def write_new(path: str, pieces: object) -> None:
+        calls[0] += 1
+        if calls[0] > count:
+            raise error
+        real(path, pieces)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(write, "_write_new", write_new)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_full_disk_fails_the_build_and_keeps_the_site(
+    site: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    jobs: int,
+) -> None:
+    monkeypatch.chdir(site)
+    build(load_site_config(site))
+    (site / "content" / "people" / "bianca-dragomir.yaml").write_text("name: Bianca D.\n")
+    before = snapshot(site / "_site")
+    _fail_after(monkeypatch, 3, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+    assert main(["build", "-q", "--jobs", str(jobs)]) == 1
+    assert capsys.readouterr().err == (
+        "_site: cannot be written (No space left on device): free some space on the disk, "
+        "then build again\n1 problem found; nothing was written.\n"
+    )
+    assert snapshot(site / "_site") == before
+    assert sorted(p.name for p in site.parent.iterdir()) == ["valid"]  # no scratch folder
+
+
+BUILD = [sys.executable, "-m", "clusterreports", "build", "-q", "--no-search"]
+
+
+@pytest.mark.parametrize("read_only", ["_site", "."])
+def test_a_read_only_folder_fails_the_build_and_keeps_the_site(site: Path, read_only: str) -> None:
+    """With real permissions: the output folder (which a build replaces whole) or the
+    folder it is in (where the new site is staged) made read-only."""
+    build(load_site_config(site))
+    before = snapshot(site / "_site")
+    (site / read_only).chmod(0o555)
+    try:
+        result = as_a_user(BUILD, site)
+    finally:
+        (site / read_only).chmod(0o755)
+    where = "_site" if read_only == "_site" else str(site)
+    why = "the folder is read-only" if read_only == "_site" else "Permission denied"
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"{where}: cannot be written ({why}): make it writable or choose another output "
+        "folder\n1 problem found; nothing was written.\n",
+    )
+    assert snapshot(site / "_site") == before
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".")) == [".git"]
+
+
+def test_scratch_folders_of_killed_builds_are_removed_but_not_a_running_ones(
+    site: Path,
+) -> None:
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = int(ended.stdout)
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        names = [
+            f"._site.building-{dead}",
+            f"._site.old-{dead}",
+            f"._site.indexing-{dead}",
+            f"._site.building-{running.pid}",
+            "._site.other-1",
+            "._sites.old-1",
+        ]
+        for name in names:
+            (site / name / "people").mkdir(parents=True)
+        (site / f"._site.old-{dead}" / "people").chmod(0o555)  # a read-only folder in it
+        build(load_site_config(site))
+        left = sorted(p.name for p in site.iterdir() if p.name.startswith("._site"))
+        assert left == sorted([f"._site.building-{running.pid}", "._site.other-1", "._sites.old-1"])
+    finally:
+        running.kill()
+        running.wait()
+
+
+def test_a_full_disk_in_the_preview_is_shown_and_the_next_edit_builds_all(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(site)
+    preview = Preview(site)
+    assert preview.build_all().error is None
+    person = site / "content" / "people" / "bianca-dragomir.yaml"
+    person.write_text(person.read_text().replace("Bianca Dragomir", "Bianca D."))
+
+    def full(*args: object) -> bool:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(incremental, "write_file", full)
+    outcome = preview.update({person})
+    assert outcome.error is not None
+    assert outcome.error.report() == (
+        "_site: cannot be written (No space left on device): free some space on the disk, "
+        "then build again\n1 problem found; nothing was written."
+    )
+    monkeypatch.undo()
+    assert preview.update({person}).kind == "full"
+    assert "Bianca D." in (site / "_site" / "people" / "bianca-dragomir" / "index.html").read_text()
+
+
+def test_a_failed_swap_puts_the_previous_site_back(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(load_site_config(site))
+    rename = Path.rename
+
+    def failing(self: Path, target: Path) -> Path:
+        if self.name.startswith("._site.building-"):  # the new site into its place
+            raise OSError(errno.EIO, os.strerror(errno.EIO), str(self))
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", failing)
+    assert failed_build(site) == [
+        f"{site}: cannot be written (Input/output error): make it writable or choose another "
+        "output folder"
+    ]
+
+
+def test_an_output_folder_that_cannot_be_listed_is_refused(site: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "private.txt").write_text("mine\n")
+    other.chmod(0)
+    try:
+        result = as_a_user([*BUILD, "--output", str(other)], site)
+    finally:
+        other.chmod(0o755)
+    assert (result.returncode, result.stderr) == (
+        2,
+        f"clusterreports: output folder {other} cannot be read (Permission denied){TAIL}\n",
+    )
+    assert (other / "private.txt").read_text() == "mine\n"
