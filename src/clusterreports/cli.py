@@ -1,4 +1,4 @@
-"""Command line: ``clusterreports build|check|serve|new``.
+"""Command line: ``clusterreports build|check|serve|new|import``.
 
 Exit status: 0 on success, 1 for content problems, 2 for usage errors, 3 when Pagefind
 failed, 130 when stopped (Ctrl-C or SIGTERM).
@@ -20,6 +20,8 @@ from typing import NoReturn
 
 from . import progress
 from .config import Site, load_site_config
+from .importing.command import add_parser as add_import_parser
+from .importing.command import run_import
 from .models import RECORD_TYPES
 from .pipeline import build, check
 from .problems import ContentError, counted
@@ -76,6 +78,7 @@ def make_parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", help="write a new record file to fill in")
     new.add_argument("type", help="record type: " + ", ".join(t.type_name for t in RECORD_TYPES))
     new.add_argument("title", help='its title or name, e.g. "Anaïs Le Corvec"')
+    add_import_parser(commands)
     return parser
 
 
@@ -137,6 +140,8 @@ def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "new":
             return _new(args)
+        if args.command == "import":
+            return run_import(args)
         if args.command == "serve":
             return _serve(args)
         site = _site(args)
