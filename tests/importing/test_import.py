@@ -366,3 +366,73 @@ def test_usage_errors_exit_2(fresh: Path, capsys: pytest.CaptureFixture[str]) ->
         f"clusterreports import: {ROOT / 'README.md'}: not a schedule file: "
         "import a .json, .xml or .csv file",
     ]
+
+
+def test_sessions_removed_by_hand_or_dropped_by_the_schedule_stay_as_they_are(
+    fresh: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "schedule.xml"
+    shutil.copy(HERE / "schedule.xml", source)
+    assert run(fresh, "import", str(source), "--event", "cd") == 0
+    sessions = fresh / "content" / "sessions"
+    (sessions / "cd-skills-panel.yaml").unlink()
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("<title>Opening: clusters in 2024</title>", ""), "utf-8")
+    capsys.readouterr()
+    assert run(fresh, "import", str(source), "--event", "cd") == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        'schedule.xml: /schedule/day[1]/room[@name="Hall A"]/event[1]/title: '
+        "the title is missing or empty"
+    )
+    start = text.index('<event guid="6f1c0d6e-0a43-4d6b-9b0e-3c2b7b7b0001"')
+    end = text.index("</event>", start) + len("</event>")
+    source.write_text(text[:start] + text[end:], encoding="utf-8")
+    assert run(fresh, "import", str(source), "--event", "cd") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "no longer in the schedule: content/sessions/cd-opening-clusters-in-2024.md is left "
+        "as it is; delete it if the session was dropped",
+        "left out sessions/cd-skills-panel: its record was removed by hand since the last import",
+        "Imported: 0 sessions; 0 new, 0 updated, 3 unchanged records; "
+        "0 speakers linked to existing people.",
+    ]
+    assert sorted(p.name for p in sessions.iterdir()) == ["cd-opening-clusters-in-2024.md"]
+    # Both stay remembered: a third import does not bring the removed one back.
+    assert run(fresh, "import", str(source), "--event", "cd") == 0
+    assert sorted(p.name for p in sessions.iterdir()) == ["cd-opening-clusters-in-2024.md"]
+
+
+def test_merge_names_must_be_speakers_and_people(
+    fresh: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    xml = str(HERE / "schedule.xml")
+    assert run(fresh, "import", xml, "--event", "cd", "--merge", "a-perez=ana-perez") == 1
+    assert run(fresh, "import", xml, "--event", "cd", "--merge", "ana-perez=nobody") == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "--merge: a-perez=ana-perez: no speaker of this schedule would be called 'a-perez'",
+        "1 problem found; nothing was written.",
+        "--merge: ana-perez=nobody: there is no person 'nobody'",
+        "1 problem found; nothing was written.",
+    ]
+    assert run(fresh, "import", xml, "--event", "cd", "--merge", "ana-perez=tomasz-nowak") == 0
+    assert not (fresh / "content" / "people" / "ana-perez.yaml").exists()
+
+
+def test_a_site_with_problems_is_not_imported_into(
+    fresh: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (fresh / "content" / "people").mkdir()
+    (fresh / "content" / "people" / "x.yaml").write_text("nam: X\n", encoding="utf-8")
+    assert run(fresh, "import", str(HERE / "schedule.xml"), "--event", "cd") == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "content/people/x.yaml:1: missing required field 'name': add it",
+        "content/people/x.yaml:1:1: unknown field 'nam'. Did you mean 'name'?",
+        "2 problems found; nothing was written.",
+    ]
+    assert [p.name for p in (fresh / "content").iterdir()] == ["people"]
+
+
+def test_the_xml_fixture_follows_the_published_xsd() -> None:
+    etree = pytest.importorskip("lxml.etree")
+    xsd = etree.XMLSchema(etree.parse(str(EXAMPLES.parent / "schedule.xml.xsd")))
+    xsd.assertValid(etree.parse(str(HERE / "schedule.xml")))

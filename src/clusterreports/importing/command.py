@@ -99,6 +99,11 @@ def summary(result: Result, root: Path, dry_run: bool) -> str:
         lines.append(f"linked '{name}' to the existing person '{person}'")
     for text in result.uncertain:
         lines.append(f"uncertain: {text}")
+    for where in result.dropped:
+        lines.append(
+            f"no longer in the schedule: {where} is left as it is; delete it if the "
+            "session was dropped"
+        )
     for text in result.removed:
         lines.append(f"left out {text}: its record was removed by hand since the last import")
     counts = {

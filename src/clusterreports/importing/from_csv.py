@@ -64,7 +64,7 @@ def read_csv(path: Path, display: str, context: Context) -> tuple[Programme | No
     if problems:
         return None, problems
     programme = Programme(display, timezone=context.timezone)
-    order_in_file = 0
+    titles: dict[str, int] = {}
     while True:
         line = reader.line_num + 1
         try:
@@ -87,10 +87,13 @@ def read_csv(path: Path, display: str, context: Context) -> tuple[Programme | No
                 )
             )
             continue
-        order_in_file += 1
         cells = {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)}
         talk = _talk(cells, line, display, context, problems)
         if talk is not None:
+            # A row has no id: it is known by its title (the second of a title by "#2").
+            titles[talk.key] = titles.get(talk.key, 0) + 1
+            if titles[talk.key] > 1:
+                talk.key += f"#{titles[talk.key]}"
             programme.talks.append(talk)
     if not programme.talks and not problems:
         problems.append(
@@ -181,7 +184,7 @@ def _talk(
     if len(problems) > found:
         return None
     return Talk(
-        key=f"row:{slug(title)}:{day}:{cells['start']}",
+        key=f"row:{slug(title)}",
         where=f"line {line}",
         title=title,
         day=day,

@@ -52,6 +52,7 @@ class Result:
     uncertain: list[str] = field(default_factory=list)
     event_additions: dict[str, Any] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)  # records deleted by hand, not restored
+    dropped: list[str] = field(default_factory=list)  # files of sessions the schedule dropped
 
     def files(self) -> dict[Path, str]:
         written = {
@@ -135,12 +136,22 @@ class _Planner:
         self.problems: list[Problem] = []
 
     def plan(self) -> Result:
-        for wrong, right in self.merges.items():
-            if right not in self.existing["person"] and right not in {
-                fold(s.name) for t in self.programme.talks for s in t.speakers
-            }:
+        speakers = {fold(s.name) for talk in self.programme.talks for s in talk.speakers}
+        for new, existing in self.merges.items():
+            if new not in speakers:
                 self.problems.append(
-                    Problem("--merge", None, None, f"{wrong}={right}: there is no person '{right}'")
+                    Problem(
+                        "--merge",
+                        None,
+                        None,
+                        f"{new}={existing}: no speaker of this schedule would be called '{new}'",
+                    )
+                )
+            elif existing not in self.existing["person"] and existing not in speakers:
+                self.problems.append(
+                    Problem(
+                        "--merge", None, None, f"{new}={existing}: there is no person '{existing}'"
+                    )
                 )
         self._event()
         talks = sorted(self.programme.talks, key=_talk_order)
@@ -156,15 +167,18 @@ class _Planner:
             o.planned.key: {"type": o.planned.type_name, "id": o.planned.id, "fields": o.hashes}
             for o in outcomes
         }
+        dropped = []
+        for key, entry in self.state.items():
+            if key not in records:
+                records[key] = entry  # remembered, so that it is never made again
+                found = self.existing.get(str(entry.get("type")), {}).get(str(entry.get("id")))
+                if key not in self.planned and found is not None and entry["type"] == "session":
+                    dropped.append(display_path(found[1].path, self.site.root))
         event = self.existing["event"].get(self.event_id)
         additions = {}
         if event and "event" not in self.state:
             planned = self._event_fields()
-            additions = {
-                k: v
-                for k, v in planned.items()
-                if k not in event[1].data and getattr(event[0], k) in (None, "")
-            }
+            additions = {k: v for k, v in planned.items() if getattr(event[0], k) in (None, "")}
         return Result(
             self.event_id,
             outcomes,
@@ -174,6 +188,7 @@ class _Planner:
             self.uncertain,
             additions,
             removed,
+            dropped,
         )
 
     # --- planning ----------------------------------------------------------------
