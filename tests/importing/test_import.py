@@ -436,3 +436,13 @@ def test_the_xml_fixture_follows_the_published_xsd() -> None:
     etree = pytest.importorskip("lxml.etree")
     xsd = etree.XMLSchema(etree.parse(str(EXAMPLES.parent / "schedule.xml.xsd")))
     xsd.assertValid(etree.parse(str(HERE / "schedule.xml")))
+
+
+def test_the_readme_example_csv_imports(fresh: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    example = ROOT / "docs" / "examples" / "programme.csv"
+    args = ["import", str(example), "--event", "ecc-2024", "--timezone", "Europe/Brussels"]
+    assert run(fresh, *args) == 0
+    assert "Imported: 3 sessions; 11 new, 0 updated, 0 unchanged records" in capsys.readouterr().out
+    assert run(fresh, "check", "--quiet") == 0
+    ulla = (fresh / "content" / "sessions" / "ecc-2024-welcome.yaml").read_text(encoding="utf-8")
+    assert "- person: ulla-engelmann\n  role: host\n  organisation: dg-grow\n" in ulla
