@@ -8,12 +8,22 @@ import json
 import re
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import jsonschema
 
 from ..problems import Problem
-from .programme import Programme, Speaker, Talk, parse_duration, problem, prose, session_kind
+from .programme import (
+    EMPTY_SPEAKER,
+    Programme,
+    Speaker,
+    Talk,
+    aware,
+    in_zone,
+    parse_duration,
+    problem,
+    prose,
+    session_kind,
+)
 from .zones import known_zone
 
 SCHEMA = Path(__file__).with_name("schedule.schema.json")
@@ -125,10 +135,10 @@ def _talk(
     title = event["title"].strip()
     if not title:
         problems.append(problem(display, f"{here}.title", "the title is empty"))
-    start = _moment(event["date"], f"{here}.date", display, problems)
+    start = aware(event["date"], f"{here}.date", display, problems)
     end = None
     if event.get("end"):
-        end = _moment(event["end"], f"{here}.end", display, problems)
+        end = aware(event["end"], f"{here}.end", display, problems)
     elif start is not None:
         length = parse_duration(event["duration"])
         if length is None:
@@ -141,9 +151,7 @@ def _talk(
             )
         else:
             end = start + length
-    if zone is not None:
-        start = start.astimezone(ZoneInfo(zone)) if start else None
-        end = end.astimezone(ZoneInfo(zone)) if end else None
+    start, end = in_zone(start, zone), in_zone(end, zone)
     speakers = []
     for p, person in enumerate(event["persons"]):
         name = str(person.get("name") or person.get("public_name") or "").strip()
@@ -152,7 +160,7 @@ def _talk(
                 problem(
                     display,
                     f"{here}.persons[{p}]",
-                    "the speaker's name is empty: give a name or remove the speaker",
+                    EMPTY_SPEAKER,
                 )
             )
             continue
@@ -181,21 +189,3 @@ def _talk(
         body=prose(event.get("subtitle"), event.get("abstract"), event.get("description")),
         speakers=speakers,
     )
-
-
-def _moment(text: str, where: str, display: str, problems: list[Problem]) -> dt.datetime | None:
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        problems.append(
-            problem(
-                display, where, f"'{text}' is not a date and time: write 2020-12-14T09:00:00+01:00"
-            )
-        )
-        return None
-    if moment.tzinfo is None:
-        problems.append(
-            problem(display, where, f"'{text}' has no UTC offset: add one, e.g. +01:00")
-        )
-        return None
-    return moment

@@ -9,13 +9,23 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
-from zoneinfo import ZoneInfo
 
 import defusedxml
 import defusedxml.ElementTree
 
 from ..problems import Problem
-from .programme import Programme, Speaker, Talk, parse_duration, problem, prose, session_kind
+from .programme import (
+    EMPTY_SPEAKER,
+    Programme,
+    Speaker,
+    Talk,
+    aware,
+    in_zone,
+    parse_duration,
+    problem,
+    prose,
+    session_kind,
+)
 from .zones import known_zone
 
 NOT_A_SCHEDULE = "not a schedule: expected a frab schedule.xml export (a <schedule> root element)"
@@ -111,7 +121,7 @@ def _talk(
     title = _text(event, "title")
     if not title:
         problems.append(problem(display, f"{here}/title", "the title is missing or empty"))
-    start = _moment(_text(event, "date"), f"{here}/date", display, problems)
+    start = aware(_text(event, "date"), f"{here}/date", display, problems)
     end = None
     duration = _text(event, "duration")
     if start is not None:
@@ -126,9 +136,7 @@ def _talk(
             )
         else:
             end = start + length
-    if zone is not None:
-        start = start.astimezone(ZoneInfo(zone)) if start else None
-        end = end.astimezone(ZoneInfo(zone)) if end else None
+    start, end = in_zone(start, zone), in_zone(end, zone)
     speakers = []
     for p, person in enumerate(event.findall("persons/person"), start=1):
         name = " ".join((person.text or "").split())
@@ -137,7 +145,7 @@ def _talk(
                 problem(
                     display,
                     f"{here}/persons/person[{p}]",
-                    "the speaker's name is empty: give a name or remove the speaker",
+                    EMPTY_SPEAKER,
                 )
             )
             continue
@@ -158,28 +166,3 @@ def _talk(
         body=prose(_text(event, "subtitle"), _text(event, "abstract"), _text(event, "description")),
         speakers=speakers,
     )
-
-
-def _moment(
-    text: str | None, where: str, display: str, problems: list[Problem]
-) -> dt.datetime | None:
-    if not text:
-        problems.append(
-            problem(display, where, "missing: give the start as 2020-12-14T09:00:00+01:00")
-        )
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        problems.append(
-            problem(
-                display, where, f"'{text}' is not a date and time: write 2020-12-14T09:00:00+01:00"
-            )
-        )
-        return None
-    if moment.tzinfo is None:
-        problems.append(
-            problem(display, where, f"'{text}' has no UTC offset: add one, e.g. +01:00")
-        )
-        return None
-    return moment

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from ..models import SessionKind
 from ..problems import Problem
@@ -38,6 +39,7 @@ KINDS: dict[str, SessionKind] = {
     "video": "video",
 }
 
+EMPTY_SPEAKER = "the speaker's name is empty: give a name or remove the speaker"
 _DURATION = re.compile(r"^(\d{1,3}):(\d{2})(?::(\d{2}))?$")
 
 
@@ -107,3 +109,34 @@ def prose(*parts: str | None) -> str:
     kept = [p.replace("\r\n", "\n").replace("\r", "\n").strip() for p in parts if p]
     text = "\n\n".join(p for p in kept if p)
     return text + "\n" if text else ""
+
+
+def aware(
+    text: str | None, where: str, display: str, problems: list[Problem]
+) -> dt.datetime | None:
+    """A schedule's date-time with its UTC offset; a problem at ``where`` if it is not one."""
+    if not text:
+        problems.append(
+            problem(display, where, "missing: give the start as 2020-12-14T09:00:00+01:00")
+        )
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        problems.append(
+            problem(
+                display, where, f"'{text}' is not a date and time: write 2020-12-14T09:00:00+01:00"
+            )
+        )
+        return None
+    if moment.tzinfo is None:
+        problems.append(
+            problem(display, where, f"'{text}' has no UTC offset: add one, e.g. +01:00")
+        )
+        return None
+    return moment
+
+
+def in_zone(moment: dt.datetime | None, zone: str | None) -> dt.datetime | None:
+    """``moment`` as the clock in ``zone`` shows it (unchanged without a zone)."""
+    return moment.astimezone(ZoneInfo(zone)) if moment and zone else moment
