@@ -172,11 +172,29 @@ def test_csv_into_the_real_content_reuses_existing_people(
         "as a new person 'u-engelmann'; to link instead, import again with "
         "--merge u-engelmann=ulla-engelmann" in out
     )
-    assert run(site, *args, "--merge", "u-engelmann=ulla-engelmann") == 0
+    assert (
+        "uncertain: 'J. Doe' and 'Jane Doe' may be one person: imported as 'j-doe' and "
+        "'jane-doe'; to make them one, import again with --merge j-doe=jane-doe" in out
+    )
+    assert run(site, *args) == 0
+    added = {p.name for p in (site / "content" / "people").iterdir()} - people
+    assert added == {"j-doe.yaml", "jane-doe.yaml", "u-engelmann.yaml"}
+    capsys.readouterr()
+
+    # The editor decides: both are the same people. The import's own records for the
+    # names it guessed are left for the editor to delete.
+    merges = ["--merge", "u-engelmann=ulla-engelmann", "--merge", "j-doe=jane-doe"]
+    assert run(site, *args, *merges) == 0
     out = capsys.readouterr().out
     assert "uncertain" not in out
+    assert (
+        "no longer in the schedule: content/people/j-doe.yaml is left as it is; "
+        "delete it if the record is not needed" in out
+    )
+    (site / "content" / "people" / "j-doe.yaml").unlink()
+    (site / "content" / "people" / "u-engelmann.yaml").unlink()
     added = {p.name for p in (site / "content" / "people").iterdir()} - people
-    assert added == {"j-doe.yaml", "jane-doe.yaml"}  # Ulla and Anaïs were reused
+    assert added == {"jane-doe.yaml"}  # Ulla and Anaïs were reused
     welcome = (site / "content" / "sessions" / "cluster-talk-2024-welcome.md").read_text()
     assert "- person: ulla-engelmann\n  role: host\n  organisation: dg-grow\n" in welcome
     assert "timezone: Europe/Brussels" in welcome

@@ -59,10 +59,6 @@ def run_import(args: argparse.Namespace) -> int:
     from .run import UsageError, apply, plan_import
 
     try:
-        if not ID_PATTERN.match(args.event):
-            raise UsageError(
-                f"--event {args.event}: an id is lowercase letters, digits and hyphens"
-            )
         if args.timezone and not known_zone(args.timezone):
             raise UsageError(
                 f"--timezone {args.timezone}: not a known time zone, e.g. Europe/Brussels"
@@ -99,10 +95,10 @@ def summary(result: Result, root: Path, dry_run: bool) -> str:
         lines.append(f"linked '{name}' to the existing person '{person}'")
     for text in result.uncertain:
         lines.append(f"uncertain: {text}")
-    for where in result.dropped:
+    for type_name, where in result.dropped:
+        what = "session was dropped" if type_name == "session" else "record is not needed"
         lines.append(
-            f"no longer in the schedule: {where} is left as it is; delete it if the "
-            "session was dropped"
+            f"no longer in the schedule: {where} is left as it is; delete it if the {what}"
         )
     for text in result.removed:
         lines.append(f"left out {text}: its record was removed by hand since the last import")

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..config import Site
 from ..load import RawRecord, read_content, read_record
-from ..models import TYPES_BY_NAME, Event, Organisation, Person, Record
+from ..models import ID_PATTERN, TYPES_BY_NAME, Event, Organisation, Person, Record
 from ..problems import ContentError, Problem, display_path
 from ..registry import link
 from ..urls import slug
@@ -19,7 +19,7 @@ from ..validate import problems_from, validate_records
 from .from_csv import Context, read_csv
 from .from_json import read_json
 from .from_xml import read_xml
-from .match import fold, organisations_index, people_index, unused_id
+from .match import Index, fold, organisations_index, people_index, unused_id
 from .programme import Programme, Speaker, Talk
 from .records import (
     Outcome,
@@ -52,7 +52,7 @@ class Result:
     uncertain: list[str] = field(default_factory=list)
     event_additions: dict[str, Any] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)  # records deleted by hand, not restored
-    dropped: list[str] = field(default_factory=list)  # files of sessions the schedule dropped
+    dropped: list[tuple[str, str]] = field(default_factory=list)  # (type, file) no longer named
 
     def files(self) -> dict[Path, str]:
         written = {
@@ -80,6 +80,8 @@ def plan_import(
     timezone: str | None = None,
 ) -> Result:
     """Everything the import would write; raises ContentError with every problem."""
+    if not ID_PATTERN.match(event_id):
+        raise UsageError(f"--event {event_id}: an id is lowercase letters, digits and hyphens")
     if source.suffix.lower() not in READERS:
         raise UsageError(f"{source}: not a schedule file: import a .json, .xml or .csv file")
     if not source.is_file():
@@ -161,6 +163,7 @@ class _Planner:
             self._session(talk, orders[talk.day])
         if self.problems:
             raise ContentError(self.problems)
+        self._near_twins()
         outcomes, removed = self._outcomes()
         self._check(outcomes)
         records = {
@@ -172,8 +175,10 @@ class _Planner:
             if key not in records:
                 records[key] = entry  # remembered, so that it is never made again
                 found = self.existing.get(str(entry.get("type")), {}).get(str(entry.get("id")))
-                if key not in self.planned and found is not None and entry["type"] == "session":
-                    dropped.append(display_path(found[1].path, self.site.root))
+                if key not in self.planned and found is not None:
+                    dropped.append(
+                        (str(entry["type"]), display_path(found[1].path, self.site.root))
+                    )
         event = self.existing["event"].get(self.event_id)
         additions = {}
         if event and "event" not in self.state:
@@ -243,10 +248,15 @@ class _Planner:
         for known in (key, by_name):
             if known in self.planned:
                 return self.planned[known].id
+        merged = self.merges.get(fold(speaker.name))
+        if merged is not None:  # the editor's word comes first, even over an earlier import
+            if merged in self.existing["person"]:
+                self.linked[speaker.name] = merged
+            return merged
         record_id = self._previous(key, "person")
         if record_id is None:
             wanted = fold(speaker.name)
-            record_id = self.merges.get(wanted) or self.people.exact(speaker.name)
+            record_id = self.people.exact(speaker.name)
             if record_id is not None:
                 self.linked[speaker.name] = record_id
                 return record_id
@@ -265,6 +275,28 @@ class _Planner:
         planned = Planned(key, "person", record_id, fields)
         self.planned[key] = self.planned[by_name] = planned
         return record_id
+
+    def _near_twins(self) -> None:
+        """New people of this schedule whose names agree only up to initials ('J. Doe'
+        and 'Jane Doe' in two talks): listed, never merged silently."""
+        new = {
+            p.id: str(p.fields["name"])
+            for p in self.planned.values()
+            if p.type_name == "person"
+            and p.id not in self.existing["person"]
+            and p.key not in self.state
+        }
+        index = Index()
+        for record_id, name in new.items():
+            index.add(record_id, name)
+        for record_id, name in sorted(new.items()):
+            for other in index.uncertain(name):
+                if other != record_id and _initials(name) > _initials(new[other]):
+                    self.uncertain.append(
+                        f"'{name}' and '{new[other]}' may be one person: imported as "
+                        f"'{record_id}' and '{other}'; to make them one, import again with "
+                        f"--merge {record_id}={other}"
+                    )
 
     def _organisation(self, name: str) -> str:
         key = f"organisation:{fold(name)}"
@@ -355,6 +387,10 @@ def _current(raw: RawRecord) -> dict[str, Any]:
     the loaded copy)."""
     fresh, _ = read_record(raw.path, raw.type_name, raw.path.parent)
     return dict(fresh.data) if fresh else {}
+
+
+def _initials(name: str) -> int:
+    return sum(1 for word in fold(name).split("-") if len(word) == 1)
 
 
 def _talk_order(talk: Talk) -> tuple[Any, ...]:
