@@ -8,6 +8,8 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -464,3 +466,49 @@ def test_the_readme_example_csv_imports(fresh: Path, capsys: pytest.CaptureFixtu
     assert run(fresh, "check", "--quiet") == 0
     ulla = (fresh / "content" / "sessions" / "ecc-2024-welcome.yaml").read_text(encoding="utf-8")
     assert "- person: ulla-engelmann\n  role: host\n  organisation: dg-grow\n" in ulla
+
+
+def _as_frab_xml(schedule: dict[str, Any]) -> bytes:
+    """A schedule.json exported as frab's schedule.xml, element by element as the XSD
+    orders them."""
+    root = ElementTree.Element("schedule")
+    ElementTree.SubElement(root, "version").text = schedule["version"]
+    conference = schedule["conference"]
+    head = ElementTree.SubElement(root, "conference")
+    for name in ("title", "start", "end", "timeslot_duration", "time_zone_name"):
+        ElementTree.SubElement(head, name).text = str(conference[name])
+    ElementTree.SubElement(head, "acronym").text = conference["acronym"].lower()  # as the XSD asks
+    for day in conference["days"]:
+        attributes = {"index": str(day["index"]), "date": day["date"]}
+        attributes |= {"start": day["day_start"], "end": day["day_end"]}
+        day_element = ElementTree.SubElement(root, "day", attributes)
+        for room, events in day["rooms"].items():
+            room_element = ElementTree.SubElement(day_element, "room", {"name": room})
+            for event in events:
+                ids = {"guid": event["guid"], "id": str(event["id"])}
+                element = ElementTree.SubElement(room_element, "event", ids)
+                for name in ("room", "title", "subtitle", "type", "date", "start", "duration"):
+                    ElementTree.SubElement(element, name).text = event[name]
+                for name in ("abstract", "track", "description"):
+                    ElementTree.SubElement(element, name).text = event[name] or ""
+                persons = ElementTree.SubElement(element, "persons")
+                for person in event["persons"]:
+                    tag = ElementTree.SubElement(persons, "person", {"id": str(person["id"])})
+                    tag.text = person["public_name"]
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def test_json_and_its_xml_export_give_the_same_sessions(tmp_path: Path) -> None:
+    xml = tmp_path / "schedule.xml"
+    xml.write_bytes(_as_frab_xml(json.loads(CAMP.read_text(encoding="utf-8"))["schedule"]))
+    etree = pytest.importorskip("lxml.etree")
+    xsd = etree.XMLSchema(etree.parse(str(EXAMPLES.parent / "schedule.xml.xsd")))
+    xsd.assertValid(etree.parse(str(xml)))
+    sites = []
+    for name, source in (("from-json", CAMP), ("from-xml", xml)):
+        site = tmp_path / name
+        (site / "content").mkdir(parents=True)
+        assert run(site, "import", str(source), "--event", "camp2019") == 0
+        sites.append(snapshot(site / "content" / "sessions"))
+    assert sites[0] == sites[1]
+    assert len(sites[0]) == 79
