@@ -272,6 +272,7 @@ def _invalid(tmp: Path) -> Path:
     conference = data["schedule"]["conference"]
     conference["days"][0]["rooms"]["Gray Room"][0]["persons"][0]["public_name"] = "   "
     conference["days"][1]["rooms"]["Gray Room"][0]["date"] = "2020-12-15T25:00:00+01:00"
+    conference["days"][1]["rooms"]["Tan Room"][0]["end"] = "2020-12-15T07:00:00+01:00"
     path = tmp / "bad.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
@@ -318,6 +319,9 @@ BAD = {
             "the speaker's name is empty: give a name or remove the speaker",
             'bad.json: schedule.conference.days[1].rooms["Gray Room"][0].date: '
             "'2020-12-15T25:00:00+01:00' is not a date and time: write 2020-12-14T09:00:00+01:00",
+            'bad.json: schedule.conference.days[1].rooms["Tan Room"][0].end: '
+            "'2020-12-15T07:00:00+01:00' is before the start, '2020-12-15T09:00:00+01:00': "
+            "fix one of them",
         ],
     ),
     "off the schema": (
@@ -512,3 +516,20 @@ def test_json_and_its_xml_export_give_the_same_sessions(tmp_path: Path) -> None:
         sites.append(snapshot(site / "content" / "sessions"))
     assert sites[0] == sites[1]
     assert len(sites[0]) == 79
+
+
+def test_aliases_link_other_spellings(fresh: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    people = fresh / "content" / "people"
+    people.mkdir()
+    (people / "ana-perez-garcia.yaml").write_text(
+        "name: Ana Pérez García\naliases: [Ana Pérez]\n", encoding="utf-8"
+    )
+    assert run(fresh, "import", str(HERE / "schedule.xml"), "--event", "cd") == 0
+    assert "linked 'Ana Pérez' to the existing person 'ana-perez-garcia'" in capsys.readouterr().out
+    assert sorted(p.name for p in people.iterdir()) == [
+        "ana-perez-garcia.yaml",
+        "tomasz-nowak.yaml",
+    ]
+    assert (people / "ana-perez-garcia.yaml").read_text(encoding="utf-8") == (
+        "name: Ana Pérez García\naliases: [Ana Pérez]\n"
+    )

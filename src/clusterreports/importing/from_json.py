@@ -139,6 +139,14 @@ def _talk(
     end = None
     if event.get("end"):
         end = aware(event["end"], f"{here}.end", display, problems)
+        if start is not None and end is not None and end < start:
+            problems.append(
+                problem(
+                    display,
+                    f"{here}.end",
+                    f"'{event['end']}' is before the start, '{event['date']}': fix one of them",
+                )
+            )
     elif start is not None:
         length = parse_duration(event["duration"])
         if length is None:

@@ -38,6 +38,7 @@ class Planned:
     type_name: str
     id: str
     fields: dict[str, Any]
+    origin: str = ""  # where in the schedule it comes from, for messages
 
 
 @dataclass

@@ -5,9 +5,11 @@ write it all, or nothing."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from pydantic import ValidationError
 
 from ..config import Site
 from ..load import RawRecord, read_content, read_record
@@ -238,9 +240,9 @@ class _Planner:
         fields["participants"] = participants or None
         fields["topics"] = [talk.track] if talk.track else None
         fields["body"] = talk.body or None
-        self.planned[key] = Planned(
-            key, "session", record_id, {k: v for k, v in fields.items() if v is not None}
-        )
+        kept = {k: v for k, v in fields.items() if v is not None}
+        origin = f"{self.programme.source}: {talk.where}"
+        self.planned[key] = Planned(key, "session", record_id, kept, origin)
 
     def _person(self, speaker: Speaker, talk: Talk) -> str:
         key = f"person:{speaker.key or 'name:' + fold(speaker.name)}"
@@ -364,22 +366,25 @@ class _Planner:
             for record, raw in by_id.values()
             if (record.type_name, record.id) not in replaced
         ]
+        origins = {}
         for outcome in outcomes:
             model = TYPES_BY_NAME[outcome.planned.type_name]
             data = {**outcome.data, "id": outcome.planned.id}
-            raw = RawRecord(
-                model.type_name, outcome.path, display_path(outcome.path, self.site.root), data, {}
-            )
+            display = display_path(outcome.path, self.site.root)
+            origins[display] = outcome.planned.origin
+            raw = RawRecord(model.type_name, outcome.path, display, data, {})
             try:
                 records.append((model.model_validate(data), raw))
-            except ValueError as exc:
-                from pydantic import ValidationError
-
-                assert isinstance(exc, ValidationError)
+            except ValidationError as exc:
                 problems.extend(problems_from(raw, model, exc))
         problems += link(records)[1]
         if problems:
-            raise ContentError(problems)
+            raise ContentError(
+                replace(p, message=f"{p.message} (imported from {origins[p.path]})")
+                if origins.get(p.path)
+                else p
+                for p in problems
+            )
 
 
 def _current(raw: RawRecord) -> dict[str, Any]:
