@@ -35,7 +35,7 @@ from .records import (
     write_all,
 )
 
-READERS = {".json": "JSON", ".xml": "XML", ".csv": "CSV"}
+SUFFIXES = (".json", ".xml", ".csv")
 
 
 class UsageError(ValueError):
@@ -84,7 +84,7 @@ def plan_import(
     """Everything the import would write; raises ContentError with every problem."""
     if not ID_PATTERN.match(event_id):
         raise UsageError(f"--event {event_id}: an id is lowercase letters, digits and hyphens")
-    if source.suffix.lower() not in READERS:
+    if source.suffix.lower() not in SUFFIXES:
         raise UsageError(f"{source}: not a schedule file: import a .json, .xml or .csv file")
     if not source.is_file():
         raise UsageError(f"{source}: no such file")
@@ -140,27 +140,10 @@ class _Planner:
         self.problems: list[Problem] = []
 
     def plan(self) -> Result:
-        speakers = {fold(s.name) for talk in self.programme.talks for s in talk.speakers}
-        for new, existing in self.merges.items():
-            if new not in speakers:
-                self.problems.append(
-                    Problem(
-                        "--merge",
-                        None,
-                        None,
-                        f"{new}={existing}: no speaker of this schedule would be called '{new}'",
-                    )
-                )
-            elif existing not in self.existing["person"] and existing not in speakers:
-                self.problems.append(
-                    Problem(
-                        "--merge", None, None, f"{new}={existing}: there is no person '{existing}'"
-                    )
-                )
+        self._check_merges()
         self._event()
-        talks = sorted(self.programme.talks, key=_talk_order)
         orders: dict[int | None, int] = {}
-        for talk in talks:
+        for talk in sorted(self.programme.talks, key=_talk_order):
             orders[talk.day] = orders.get(talk.day, 0) + 1
             self._session(talk, orders[talk.day])
         if self.problems:
@@ -168,19 +151,7 @@ class _Planner:
         self._near_twins()
         outcomes, removed = self._outcomes()
         self._check(outcomes)
-        records = {
-            o.planned.key: {"type": o.planned.type_name, "id": o.planned.id, "fields": o.hashes}
-            for o in outcomes
-        }
-        dropped = []
-        for key, entry in self.state.items():
-            if key not in records:
-                records[key] = entry  # remembered, so that it is never made again
-                found = self.existing.get(str(entry.get("type")), {}).get(str(entry.get("id")))
-                if key not in self.planned and found is not None:
-                    dropped.append(
-                        (str(entry["type"]), display_path(found[1].path, self.site.root))
-                    )
+        records, dropped = self._remembered(outcomes)
         event = self.existing["event"].get(self.event_id)
         additions = {}
         if event and "event" not in self.state:
@@ -197,6 +168,37 @@ class _Planner:
             removed,
             dropped,
         )
+
+    def _check_merges(self) -> None:
+        speakers = {fold(s.name) for talk in self.programme.talks for s in talk.speakers}
+        for new, existing in self.merges.items():
+            if new not in speakers:
+                message = f"no speaker of this schedule would be called '{new}'"
+            elif existing not in self.existing["person"] and existing not in speakers:
+                message = f"there is no person '{existing}'"
+            else:
+                continue
+            self.problems.append(Problem("--merge", None, None, f"{new}={existing}: {message}"))
+
+    def _remembered(
+        self, outcomes: list[Outcome]
+    ) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str]]]:
+        """The provenance to keep: every record written now, and every one written by
+        an earlier import (so that one removed by hand is never made again); with the
+        files of those the schedule no longer names."""
+        records = {
+            o.planned.key: {"type": o.planned.type_name, "id": o.planned.id, "fields": o.hashes}
+            for o in outcomes
+        }
+        dropped = []
+        for key, entry in self.state.items():
+            if key in records:
+                continue
+            records[key] = entry
+            found = self.existing.get(str(entry.get("type")), {}).get(str(entry.get("id")))
+            if key not in self.planned and found is not None:
+                dropped.append((str(entry["type"]), display_path(found[1].path, self.site.root)))
+        return records, dropped
 
     # --- planning ----------------------------------------------------------------
 
@@ -320,8 +322,7 @@ class _Planner:
     def _new_id(self, type_name: str, wanted: str) -> str:
         planned_ids = {p.id for p in self.planned.values() if p.type_name == type_name}
         previous = {str(e.get("id")) for e in self.state.values() if e.get("type") == type_name}
-        record_id = unused_id(wanted, self.taken[type_name] | planned_ids | previous)
-        return record_id
+        return unused_id(wanted, self.taken[type_name] | planned_ids | previous)
 
     # --- outcomes and checking ---------------------------------------------------
 
