@@ -339,6 +339,13 @@ BAD = {
         _text("p.csv", "date,start,speakers\n2024-01-01,09:00,Ana\n"),
         ["p.csv:1: missing column 'title': the header row needs day or date, start and title"],
     ),
+    "not a programme": (
+        _text("notes.csv", "Name,Amount\nAna,3\n"),
+        [
+            "notes.csv:1: not a programme: a CSV programme starts with a header row naming "
+            "its columns, among them day or date, start and title"
+        ],
+    ),
     "time that does not exist": (
         _text(
             "p.csv",
@@ -533,3 +540,18 @@ def test_aliases_link_other_spellings(fresh: Path, capsys: pytest.CaptureFixture
     assert (people / "ana-perez-garcia.yaml").read_text(encoding="utf-8") == (
         "name: Ana Pérez García\naliases: [Ana Pérez]\n"
     )
+
+
+def test_a_write_that_fails_leaves_nothing_behind(
+    fresh: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (fresh / "content" / "sessions").write_text("not a folder", encoding="utf-8")
+    before = snapshot(fresh / "content")
+    assert run(fresh, "import", str(HERE / "schedule.xml"), "--event", "cd") == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "clusterreports import: could not write content/sessions/cd-opening-clusters-in-2024.md"
+        " (Not a directory); nothing was written\n"
+    )
+    assert snapshot(fresh / "content") == before
+    assert [p.name for p in (fresh / "content").iterdir()] == ["sessions"]

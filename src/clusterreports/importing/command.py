@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..config import load_site_config
 from ..models import ID_PATTERN
-from ..problems import ContentError, counted
+from ..problems import ContentError, counted, display_path
 from .zones import known_zone
 
 if TYPE_CHECKING:
@@ -72,7 +72,16 @@ def run_import(args: argparse.Namespace) -> int:
         print(error.report(), file=sys.stderr)
         return EXIT_CONTENT
     if not args.dry_run:
-        apply(result)
+        try:
+            apply(result)
+        except OSError as error:
+            where = display_path(Path(error.filename or "."), site.root)
+            print(
+                f"clusterreports import: could not write {where} ({error.strerror}); "
+                "nothing was written",
+                file=sys.stderr,
+            )
+            return EXIT_CONTENT
     print(summary(result, site.root, args.dry_run))
     return 0
 

@@ -109,7 +109,15 @@ def read_csv(path: Path, display: str, context: Context) -> tuple[Programme | No
     return (None if problems else programme), problems
 
 
+NOT_A_PROGRAMME = (
+    "not a programme: a CSV programme starts with a header row naming its columns, "
+    "among them day or date, start and title"
+)
+
+
 def _check_header(header: list[str], display: str) -> list[Problem]:
+    if not set(header) & set(COLUMNS):
+        return [Problem(display, 1, None, NOT_A_PROGRAMME)]
     problems = []
     for name in header:
         if name not in COLUMNS:

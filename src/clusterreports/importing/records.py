@@ -114,19 +114,30 @@ def state_text(event_id: str, source: str, records: dict[str, dict[str, Any]]) -
 
 def write_all(files: dict[Path, str]) -> None:
     """Write every file, or none: all go to hidden temporary files beside their
-    targets first (the loader ignores them), then each is renamed into place."""
+    targets first (the loader ignores them), then each is renamed into place. A
+    failure while staging removes what was staged, folders made for it included."""
     staged: list[tuple[Path, Path]] = []
+    made: list[Path] = []
+    target = Path()
     try:
         for target, text in files.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
+            missing = [f for f in (target.parent, *target.parent.parents) if not f.exists()]
+            for folder in reversed(missing):
+                folder.mkdir()
+                made.append(folder)
             temporary = target.with_name(f".{target.name}.importing")
             with temporary.open("w", encoding="utf-8", newline="\n") as file:
+                staged.append((temporary, target))
                 file.write(text)
-            staged.append((temporary, target))
-    except BaseException:
+    except BaseException as exc:
         for temporary, _ in staged:
             with contextlib.suppress(OSError):
                 temporary.unlink()
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        if isinstance(exc, OSError):  # said of the record, not of its temporary file
+            raise OSError(exc.errno, exc.strerror, str(target)) from exc
         raise
     for temporary, target in staged:
         os.replace(temporary, target)
