@@ -305,6 +305,10 @@ BAD = {
             "the file may be cut short; export it again"
         ],
     ),
+    "nested too deeply": (
+        _text("deep.json", "[" * 100_000 + "]" * 100_000),
+        ["deep.json: not a schedule: nested too deeply to read"],
+    ),
     "not a schedule": (
         _not_a_schedule,
         [

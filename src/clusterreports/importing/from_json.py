@@ -69,6 +69,8 @@ def read_json(path: Path, display: str) -> tuple[Programme | None, list[Problem]
         return None, [
             Problem(display, None, None, f"not UTF-8 text ({exc.reason}): export it again as UTF-8")
         ]
+    except RecursionError:
+        return None, [Problem(display, None, None, "not a schedule: nested too deeply to read")]
     except json.JSONDecodeError as exc:
         return None, [
             Problem(
