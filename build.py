@@ -10,7 +10,7 @@ except ImportError:  # not installed: run from the source tree
     sys.path.insert(0, str(ROOT / "src"))
     from clusterreports.cli import run
 
-COMMANDS = {"build", "check", "serve", "new", "-h", "--help"}
+COMMANDS = {"build", "check", "serve", "new", "import", "-h", "--help"}
 
 if __name__ == "__main__":
     args = sys.argv[1:]

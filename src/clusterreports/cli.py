@@ -1,4 +1,4 @@
-"""Command line: ``clusterreports build|check|serve|new``.
+"""Command line: ``clusterreports build|check|serve|new|import``.
 
 Exit status: 0 on success, 1 for content problems (and files that cannot be read or
 written), 2 for usage errors (an output folder a build must not replace), 3 when Pagefind
@@ -21,6 +21,7 @@ from typing import NoReturn
 
 from . import __version__, progress
 from .config import Site, check_base_url, load_site_config
+from .importing import command as import_command
 from .models import RECORD_TYPES
 from .pipeline import build, check
 from .problems import ContentError, counted
@@ -95,6 +96,7 @@ def make_parser() -> argparse.ArgumentParser:
     new = command("new", "write a new record file to fill in")
     new.add_argument("type", help="record type: " + ", ".join(t.type_name for t in RECORD_TYPES))
     new.add_argument("title", help='its title or name, e.g. "Anaïs Le Corvec"')
+    import_command.add_arguments(command("import", import_command.SUMMARY))
     return parser
 
 
@@ -163,6 +165,8 @@ def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "new":
             return _new(args)
+        if args.command == "import":
+            return import_command.run_import(args)
         if args.command == "serve":
             return _serve(args)
         site = _site(args)

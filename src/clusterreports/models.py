@@ -450,6 +450,10 @@ class Session(Record):
     order: WholeNumber | None = Field(None, description="Position in the day's agenda.")
     start: MomentField | None = None
     end: EndField = None
+    timezone: TimeZone = Field(
+        None, description="The zone of 'start' and 'end' (default: the event's)."
+    )
+    room: Line | None = Field(None, description="Where at the venue: a room or stage.")
     participants: list[Participant] = Field(default_factory=list)
     topics: list[Text] = Field(default_factory=list)
     showcased: list[OrgRef] = Field(
@@ -474,6 +478,10 @@ class Person(Record):
         None, description="What to sort by in the A-Z index (default: the last word)."
     )
     honorific: Line | None = None
+    aliases: list[Text] = Field(
+        default_factory=list,
+        description="Other spellings of the name (in schedules and sources), for importing.",
+    )
     country: Line | None = None
     roles: list[Role] = Field(default_factory=list)
 

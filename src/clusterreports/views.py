@@ -581,7 +581,7 @@ class SessionView(View[Session]):
     def when(self) -> str:
         s = self.record
         event = self.event_view
-        zone = event.record.timezone if event else None
+        zone = s.timezone or (event.record.timezone if event else None)
         text = span_text(s.start, s.end, zone)
         if s.day and not text:
             text = f"Day {s.day}"
