@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
-from clusterreports.models import (
+from clusterreports.content.models import (
     Event,
     FundingCall,
     Person,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from clusterreports import ContentError, build, check, load_site_config
-from clusterreports.pipeline import collector_paused
 from clusterreports.problems import Problem
+from clusterreports.tuning import collector_paused
 
 from .conftest import snapshot
 

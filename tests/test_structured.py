@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from clusterreports.structured import script_json
+from clusterreports.site.structured import script_json
 
 from .discovery_support import BASE_URL, SCRIPT_TITLE, extended_site, json_ld, page
 

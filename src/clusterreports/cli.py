@@ -18,13 +18,13 @@ from pathlib import Path
 from types import FrameType
 from typing import NoReturn
 
-from . import progress
+from .authoring.scaffold import RecordExists, UnknownType, new_record
 from .config import Site, load_site_config
-from .models import RECORD_TYPES
+from .content.models import RECORD_TYPES
+from .outputs.search import SearchIndexError
 from .pipeline import build, check
 from .problems import ContentError, counted
-from .scaffold import RecordExists, UnknownType, new_record
-from .search import SearchIndexError
+from .site import progress
 
 EXIT_CONTENT = 1
 EXIT_USAGE = 2
@@ -180,8 +180,8 @@ def _new(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     # Imported here: the preview's server and watcher are a fifth of a build's start-up.
-    from .incremental import Preview
-    from .serve import base_path, serve
+    from .preview.incremental import Preview
+    from .preview.server import base_path, serve
 
     def say(text: str) -> None:
         if not args.quiet:

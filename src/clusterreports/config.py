@@ -8,9 +8,9 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from .load import RawRecord, parse_yaml
+from .content.load import RawRecord, parse_yaml
+from .content.validate import problems_from
 from .problems import ContentError, Problem
-from .validate import problems_from
 
 CONFIG_NAME = "site.yaml"
 

@@ -19,13 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 import icalendar
 
-from . import urls
-from .models import Event, FundingCall, Record
-from .moment import Moment
-from .views import CallView, EventView, SessionView, SiteView, View
+from ..content.moment import Moment
+from ..site import urls
+from ..site.views import CallView, EventView, SessionView, SiteView, View
 
 if TYPE_CHECKING:
-    from .outputs import BuildContext
+    from .context import BuildContext
 
 ONE_DAY = dt.timedelta(days=1)
 END_CALENDAR = b"END:VCALENDAR\r\n"
@@ -34,15 +33,6 @@ When = dt.datetime | dt.date
 
 def _is_dated(moment: Moment | None) -> bool:
     return moment is not None and moment.day is not None
-
-
-def calendar_url_of(record: Record) -> str | None:
-    """The record's own calendar, or None when it has no day to put in one."""
-    if isinstance(record, Event) and _is_dated(record.start):
-        return urls.calendar_url("event", record.id)
-    if isinstance(record, FundingCall) and _is_dated(record.deadline):
-        return urls.calendar_url("call", record.id)
-    return None
 
 
 def _when(moment: Moment, timezone: str | None) -> When:

@@ -11,49 +11,15 @@ its live pages into a side folder and swaps those folders in whole.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
+from ..site.plan import Page
+from ..site.write import Content
 from . import calendars, feeds, opendata, search, sitemap
-from .config import Site
-from .plan import Page
-from .registry import Registry
-from .render import Renderer
-from .write import Content
-
-
-@dataclass
-class BuildContext:
-    site: Site
-    registry: Registry
-    pages: list[Page]
-    renderer: Renderer
-
-
-Generator = Callable[[BuildContext], Iterable[tuple[str, Content]]]
-
-
-class Running(Protocol):
-    def wait(self, timeout: float | None = None) -> bool:
-        """True once finished (raising its error if it failed), False if still running
-        after ``timeout`` seconds."""
-
-    def cancel(self) -> None: ...
-
-
-# (context, the folder holding the pages, the folder to write into, the URLs of the
-# pages changed since the finaliser's files there were made, or None: all of them).
-# Given changed pages, a finaliser may write only the files they affect.
-Finaliser = Callable[[BuildContext, Path, Path, AbstractSet[str] | None], Running]
-
-
-class Interrupted(Exception):
-    """The finalisers were stopped because the caller asked (an edit in the preview)."""
-
+from .context import BuildContext, Finaliser, Generator, Interrupted, Running
 
 GENERATORS: list[Generator] = [
     calendars.files,
@@ -112,8 +78,3 @@ def finalising(
         for process in running:
             process.cancel()
         raise
-
-
-def finalise(context: BuildContext, stage: Path) -> None:
-    with finalising(context, stage):
-        pass

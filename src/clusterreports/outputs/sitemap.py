@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-from . import urls
+from ..site import urls
 
 if TYPE_CHECKING:
-    from .outputs import BuildContext
+    from .context import BuildContext
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 LEFT_OUT = {urls.NOT_FOUND_URL, urls.SEARCH_URL}

@@ -13,13 +13,13 @@ from typing import Any
 
 import yaml
 
-from .config import Site
+from ..config import Site
+from ..content.load import RECORD_SUFFIXES
+from ..content.models import RECORD_TYPES, Record
+from ..outputs.opendata import content_schema
+from ..problems import did_you_mean, display_path
+from ..site.urls import slug
 from .contentdocs import type_text
-from .load import RECORD_SUFFIXES
-from .models import RECORD_TYPES, Record
-from .opendata import content_schema
-from .problems import did_you_mean, display_path
-from .urls import slug
 
 SKIPPED_FIELDS = ("id",)
 

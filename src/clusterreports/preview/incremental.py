@@ -25,7 +25,6 @@ byte for byte.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 import shutil
 import time
@@ -40,22 +39,24 @@ from typing import Any
 import jinja2
 from jinja2 import meta
 
-from .cache import flush_all
-from .config import Site, load_site_config
-from .load import RECORD_SUFFIXES, RawRecord, read_record
-from .models import TYPES_BY_FOLDER, Loc, Organisation, Record, iter_references
-from .outputs import CARRY_OVER, BuildContext, Interrupted, extra_files, finalising
-from .parallel import render_pages
-from .pipeline import check
-from .plan import Page, dependencies
-from .problems import ContentError, Problem, counted
-from .progress import BuildProgress
-from .registry import Backlink, Key, Registry, key_of, link
-from .render import Renderer, fragments_named, template_dirs
-from .theme import builtin_dir
-from .urls import output_path
-from .validate import validate_records
-from .write import Content, StageWriter, copy_static, scratch_folder, staging, write_file
+from ..cache import flush_all
+from ..config import Site, load_site_config
+from ..content.load import RECORD_SUFFIXES, RawRecord, read_record
+from ..content.models import TYPES_BY_FOLDER, Loc, Organisation, Record, iter_references
+from ..content.registry import Backlink, Key, Registry, key_of, link
+from ..content.validate import validate_records
+from ..outputs.context import BuildContext, Interrupted
+from ..outputs.extras import CARRY_OVER, extra_files, finalising
+from ..pipeline import check
+from ..problems import ContentError, Problem, counted
+from ..site.parallel import render_pages
+from ..site.plan import Page, dependencies
+from ..site.progress import BuildProgress
+from ..site.render import Renderer, fragments_named, template_dirs
+from ..site.theme import builtin_dir
+from ..site.urls import output_path
+from ..site.write import Content, StageWriter, copy_static, scratch_folder, staging, write_file
+from ..tuning import collect_and_freeze, thaw
 
 # --- what a page read ----------------------------------------------------------------
 
@@ -336,16 +337,6 @@ class _Readers:
         return dict(zip(self.pages, self.masks, strict=True))
 
 
-def _kept() -> None:
-    """Keep what a full build leaves out of the cycle collector's way until the next
-    full build. The state of a large site is millions of objects (records, pages, what
-    each page read), and a full collection walked them all: at N = 10,000 about 2 s,
-    landing on whatever the preview was doing, an edit or a file an edit waited for.
-    Frozen, they are not walked; garbage is collected first, so none is kept."""
-    gc.collect()
-    gc.freeze()
-
-
 def _stoppable(content: Content, interrupted: Stop) -> Content:
     """A file made in pieces is given up between pieces once an edit is waiting: the
     data of every session takes 0.3 s to make at N = 1,000 and 3.2 s at 10,000, which
@@ -468,7 +459,7 @@ class Preview:
         On a content problem the previous output stays, and the next edit tries again."""
         started = time.perf_counter()
         self.state, self.unsettled = None, False
-        gc.unfreeze()  # the last state (see _kept) may hold cycles: they can go now
+        thaw()  # the last state may hold cycles: they can go now
         try:
             self.site = site = load_site_config(self.root, **self.overrides)
             checked = check(site)
@@ -504,7 +495,7 @@ class Preview:
             self.error = error
             return Outcome("error", [], 0, time.perf_counter() - started, reason, error)
         self.state, self.error, self.pending = state, None, set()
-        _kept()
+        collect_and_freeze()
         urls = [p.url for p in checked.pages]
         seconds = time.perf_counter() - started
         return Outcome("full", urls, len(urls), seconds, reason, unchanged=counts.unchanged)

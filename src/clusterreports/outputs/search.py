@@ -27,12 +27,12 @@ from typing import TYPE_CHECKING
 
 from pagefind.service import get_executable
 
-from . import urls
-from .models import RECORD_TYPES
+from ..content.models import RECORD_TYPES
+from ..site import urls
 
 if TYPE_CHECKING:
-    from .outputs import BuildContext
-    from .plan import Page
+    from ..site.plan import Page
+    from .context import BuildContext
 
 
 # The page chrome repeated on every page (header, navigation, breadcrumbs, footer, skip
@@ -51,14 +51,6 @@ class SearchIndexError(RuntimeError):
 def record_pages_glob() -> str:
     """Pagefind's file glob for every record page, e.g. '{events,people}/*/index.html'."""
     return "{" + ",".join(t.folder for t in RECORD_TYPES) + "}/*/index.html"
-
-
-def bundle_urls(record_pages: int, per_index: int) -> list[str]:
-    """Where each part of the index goes: one part while the site has at most
-    ``per_index`` record pages, else as many equal parts as needed; the first is the
-    bundle the search page loads, the others it merges (``pagefind.mergeIndex``)."""
-    parts = max(1, -(-record_pages // per_index))
-    return [urls.pagefind_bundle_url(n) for n in range(1, parts + 1)]
 
 
 @dataclass
@@ -255,7 +247,7 @@ def index_site(
     ]  # fmt: skip
     # Every record has one page: the same count the search page merges parts by.
     page_urls = sorted(urls.url_of(record) for record in context.registry)
-    bundles = bundle_urls(len(page_urls), config.search_index_pages)
+    bundles = urls.bundle_urls(len(page_urls), config.search_index_pages)
     parts = deal(page_urls, len(bundles))
     wanted = [changed is None or not changed.isdisjoint(pages) for pages in parts]
     if not any(wanted):

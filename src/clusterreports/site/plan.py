@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..content.models import RECORD_TYPES
+from ..content.registry import Key, Registry, key_of
+from ..problems import Problem
 from . import urls
-from .models import RECORD_TYPES
-from .problems import Problem
-from .registry import Key, Registry, key_of
 
 DEPENDENCY_HOPS = 2
 

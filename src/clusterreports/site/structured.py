@@ -16,9 +16,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import calendars, search, urls
-from .models import TYPES_BY_NAME, Event
-from .moment import Moment
+from ..content.models import TYPES_BY_NAME, Event
+from ..content.moment import Moment
+from . import urls
 from .views import (
     AwardView,
     CallView,
@@ -329,8 +329,8 @@ class Discovery:
     @cached_property
     def pagefind_parts(self) -> list[str]:
         """The parts of the search index after the first, for the search page to merge
-        (a large site is indexed in parts: ``search.bundle_urls``)."""
-        parts = search.bundle_urls(len(self.site.registry), self.site.config.search_index_pages)
+        (a large site is indexed in parts: ``urls.bundle_urls``)."""
+        parts = urls.bundle_urls(len(self.site.registry), self.site.config.search_index_pages)
         return [self.site.url(part) for part in parts[1:]]
 
     @cached_property
@@ -363,7 +363,7 @@ class Discovery:
 
     @cached_property
     def calendar(self) -> str | None:
-        return calendars.calendar_url_of(self.record.record) if self.record else None
+        return urls.calendar_url_of(self.record.record) if self.record else None
 
     @property
     def feeds(self) -> list[tuple[str, str]]:

@@ -19,14 +19,22 @@ from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 
 from pydantic.json_schema import models_json_schema
 
-from . import urls
-from .models import ID_PATTERN, RECORD_TYPES, TYPES_BY_NAME, Part, Record, RefTo, iter_references
-from .registry import Registry
-from .views import OrganisationView, PersonView, SiteView
-from .write import Content
+from ..content.models import (
+    ID_PATTERN,
+    RECORD_TYPES,
+    TYPES_BY_NAME,
+    Part,
+    Record,
+    RefTo,
+    iter_references,
+)
+from ..content.registry import Registry
+from ..site import urls
+from ..site.views import OrganisationView, PersonView, SiteView
+from ..site.write import Content
 
 if TYPE_CHECKING:
-    from .outputs import BuildContext
+    from .context import BuildContext
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 JsonObject = dict[str, Any]

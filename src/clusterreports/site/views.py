@@ -17,8 +17,7 @@ from typing import Any, Generic, TypeVar
 from markupsafe import Markup, escape
 from slugify import slugify
 
-from . import urls
-from .models import (
+from ..content.models import (
     RECORD_TYPES,
     Award,
     Entry,
@@ -34,8 +33,9 @@ from .models import (
     Role,
     Session,
 )
-from .moment import Moment
-from .registry import Registry, key_of
+from ..content.moment import Moment
+from ..content.registry import Registry, key_of
+from . import urls
 
 STATUS_LABELS = {
     "open": "Open",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from slugify import slugify
 
-from .models import TYPES_BY_NAME, Record
+from ..content.models import TYPES_BY_NAME, Event, FundingCall, Record
 
 HOME_URL = "/"
 NOT_FOUND_URL = "/404.html"
@@ -52,6 +52,14 @@ def pagefind_bundle_url(part: int) -> str:
     return PAGEFIND_URL if part == 1 else f"{PAGEFIND_URL}part-{part}/"
 
 
+def bundle_urls(record_pages: int, per_index: int) -> list[str]:
+    """Where each part of the search index goes: one part while the site has at most
+    ``per_index`` record pages, else as many equal parts as needed; the first is the
+    bundle the search page loads, the others it merges (``pagefind.mergeIndex``)."""
+    parts = max(1, -(-record_pages // per_index))
+    return [pagefind_bundle_url(n) for n in range(1, parts + 1)]
+
+
 def data_url(name: str) -> str:
     return f"/data/{name}"
 
@@ -59,6 +67,19 @@ def data_url(name: str) -> str:
 def calendar_url(type_name: str, record_id: str) -> str:
     """One record's own calendar: '/calendars/events/ecc-2016.ics'."""
     return f"/calendars/{TYPES_BY_NAME[type_name].folder}/{record_id}.ics"
+
+
+def calendar_url_of(record: Record) -> str | None:
+    """The record's own calendar, or None when it has no day to put in one."""
+    if isinstance(record, Event) and record.start is not None and record.start.day is not None:
+        return calendar_url("event", record.id)
+    if (
+        isinstance(record, FundingCall)
+        and record.deadline is not None
+        and record.deadline.day is not None
+    ):
+        return calendar_url("call", record.id)
+    return None
 
 
 def relative_output_path(url: str) -> str:

@@ -11,9 +11,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from slugify import slugify
 
+from ..problems import Problem, did_you_mean
 from .load import RawRecord
 from .models import ID_PATTERN, TYPES_BY_NAME, Loc, Record
-from .problems import Problem, did_you_mean
 
 
 @dataclass

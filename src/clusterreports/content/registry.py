@@ -10,9 +10,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from ..problems import Problem, did_you_mean
 from .load import RawRecord
 from .models import RECORD_TYPES, TYPES_BY_NAME, Loc, Organisation, Record, iter_references
-from .problems import Problem, did_you_mean
 
 Key = tuple[str, str]
 

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING
 
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
-from . import urls
-from .moment import Moment
-from .render import markdown_html
-from .views import CallView, EventView, SiteView
+from ..content.moment import Moment
+from ..site import urls
+from ..site.render import markdown_html
+from ..site.views import CallView, EventView, SiteView
 
 if TYPE_CHECKING:
-    from .outputs import BuildContext
+    from .context import BuildContext
 
 
 @dataclass

@@ -18,14 +18,15 @@ import markdown as md
 import nh3
 from markupsafe import Markup
 
-from . import __version__, structured
-from .cache import Store
-from .cache import folder as cache_folder
-from .config import Site
-from .moment import Moment
+from ..cache import Store
+from ..cache import folder as cache_folder
+from ..config import Site
+from ..content.moment import Moment
+from ..content.registry import Registry
+from ..problems import ContentError, Problem, display_path
+from ..version import __version__
+from . import structured
 from .plan import Page
-from .problems import ContentError, Problem, display_path
-from .registry import Registry
 from .theme import builtin_dir
 from .views import SiteView, humanise
 

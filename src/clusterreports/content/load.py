@@ -23,10 +23,10 @@ import frontmatter
 import yaml
 from yaml.constructor import SafeConstructor
 
-from .cache import Store, flush_all
-from .cores import choose_jobs, map_chunks
+from ..cache import Store, flush_all
+from ..problems import Problem, did_you_mean, display_path
+from ..tuning import choose_jobs, map_chunks
 from .models import TYPES_BY_FOLDER, Loc
-from .problems import Problem, did_you_mean, display_path
 
 RECORD_SUFFIXES = (".yaml", ".yml", ".md")
 Positions = dict[Loc, tuple[int, int]]

@@ -1,8 +1,8 @@
 """Write the content-format docs from the models: docs/content-schema.json (the same JSON
 Schema the site publishes as /data/schema.json) and docs/content-format.md (its tables).
 
-    python -m clusterreports.contentdocs [DOCS_DIR]          # write them
-    python -m clusterreports.contentdocs --check [DOCS_DIR]  # exit 1 if they are stale
+    python -m clusterreports.authoring.contentdocs [DOCS_DIR]          # write them
+    python -m clusterreports.authoring.contentdocs --check [DOCS_DIR]  # exit 1 if they are stale
 
 Generated, never edited by hand, so the docs cannot drift from what the build accepts
 (a test runs the check).
@@ -16,12 +16,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .models import RECORD_TYPES
-from .opendata import content_schema, schema_json
+from ..content.models import RECORD_TYPES
+from ..outputs.opendata import content_schema, schema_json
 
 SCHEMA_NAME = "content-schema.json"
 MARKDOWN_NAME = "content-format.md"
-DEFAULT_DOCS = Path(__file__).resolve().parents[2] / "docs"
+DEFAULT_DOCS = Path(__file__).resolve().parents[3] / "docs"
 
 
 def type_text(prop: dict[str, Any]) -> str:
@@ -79,7 +79,7 @@ def markdown() -> str:
     lines = [
         "# Content format",
         "",
-        "<!-- Generated from the models by `python -m clusterreports.contentdocs`. -->",
+        "<!-- Generated from the models by `python -m clusterreports.authoring.contentdocs`. -->",
         "",
         "Each record is a file `content/<folder>/<id>.yaml`, or a Markdown file `<id>.md` whose",
         "front matter holds the fields and whose text is the `body`. The id defaults to the file",
@@ -121,7 +121,7 @@ def generated() -> dict[str, bytes]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m clusterreports.contentdocs", description=__doc__
+        prog="python -m clusterreports.authoring.contentdocs", description=__doc__
     )
     parser.add_argument("docs", nargs="?", type=Path, default=DEFAULT_DOCS, help="docs folder")
     parser.add_argument("--check", action="store_true", help="fail if the docs are out of date")
@@ -136,7 +136,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
     if args.check and stale:
-        print("out of date (run python -m clusterreports.contentdocs):", *stale, file=sys.stderr)
+        print(
+            "out of date (run python -m clusterreports.authoring.contentdocs):",
+            *stale,
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -13,7 +13,6 @@ Without ``fork`` (Windows) or with one job, the same runs are rendered in this p
 from __future__ import annotations
 
 import contextlib
-import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import as_completed
 from dataclasses import dataclass
@@ -21,10 +20,10 @@ from typing import Any
 
 import jinja2
 
-from . import cores
-from .cache import flush_all
+from .. import tuning
+from ..cache import flush_all
+from ..problems import ContentError, Problem
 from .plan import Page
-from .problems import ContentError, Problem
 from .progress import BuildProgress
 from .render import Renderer
 from .write import Content, StageWriter
@@ -78,8 +77,8 @@ _job: _Job | None = None  # set before forking; workers inherit it
 
 
 def choose_jobs(requested: int | None, pages: int) -> int:
-    """Processes to render ``pages`` with (see ``cores.choose_jobs``)."""
-    return cores.choose_jobs(requested, pages, MIN_PARALLEL_PAGES)
+    """Processes to render ``pages`` with (see ``tuning.choose_jobs``)."""
+    return tuning.choose_jobs(requested, pages, MIN_PARALLEL_PAGES)
 
 
 def _runs(count: int, jobs: int) -> list[tuple[int, int]]:
@@ -146,8 +145,8 @@ def _results(
         progress.start()
         yield from (task(argument) for task, argument in tasks)
         return
-    gc.freeze()  # keep the collector from touching (and so copying) inherited objects
-    pool = cores.fork_pool(jobs)
+    tuning.freeze_before_fork()
+    pool = tuning.fork_pool(jobs)
     try:
         # No list of the futures is kept: each result (with what its pages read, in the
         # preview) is freed once used instead of all living until the last one.
@@ -157,7 +156,7 @@ def _results(
             yield future.result()
     finally:
         pool.shutdown(cancel_futures=True)
-        gc.unfreeze()
+        tuning.thaw()
 
 
 def render_pages(

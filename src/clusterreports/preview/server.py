@@ -2,7 +2,7 @@
 
 Three threads: tornado's loop serves files and livereload's websocket; watcher threads
 (watchfiles) put changed paths on a queue; one builder thread waits out a burst of
-changes (:class:`Debouncer`), asks :class:`~clusterreports.incremental.Preview` for an
+changes (:class:`Debouncer`), asks :class:`~clusterreports.preview.incremental.Preview` for an
 incremental rebuild and then tells the browsers to reload.
 
 Everything that decides something (which file a URL names, what a batch of changes
@@ -33,13 +33,13 @@ from livereload.watcher import Watcher
 from tornado import web
 from tornado.ioloop import IOLoop
 
-from .config import Site
+from ..config import Site
+from ..problems import ContentError
+from ..site.render import template_dirs
+from ..site.theme import builtin_dir
+from ..site.urls import NOT_FOUND_URL
+from ..site.write import is_scratch
 from .incremental import Outcome, Preview
-from .problems import ContentError
-from .render import template_dirs
-from .theme import builtin_dir
-from .urls import NOT_FOUND_URL
-from .write import is_scratch
 
 QUIET_SECONDS = 0.05
 LONGEST_WAIT_SECONDS = 1.0
