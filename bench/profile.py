@@ -20,13 +20,15 @@ import time
 from pathlib import Path
 
 from clusterreports.config import load_site_config
-from clusterreports.outputs import GENERATORS, BuildContext, finalise
-from clusterreports.parallel import render_pages
-from clusterreports.pipeline import check, collector_paused, rare_collections
-from clusterreports.progress import BuildProgress
-from clusterreports.render import Renderer
-from clusterreports.theme import builtin_dir
-from clusterreports.write import StageWriter, copy_static
+from clusterreports.outputs.context import BuildContext
+from clusterreports.outputs.extras import GENERATORS, finalising
+from clusterreports.pipeline import check
+from clusterreports.site.parallel import render_pages
+from clusterreports.site.progress import BuildProgress
+from clusterreports.site.render import Renderer
+from clusterreports.site.theme import builtin_dir
+from clusterreports.site.write import StageWriter, copy_static
+from clusterreports.tuning import collector_paused, rare_collections
 
 
 def _cpu() -> float:
@@ -85,7 +87,8 @@ def _profile(args: argparse.Namespace) -> None:
                 writer.write(url, content)
             laps.lap(f"extra files: {generator.__module__.rsplit('.', 1)[-1]}")
         copy_static([builtin_dir("static"), site.static_dir], stage, site.root)
-        finalise(context, stage)
+        with finalising(context, stage):
+            pass
         laps.lap("finalisers (search index)")
         print(laps.table())
         if args.kinds:

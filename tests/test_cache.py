@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from clusterreports import build, load_site_config, render
+from clusterreports import build, load_site_config
 from clusterreports.cache import CACHE_ENV, KEEP_DAYS, Store, folder
+from clusterreports.site import render
 
 from .conftest import copy_site, snapshot
 

@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clusterreports.escape import FORMULA_STARTS, csv_cell, ical_text, script_json, xml_text
-from clusterreports.opendata import _csv
+from clusterreports.outputs.opendata import _csv
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 # Text that leans towards what each format gives meaning to, beside any text at all.

@@ -19,8 +19,8 @@ import pytest
 from pydantic import BaseModel, HttpUrl, TypeAdapter
 
 from clusterreports import RECORD_TYPES, build, load_site_config
-from clusterreports.models import WebUrl
-from clusterreports.render import make_environment
+from clusterreports.content.models import WebUrl
+from clusterreports.site.render import make_environment
 
 from .conftest import SITES, copy_site, tools
 from .discovery_support import json_ld

@@ -14,14 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from clusterreports import build, incremental, load_site_config, search, urls
-from clusterreports.incremental import Outcome, Preview, classify, referenced_templates
-from clusterreports.models import TYPES_BY_FOLDER
+from clusterreports import build, load_site_config
+from clusterreports.content.models import TYPES_BY_FOLDER
+from clusterreports.outputs import search
+from clusterreports.outputs.search import SearchIndexError
 from clusterreports.pipeline import check
+from clusterreports.preview import incremental
+from clusterreports.preview.incremental import Outcome, Preview, classify, referenced_templates
 from clusterreports.problems import ContentError, Problem
-from clusterreports.search import SearchIndexError
-from clusterreports.theme import builtin_dir
-from clusterreports.write import Content
+from clusterreports.site import urls
+from clusterreports.site.theme import builtin_dir
+from clusterreports.site.write import Content
 
 from .conftest import fake_pagefind, hanging_pagefind
 
@@ -465,7 +468,7 @@ def test_a_large_index_is_made_again_only_in_the_parts_an_edit_touches(
     preview = Preview(site)
     assert preview.build_all().kind == "full" and preview.state is not None
     page_urls = sorted(urls.url_of(record) for record in preview.state.registry)
-    parts = search.deal(page_urls, len(search.bundle_urls(len(page_urls), 4)))
+    parts = search.deal(page_urls, len(urls.bundle_urls(len(page_urls), 4)))
     assert len(log.read_text().splitlines()) == len(parts) > 2
     made_again = []
     for name in ("event body only", "session day and poll shares"):

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from clusterreports import load
 from clusterreports.cache import CACHE_ENV, flush_all
-from clusterreports.load import RawRecord, _Loader, load_content, parse_yaml
+from clusterreports.content import load
+from clusterreports.content.load import RawRecord, _Loader, load_content, parse_yaml
 from clusterreports.problems import Problem
 
 from .conftest import SITES, as_a_user, copy_site

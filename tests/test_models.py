@@ -5,7 +5,7 @@ from typing import Annotated, Any, get_args
 import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from clusterreports.models import (
+from clusterreports.content.models import (
     RECORD_TYPES,
     Event,
     FundingCall,

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from clusterreports.moment import Moment, parse_moment
+from clusterreports.content.moment import Moment, parse_moment
 
 
 @pytest.mark.parametrize(

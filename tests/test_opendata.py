@@ -12,9 +12,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from clusterreports import RECORD_TYPES, contentdocs
-from clusterreports.load import load_content
-from clusterreports.opendata import _csv, _json, _json_with_records, content_schema
+from clusterreports import RECORD_TYPES
+from clusterreports.authoring import contentdocs
+from clusterreports.content.load import load_content
+from clusterreports.outputs.opendata import _csv, _json, _json_with_records, content_schema
 
 from .conftest import ROOT, SITES
 from .discovery_support import BASE_URL, extended_site, hostile_text_site
@@ -149,7 +150,7 @@ def test_exports_of_the_real_content(built_real: Path) -> None:
 
 def test_content_format_docs_are_up_to_date() -> None:
     """docs/content-*.* are generated: after changing the models, run
-    ``python -m clusterreports.contentdocs``."""
+    ``python -m clusterreports.authoring.contentdocs``."""
     assert contentdocs.main(["--check", str(ROOT / "docs")]) == 0
     markdown = (ROOT / "docs" / "content-format.md").read_text(encoding="utf-8")
     for record_type in RECORD_TYPES:

@@ -13,21 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from clusterreports import (
-    ContentError,
-    build,
-    load_site_config,
-    outputs,
-    parallel,
-    pipeline,
-    search,
-)
+from clusterreports import ContentError, build, load_site_config, pipeline
 from clusterreports.cli import main
-from clusterreports.cores import map_chunks
-from clusterreports.incremental import Reads, TrackingRenderer
-from clusterreports.parallel import MIN_PARALLEL_PAGES, choose_jobs
-from clusterreports.progress import BuildProgress
-from clusterreports.write import StageWriter, WriteError, scratch_folder, staging, write_file
+from clusterreports.outputs import extras as outputs
+from clusterreports.outputs import search
+from clusterreports.outputs.context import BuildContext, Running
+from clusterreports.preview.incremental import Reads, TrackingRenderer
+from clusterreports.site import parallel
+from clusterreports.site.parallel import MIN_PARALLEL_PAGES, choose_jobs
+from clusterreports.site.progress import BuildProgress
+from clusterreports.site.write import StageWriter, WriteError, scratch_folder, staging, write_file
+from clusterreports.tuning import map_chunks
 
 from .conftest import snapshot
 
@@ -173,7 +169,7 @@ def test_the_extras_go_first_unless_something_waits_for_the_pages(
     cores finish together; with one, they come after the pages, beside Pagefind."""
     seen: list[bool] = []
 
-    def probe(context: outputs.BuildContext) -> Iterator[tuple[str, bytes]]:
+    def probe(context: BuildContext) -> Iterator[tuple[str, bytes]]:
         stage = scratch_folder(context.site.output_dir.resolve(), "building")
         seen.append((stage / "people" / "anais-le-corvec" / "index.html").exists())
         yield "/probe.txt", b"probe"
@@ -218,9 +214,7 @@ def test_the_indexer_starts_once_the_record_pages_are_written(
     and the home and index pages render beside it with the extras."""
     found: list[set[str]] = []
 
-    def indexer(
-        context: outputs.BuildContext, stage: Path, into: Path, changed: object
-    ) -> outputs.Running:
+    def indexer(context: BuildContext, stage: Path, into: Path, changed: object) -> Running:
         pages = stage.rglob("index.html")
         found.append({f"/{p.parent.relative_to(stage).as_posix()}/" for p in pages})
         return search._Off()
@@ -261,7 +255,7 @@ WAIT = 30  # seconds: the bound on every wait below
 # would go on rendering for many seconds.
 SLOW_BUILD = """
 import time
-from clusterreports import render
+from clusterreports.site import render
 from clusterreports.cli import run
 fast = render.Renderer.render
 def slow(self, page):

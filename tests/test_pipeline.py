@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from clusterreports import ContentError, build, check, load_site_config
-from clusterreports.pipeline import collector_paused
 from clusterreports.problems import Problem
-from clusterreports.theme import builtin_dir
+from clusterreports.site.theme import builtin_dir
+from clusterreports.tuning import collector_paused
 
 from .conftest import failed_build, snapshot
 

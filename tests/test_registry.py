@@ -2,7 +2,7 @@ from pathlib import Path
 
 from clusterreports import load_site_config
 from clusterreports.pipeline import check
-from clusterreports.plan import Page, _collisions, dependencies
+from clusterreports.site.plan import Page, _collisions, dependencies
 
 
 def test_backlinks_find_every_mention(valid_site: Path) -> None:

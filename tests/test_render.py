@@ -15,7 +15,7 @@ import yaml
 
 from clusterreports import load_site_config
 from clusterreports.cache import CACHE_ENV
-from clusterreports.render import (
+from clusterreports.site.render import (
     SMARTY_INPUT,
     TemplateCache,
     _compile_settings,

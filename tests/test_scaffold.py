@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from clusterreports.authoring.scaffold import fields, record_type, title_field
 from clusterreports.cli import main
-from clusterreports.models import RECORD_TYPES, Record
-from clusterreports.scaffold import fields, record_type, title_field
+from clusterreports.content.models import RECORD_TYPES, Record
 
 # What a person fills in for each type's required fields (beyond the pre-filled title).
 REQUIRED_VALUES = {

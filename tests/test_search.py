@@ -19,10 +19,12 @@ from urllib.parse import quote
 
 import pytest
 
-from clusterreports import build, load_site_config, pipeline, search
+from clusterreports import build, load_site_config, pipeline
 from clusterreports.cli import main
-from clusterreports.search import record_pages_glob
-from clusterreports.write import WriteError
+from clusterreports.outputs import search
+from clusterreports.outputs.search import record_pages_glob
+from clusterreports.site import urls
+from clusterreports.site.write import WriteError
 
 from .conftest import copy_site, fake_pagefind, hanging_pagefind
 from .discovery_support import serve
@@ -305,9 +307,9 @@ def test_no_search_option_overrides_the_setting(tmp_path: Path) -> None:
 
 
 def test_bundle_urls_split_a_large_site_into_equal_parts() -> None:
-    assert search.bundle_urls(0, 5) == ["/pagefind/"]
-    assert search.bundle_urls(5, 5) == ["/pagefind/"]
-    assert search.bundle_urls(11, 5) == ["/pagefind/", "/pagefind/part-2/", "/pagefind/part-3/"]
+    assert urls.bundle_urls(0, 5) == ["/pagefind/"]
+    assert urls.bundle_urls(5, 5) == ["/pagefind/"]
+    assert urls.bundle_urls(11, 5) == ["/pagefind/", "/pagefind/part-2/", "/pagefind/part-3/"]
 
 
 def _in_parts(tmp_path: Path, per_index: int) -> Path:

@@ -19,10 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from clusterreports import search
-from clusterreports.incremental import Outcome, Preview
-from clusterreports.problems import ContentError, Problem
-from clusterreports.serve import (
+from clusterreports.outputs import search
+from clusterreports.preview.incremental import Outcome, Preview
+from clusterreports.preview.server import (
     OVERLAY_ID,
     Debouncer,
     Redirect,
@@ -35,8 +34,9 @@ from clusterreports.serve import (
     top_level_inputs,
     watch_roots,
 )
-from clusterreports.theme import builtin_dir
-from clusterreports.write import is_scratch, scratch_folder
+from clusterreports.problems import ContentError, Problem
+from clusterreports.site.theme import builtin_dir
+from clusterreports.site.write import is_scratch, scratch_folder
 
 from .conftest import hanging_pagefind
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from clusterreports.serve import OVERLAY_ID
-from clusterreports.theme import builtin_dir
+from clusterreports.preview.server import OVERLAY_ID
+from clusterreports.site.theme import builtin_dir
 
 from .test_serve import BROKEN, WAIT, Served, start_server, wait_for
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from clusterreports import urls
+from clusterreports.site import urls
 
 
 def test_slugs_handle_unicode() -> None:

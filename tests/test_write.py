@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from clusterreports import build, incremental, load_site_config, write
+from clusterreports import build, load_site_config
 from clusterreports.cli import main
-from clusterreports.incremental import Preview
-from clusterreports.write import MARKER
+from clusterreports.preview import incremental
+from clusterreports.preview.incremental import Preview
+from clusterreports.site import write
+from clusterreports.site.write import MARKER
 
 from .conftest import as_a_user, copy_site, failed_build, snapshot
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from clusterreports import build, check, load_site_config
-from clusterreports.models import TYPES_BY_FOLDER
+from clusterreports.content.models import TYPES_BY_FOLDER
 from tests.conftest import bench_corpus
 from tests.linkcheck import broken_links
 

@@ -1,9 +1,7 @@
 """clusterreports: conference reports as a fast, accessible static site."""
 
-__version__ = "0.1.0"  # first: modules import it
-
 from .config import Site, SiteConfig, load_site_config
-from .models import (
+from .content.models import (
     RECORD_TYPES,
     Award,
     Event,
@@ -15,9 +13,10 @@ from .models import (
     Report,
     Session,
 )
-from .moment import Moment
+from .content.moment import Moment
 from .pipeline import BuildResult, build, check
 from .problems import ContentError, Problem
+from .version import __version__ as __version__
 
 __all__ = [
     "RECORD_TYPES",

@@ -19,16 +19,16 @@ from pathlib import Path
 from types import FrameType
 from typing import NoReturn
 
-from . import __version__, progress
-from .config import Site, check_base_url, load_site_config
-from .importing import command as import_command
-from .models import RECORD_TYPES
+from .authoring.importing import command as import_command
+from .authoring.scaffold import RecordExists, UnknownType, new_record
+from .config import Site, base_path, check_base_url, load_site_config
+from .content.models import RECORD_TYPES
+from .outputs.search import SearchIndexError
 from .pipeline import build, check
 from .problems import ContentError, counted
-from .scaffold import RecordExists, UnknownType, new_record
-from .search import SearchIndexError
-from .urls import base_path
-from .write import OutputRefused
+from .site import progress
+from .site.write import OutputRefused
+from .version import __version__
 
 EXIT_CONTENT = 1
 EXIT_USAGE = 2
@@ -213,8 +213,8 @@ def _new(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     # Imported here: the preview's server and watcher are a fifth of a build's start-up.
-    from .incremental import Preview
-    from .serve import serve
+    from .preview.incremental import Preview
+    from .preview.server import serve
 
     def say(text: str) -> None:
         if not args.quiet:

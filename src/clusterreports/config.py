@@ -17,10 +17,9 @@ from pydantic import (
     field_validator,
 )
 
-from . import urls
-from .load import RawRecord, parse_yaml
+from .content.load import RawRecord, parse_yaml
+from .content.validate import problems_from
 from .problems import ContentError, Problem
-from .validate import problems_from
 
 CONFIG_NAME = "site.yaml"
 
@@ -62,6 +61,12 @@ def _plain(value: str) -> bool:
     """No backslash, space, control character, query or fragment: the page paths are
     appended to a base URL as they are."""
     return not any(c in "\\?#" or c.isspace() or not c.isprintable() for c in value)
+
+
+def base_path(base_url: str) -> str:
+    """The path part of the site's base URL: '/', '/reports/'."""
+    path = urlsplit(base_url).path if "://" in base_url else base_url
+    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
 
 
 class SiteConfig(BaseModel):
@@ -107,8 +112,8 @@ class SiteConfig(BaseModel):
         base_url = info.data.get("base_url")
         if value is None or base_url is None:
             return value
-        path = urls.base_path(value)
-        if path != urls.base_path(base_url):
+        path = base_path(value)
+        if path != base_path(base_url):
             raise ValueError(
                 f"'{value}' has the path '{path}' but base_url is '{base_url}': "
                 f"set base_url: {path} (or give url the path of base_url)"

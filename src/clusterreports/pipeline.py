@@ -7,24 +7,23 @@ the published site are linked rather than written again (``write.StageWriter``).
 from __future__ import annotations
 
 import functools
-import gc
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .config import Site
-from .load import read_content, walk_files
-from .outputs import GENERATORS, BuildContext, finalising, pages_read
-from .parallel import Reader, render_pages
-from .plan import Page, plan_pages
+from .content.load import read_content, walk_files
+from .content.registry import Registry, link
+from .content.validate import unreadable, validate_records
+from .outputs.context import BuildContext
+from .outputs.extras import GENERATORS, finalising, pages_read
 from .problems import ContentError, Problem, counted
-from .progress import BuildProgress
-from .registry import Registry, link
-from .render import Renderer
-from .theme import builtin_dir
-from .validate import unreadable, validate_records
-from .write import StageWriter, check_output, copy_static, staging, static_shown
+from .site.parallel import Reader, render_pages
+from .site.plan import Page, plan_pages
+from .site.progress import BuildProgress
+from .site.render import Renderer
+from .site.theme import builtin_dir
+from .site.write import StageWriter, check_output, copy_static, staging, static_shown
+from .tuning import collector_paused, rare_collections
 
 
 @dataclass
@@ -117,30 +116,3 @@ def build(site: Site, jobs: int | None = None, progress: bool = False) -> BuildR
         written=pages.written,
         unchanged=pages.unchanged,
     )
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Checking builds the records and leaves no cycles to collect (parsed data, models
-    and backlinks refer down, never back), yet each collection rescans everything it
-    has built so far: at 10,000 events a seventh of checking."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@contextmanager
-def rare_collections() -> Iterator[None]:
-    """A build allocates millions of objects that live to its end; with the default
-    thresholds the cycle collector rescans them again and again (a fifth of checking
-    time). Collecting 70 times less often still frees the cycles that rendering leaves."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(50_000, 20, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)

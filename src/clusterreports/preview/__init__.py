@@ -1,0 +1,1 @@
+"""The preview server: incremental rebuilds of what an edit touches, served with live reload."""

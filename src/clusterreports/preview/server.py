@@ -1,0 +1,408 @@
+"""Live preview: build, serve the output with livereload, rebuild on edits, reload browsers.
+
+Three threads: tornado's loop serves files and livereload's websocket; watcher threads
+(watchfiles) put changed paths on a queue; one builder thread waits out a burst of
+changes (:class:`Debouncer`), asks :class:`~clusterreports.preview.incremental.Preview` for an
+incremental rebuild and then tells the browsers to reload.
+
+Everything that decides something (which file a URL names, what a batch of changes
+means, when a burst is over, what a page looks like with the problems overlaid) is a
+plain function or class here, tested without sockets, as MkDocs does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import html
+import logging
+import mimetypes
+import queue
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+import watchfiles
+from livereload import Server
+from livereload.handlers import LiveReloadHandler
+from livereload.watcher import Watcher
+from tornado import web
+from tornado.ioloop import IOLoop
+
+from ..config import Site, base_path
+from ..problems import ContentError
+from ..site.render import template_dirs
+from ..site.theme import builtin_dir
+from ..site.urls import NOT_FOUND_URL
+from ..site.write import is_scratch
+from .incremental import Outcome, Preview
+
+QUIET_SECONDS = 0.05
+LONGEST_WAIT_SECONDS = 1.0
+# How long starting the preview waits for its file watchers to be watching.
+WATCH_START_SECONDS = 10.0
+OVERLAY_ID = "clusterreports-problems"
+NOT_BUILT = (
+    b"<!DOCTYPE html><html><head><title>Not found</title></head><body>"
+    b"<p>Not found: this page has not been built.</p></body></html>"
+)
+
+
+# --- URLs to files -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Redirect:
+    location: str
+
+
+def resolve(root: Path, raw_path: str, prefix: str = "/") -> Path | Redirect | None:
+    """The file under ``root`` that a request path names, or None for a 404.
+
+    ``raw_path`` is the path as sent (percent-encoded) and is decoded once; a '..'
+    segment, a backslash or NUL, or a symlink out of ``root`` gets None. The site's base
+    path (``prefix``) is served as the top of the output, as it will be once published."""
+    if not raw_path.startswith(prefix):
+        return Redirect(prefix) if raw_path in ("/", prefix.rstrip("/")) else None
+    path = unquote(raw_path[len(prefix) - 1 :], errors="strict")
+    if "\x00" in path or "\\" in path:
+        return None
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    if ".." in parts:
+        return None
+    target = root.joinpath(*parts)
+    if target.is_dir():
+        if not path.endswith("/"):
+            return Redirect(quote(prefix.rstrip("/") + path + "/"))
+        target = target / "index.html"
+    real, top = target.resolve(), root.resolve()
+    if top not in real.parents or not real.is_file():
+        return None
+    return real
+
+
+# --- the problems overlay ------------------------------------------------------------------
+
+
+def overlay(error: ContentError) -> str:
+    """The problems as a banner over the page: the same lines as ``ContentError.report()``."""
+    lines = "\n".join(html.escape(line) for line in error.report().splitlines())
+    return (
+        f'<div id="{OVERLAY_ID}" role="alert" aria-live="assertive" style="position:fixed;'
+        "top:0;left:0;right:0;z-index:2147483647;max-height:70vh;overflow:auto;margin:0;"
+        "padding:1rem 1.25rem;background:#fff4f4;color:#5c0000;border-bottom:4px solid #c00;"
+        'box-shadow:0 4px 16px rgba(0,0,0,.3);font:15px/1.5 system-ui,sans-serif">'
+        '<p style="margin:0 0 .5rem;font-weight:bold">The content has problems; '
+        "this is the last good build of the page.</p>"
+        '<pre style="margin:0;white-space:pre-wrap;font:14px/1.5 ui-monospace,monospace">'
+        f"{lines}</pre>"
+        '<p style="margin:.5rem 0 0">Fix the files and save: the page reloads by itself.</p>'
+        "</div>"
+    )
+
+
+def inject(page: bytes, error: ContentError | None) -> bytes:
+    """A served HTML page with the problems overlay (never written to the output)."""
+    if error is None:
+        return page
+    banner = overlay(error).encode("utf-8")
+    end = page.rfind(b"</body>")
+    return page[:end] + banner + page[end:] if end >= 0 else page + banner
+
+
+# --- what to watch, and when a burst of changes is over -------------------------------------
+
+
+def watch_roots(site: Site) -> tuple[frozenset[Path], frozenset[Path]]:
+    """(folders watched recursively, folders watched for their own entries).
+
+    The site folder itself is watched flat, for site.yaml: editors that save by
+    renaming a new file over the old would end a watch on the file itself."""
+    deep = {site.content_dir, site.static_dir, builtin_dir("static"), *template_dirs(site)}
+    return frozenset(p.resolve() for p in deep if p.is_dir()), frozenset({site.root})
+
+
+def top_level_inputs(site: Site) -> frozenset[Path]:
+    """What the flat watch of the site folder is for: site.yaml, and the folders that are
+    (or, once made, become) watched recursively. Anything else there (an editor's swap
+    file, another tool's output) is no edit: it must not stop a search index update."""
+    paths = {site.config_path, site.content_dir, site.static_dir, site.templates_dir}
+    return frozenset(p.resolve() for p in paths)
+
+
+def folders_changed(root: Path, before: frozenset[Path], after: frozenset[Path]) -> str:
+    """Why the watched folders changed, for the rebuild's summary."""
+
+    def named(paths: frozenset[Path]) -> str:
+        names = sorted(f"{p.relative_to(root) if p.is_relative_to(root) else p}/" for p in paths)
+        return ", ".join(names) + (" folder" if len(names) == 1 else " folders")
+
+    reasons = [f"{named(after - before)} added"] if after - before else []
+    reasons += [f"{named(before - after)} removed"] if before - after else []
+    return "; ".join(reasons)
+
+
+@dataclass
+class Debouncer:
+    """Collects changed paths until no change has come for ``quiet`` seconds (or the
+    first has waited ``longest``), so a save or a ``git checkout`` rebuilds once."""
+
+    quiet: float = QUIET_SECONDS
+    longest: float = LONGEST_WAIT_SECONDS
+    paths: set[Path] = field(default_factory=set)
+    first: float | None = None
+    last: float | None = None
+
+    def add(self, paths: Iterable[Path], now: float) -> None:
+        added = set(paths)
+        if not added:
+            return
+        self.paths |= added
+        self.first = now if self.first is None else self.first
+        self.last = now
+
+    def wait(self, now: float) -> float | None:
+        """Seconds until the batch is due; None when there is nothing to wait for."""
+        if self.first is None or self.last is None:
+            return None
+        return max(0.0, min(self.last + self.quiet, self.first + self.longest) - now)
+
+    def take(self, now: float) -> set[Path] | None:
+        """The batch, once it is due."""
+        wait = self.wait(now)
+        if wait is None or wait > 0:
+            return None
+        batch, self.paths, self.first, self.last = self.paths, set(), None, None
+        return batch
+
+
+def reload_path(outcome: Outcome) -> str:
+    """What livereload.js is told changed: a stylesheet alone is swapped in place."""
+    written = outcome.written
+    if outcome.kind == "incremental" and written and all(u.endswith(".css") for u in written):
+        return written[0]
+    return "*"
+
+
+# --- the session: watchers and builder ------------------------------------------------------
+
+
+class Session:
+    """Watches the site and rebuilds it on a builder thread; ``reload`` is called (from
+    that thread) after every rebuild that changed what a browser shows."""
+
+    def __init__(
+        self,
+        preview: Preview,
+        reload: Callable[[str], None],
+        say: Callable[[str], None] = print,
+        debouncer: Debouncer | None = None,
+    ) -> None:
+        self.preview = preview
+        self.debouncer = debouncer or Debouncer()
+        self.reload = reload
+        self.say = say
+        self.changes: queue.Queue[set[Path]] = queue.Queue()
+        self.stopping = threading.Event()
+        self.watch_stop = threading.Event()
+        self.threads: list[threading.Thread] = []
+        self.roots = watch_roots(preview.site)
+
+    def start(self) -> None:
+        self._start_watchers()
+        builder = threading.Thread(target=self._build_loop, name="preview-builder")
+        builder.start()
+        self.threads.append(builder)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.watch_stop.set()
+        for thread in self.threads:
+            thread.join(timeout=5)
+
+    def _start_watchers(self) -> None:
+        """Start watching, and return once watching: a save made just after would
+        otherwise go unseen (a loaded machine can take a while to start a thread)."""
+        self.watch_stop = threading.Event()
+        deep, flat = self.roots
+        ready = []
+        for paths, recursive in ((deep, True), (flat, False)):
+            if paths:
+                watching = threading.Event()
+                thread = threading.Thread(
+                    target=self._watch,
+                    args=(sorted(paths), recursive, self.watch_stop, watching),
+                    name="preview-watcher",
+                )
+                thread.start()
+                self.threads.append(thread)
+                ready.append(watching)
+        for watching in ready:
+            watching.wait(WATCH_START_SECONDS)
+
+    def _watch(
+        self, paths: list[Path], recursive: bool, stop: threading.Event, watching: threading.Event
+    ) -> None:
+        output = self.preview.site.output_dir.resolve()
+        inputs = None if recursive else top_level_inputs(self.preview.site)
+
+        def is_edit(path: Path) -> bool:
+            if inputs is not None:  # the flat watch: only what it is for
+                return path.resolve() in inputs
+            # The recursive watch: anything but the build's own output and scratch folders.
+            return output not in path.parents and path != output and not is_scratch(path, output)
+
+        for batch in watchfiles.watch(
+            *paths,
+            recursive=recursive,
+            watch_filter=None,
+            debounce=5,
+            step=1,
+            rust_timeout=200,
+            yield_on_timeout=True,
+            stop_event=stop,
+            raise_interrupt=False,
+        ):
+            watching.set()  # the first batch (empty after rust_timeout) comes once watching
+            changed = {path for _, name in batch if is_edit(path := Path(name))}
+            if changed:
+                self.changes.put(changed)
+
+    def _build_loop(self) -> None:
+        debouncer = self.debouncer
+        while not self.stopping.is_set():
+            wait = debouncer.wait(time.monotonic())
+            with contextlib.suppress(queue.Empty):
+                paths = self.changes.get(timeout=0.2 if wait is None else wait)
+                debouncer.add(paths, time.monotonic())
+            batch = debouncer.take(time.monotonic())
+            if batch:
+                self.rebuild(batch)
+            elif debouncer.wait(time.monotonic()) is None and self.changes.empty():
+                self.settle()  # only between bursts: it can take a while on a big site
+
+    def settle(self) -> None:
+        """Finish the last rebuild (the search index) once no edit is waiting. An edit
+        (or stopping) stops it at once, so it never holds an edit back; the next quiet
+        moment starts it again."""
+        if not self.preview.unsettled:
+            return
+        started = time.perf_counter()
+
+        def interrupted() -> bool:
+            return not self.changes.empty() or self.stopping.is_set()
+
+        try:
+            if self.preview.settle(interrupted) is None:
+                return
+        except Exception as exc:
+            logging.getLogger(__name__).exception("finishing the build failed: %s", exc)
+            return
+        self.say(f"Search index updated in {time.perf_counter() - started:.1f} s")
+
+    def rebuild(self, paths: set[Path]) -> Outcome:
+        """One rebuild for one batch; never raises, so the server keeps serving."""
+        preview = self.preview
+        before = preview.error
+        try:
+            outcome = preview.update(paths)
+        except Exception as exc:  # a bug must not take the server down: report, rebuild all
+            logging.getLogger(__name__).exception("rebuild failed: %s", exc)
+            outcome = preview.build_all("the last rebuild failed")
+        roots = watch_roots(preview.site)
+        if roots != self.roots:  # a folder appeared or went, or site.yaml moved one:
+            before_roots, self.roots = self.roots, roots  # watch it, and build with it
+            self.watch_stop.set()  # (a new templates/ folder renders nothing until then)
+            self._start_watchers()
+            if outcome.kind != "full":
+                reason = folders_changed(preview.site.root, before_roots[0], roots[0])
+                outcome = preview.build_all(reason)
+        unchanged = outcome.kind == "incremental" and not outcome.rendered and not outcome.written
+        if unchanged and before is None:
+            return outcome  # nothing the site shows changed (an editor's temporary file...)
+        if outcome.error is not None:  # problems are printed even with --quiet
+            print(outcome.error.report(), file=sys.stderr, flush=True)
+        self.say(outcome.summary())
+        if outcome.written or outcome.error is not None or before is not None:
+            self.reload(reload_path(outcome))
+        return outcome
+
+
+# --- the HTTP side ---------------------------------------------------------------------------
+
+
+class PreviewHandler(web.RequestHandler):
+    """Serves the output folder only, with the problems overlaid while there are any."""
+
+    preview: Preview
+
+    def initialize(self, path: str = "", default_filename: str = "index.html") -> None:
+        """Takes (and ignores) what livereload passes its static handler: the output
+        folder is the preview's, which a change to site.yaml may move."""
+
+    def compute_etag(self) -> None:
+        return None
+
+    def get(self, _: str = "") -> None:
+        site = self.preview.site
+        root = site.output_dir
+        try:
+            found = resolve(root, self.request.path, base_path(site.config.base_url))
+        except UnicodeDecodeError:
+            found = None
+        if isinstance(found, Redirect):
+            self.redirect(found.location)
+            return
+        self.set_header("Cache-Control", "no-store")
+        if found is None:
+            self.set_status(404)
+            found = root / NOT_FOUND_URL.lstrip("/")
+        body = found.read_bytes() if found.is_file() else NOT_BUILT
+        kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+        if body is NOT_BUILT:
+            kind = "text/html"
+        if kind == "text/html":
+            kind = "text/html; charset=utf-8"
+            body = inject(body, self.preview.error)
+        self.set_header("Content-Type", kind)
+        self.finish(body)
+
+
+class _Quiet(Watcher):  # type: ignore[misc]
+    """livereload's own watcher, idle: ours runs on its own threads and calls reload."""
+
+    def start(self, callback: Callable[[], None]) -> bool:
+        return True
+
+    def examine(self) -> tuple[None, None]:
+        return None, None
+
+
+def serve(preview: Preview, host: str, port: int, say: Callable[[str], None] = print) -> int:
+    """Serve until Ctrl-C; returns the exit status."""
+    loop = IOLoop.current()
+
+    def reload(path: str) -> None:
+        loop.add_callback(LiveReloadHandler.reload_waiters, path)
+
+    session = Session(preview, reload, say)
+    server = Server(watcher=_Quiet())
+    server.watch(str(preview.site.root))  # or livereload says it watches the current folder
+    server.SFH = type("Handler", (PreviewHandler,), {"preview": preview})
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)
+    session.start()
+    try:
+        server.serve(port=port, host=host, root=str(preview.site.output_dir), restart_delay=0)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        print(f"port {port} on {host} is in use: choose another with --port", file=sys.stderr)
+        return 2
+    finally:
+        session.stop()
+    say("Stopped.")
+    return 0

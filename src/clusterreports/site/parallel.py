@@ -1,0 +1,216 @@
+"""Render and write pages, and the files beside them, on every core.
+
+Workers are forked after planning, so they inherit the registry, the views and the
+compiled templates instead of receiving them pickled. Each renders a contiguous run
+of pages and writes the files itself: only counts travel back, never HTML. The extra
+files (feeds, calendars, data) are tasks in the same pool, so no core waits while one
+process writes them: first, being the longest tasks, unless something reads some pages
+once written (the search indexer, which reads the record pages): those pages go
+first, and the indexer starts beside the extras and the other pages.
+Without ``fork`` (Windows) or with one job, the same runs are rendered in this process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import as_completed
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from .. import tuning
+from ..cache import flush_all
+from ..problems import ContentError, Problem
+from .plan import Page
+from .progress import BuildProgress
+from .render import Renderer
+from .write import Content, StageWriter
+
+# Each worker gets about this many contiguous runs: few enough that neighbouring pages
+# (which show the same records) share one worker's view caches, enough that the
+# progress bar moves. The last runs are shorter, so that both cores finish together.
+RUNS_PER_JOB = 8
+MIN_RUN = 50
+# Below this, forking costs more than it saves.
+MIN_PARALLEL_PAGES = 400
+# A worker keeps the record views it made (and what they cached) from one run of pages
+# to the next, up to this many; past it, it starts afresh, so a large site's worker
+# holds about a run's views, not the whole site's (a few hundred MB at 10,000 events).
+MAX_VIEWS = 20_000
+
+
+@dataclass
+class Written:
+    pages: int = 0
+    written: int = 0
+
+    @property
+    def unchanged(self) -> int:
+        return self.pages - self.written
+
+
+# Makes the (url, content) of the files beside the pages, e.g. a generator bound to its
+# build (outputs.GENERATORS).
+Extra = Callable[[], Iterable[tuple[str, Content]]]
+
+
+@dataclass
+class Reader:
+    """Reads the pages ``reads`` picks once they are all written, from ``start`` on."""
+
+    reads: Callable[[Page], bool]
+    start: Callable[[], object]
+
+
+@dataclass
+class _Job:
+    pages: list[Page]
+    order: list[int]  # the pages' indices in the order they are rendered (runs cut it)
+    renderer: Renderer
+    writer: StageWriter
+    extras: Sequence[Extra] = ()
+
+
+_job: _Job | None = None  # set before forking; workers inherit it
+
+
+def choose_jobs(requested: int | None, pages: int) -> int:
+    """Processes to render ``pages`` with (see ``tuning.choose_jobs``)."""
+    return tuning.choose_jobs(requested, pages, MIN_PARALLEL_PAGES)
+
+
+def _runs(count: int, jobs: int) -> list[tuple[int, int]]:
+    """(start, stop) of each run: of equal length while what is left gives each worker
+    two or more; from there each run is half a worker's share of what is left (at
+    least MIN_RUN), so a worker that drew slow pages (an event's takes ten times a
+    session's) is not left at work alone at the end."""
+    size = max(MIN_RUN, -(-count // (jobs * RUNS_PER_JOB)))
+    runs: list[tuple[int, int]] = []
+    start = 0
+    while start < count:
+        length = min(size, max(MIN_RUN, (count - start) // (2 * jobs)))
+        runs.append((start, min(start + length, count)))
+        start += length
+    return runs
+
+
+@dataclass
+class _Run:
+    start: int
+    count: int
+    written: int
+    problems: list[Problem]
+    notes: list[Any] | None  # the renderer's, one per page (Renderer.take_notes)
+
+
+def _render_run(bounds: tuple[int, int]) -> _Run:
+    """Render pages[start:stop]; stops at the first template problem."""
+    assert _job is not None
+    start, stop = bounds
+    written = 0
+    _job.renderer.view.limit_views(MAX_VIEWS)
+    for index in _job.order[start:stop]:
+        page = _job.pages[index]
+        try:
+            content = _job.renderer.render(page)
+        except ContentError as error:  # problems pickle; the exception may not
+            return _Run(start, stop - start, written, error.problems, None)
+        written += _job.writer.write(page.url, content)
+    flush_all()
+    return _Run(start, stop - start, written, [], _job.renderer.take_notes())
+
+
+def _write_extra(index: int) -> None:
+    """Write the files of extras[index] (they are not pages: nothing to count)."""
+    assert _job is not None
+    _job.renderer.view.limit_views(MAX_VIEWS)
+    for url, content in _job.extras[index]():
+        _job.writer.write(url, content)
+    flush_all()
+
+
+def _results(
+    jobs: int, runs: list[tuple[int, int]], extras: int, first: int, progress: BuildProgress
+) -> Iterator[_Run | None]:
+    """Results of every run (None for an extra), in any order: the first ``first``
+    runs, then the extras, then the other runs. The progress display (a thread) starts
+    only after forking, so no child inherits a lock it holds."""
+    Task = tuple[Callable[[Any], _Run | None], Any]
+    pages: list[Task] = [(_render_run, run) for run in runs]
+    others: list[Task] = [(_write_extra, index) for index in range(extras)]
+    tasks = pages[:first] + others + pages[first:]
+    if jobs <= 1:
+        progress.start()
+        yield from (task(argument) for task, argument in tasks)
+        return
+    tuning.freeze_before_fork()
+    pool = tuning.fork_pool(jobs)
+    try:
+        # No list of the futures is kept: each result (with what its pages read, in the
+        # preview) is freed once used instead of all living until the last one.
+        done = as_completed([pool.submit(task, argument) for task, argument in tasks])  # forks
+        progress.start()
+        for future in done:
+            yield future.result()
+    finally:
+        pool.shutdown(cancel_futures=True)
+        tuning.thaw()
+
+
+def render_pages(
+    pages: list[Page],
+    renderer: Renderer,
+    writer: StageWriter,
+    jobs: int | None,
+    progress: BuildProgress,
+    extras: Sequence[Extra] = (),
+    reader: Reader | None = None,
+    noted: Callable[[list[int], list[Any]], object] | None = None,
+) -> Written:
+    """Render every page into the stage with ``jobs`` processes (None: see
+    ``choose_jobs``), and write the files of ``extras`` beside them; raises
+    ContentError on a template problem. The ``reader`` is started as soon as every
+    page it reads is written, while the extras and the other pages may still be
+    rendering; ``noted`` is called with the indices of the pages of each run and what
+    the renderer noted about them."""
+    global _job
+    for template in sorted({page.template for page in pages}):
+        with contextlib.suppress(jinja2.TemplateError):  # reported with its page later
+            renderer.env.get_template(template)  # compiled once, before workers fork
+    jobs = choose_jobs(jobs, len(pages))
+    order = list(range(len(pages)))
+    read = len(pages)  # the pages [:read] of the order go first
+    if reader is not None:
+        picked = [reader.reads(page) for page in pages]
+        order = [i for i in order if picked[i]] + [i for i in order if not picked[i]]
+        read = sum(picked)
+    runs = _runs(read, jobs)
+    waiting = len(runs) if reader is not None else 0  # runs the reader waits for
+    # The unread pages are few (home, indexes), and an index page of a large site is
+    # slow to render: one run each, shared out beside the reader.
+    runs += [(n, n + 1) for n in range(read, len(pages))]
+    _job = _Job(pages, order, renderer, writer, extras)
+    total = Written()
+    try:
+        if reader is not None and waiting == 0:
+            reader.start()
+        for result in _results(jobs, runs, len(extras), waiting, progress):
+            if result is None:
+                continue
+            if result.problems:
+                raise ContentError(result.problems)
+            if noted is not None and result.notes is not None:
+                noted(order[result.start : result.start + result.count], result.notes)
+            total.pages += result.count
+            total.written += result.written
+            progress.advance(result.count)
+            if reader is not None and result.start < read:
+                waiting -= 1
+                if waiting == 0:
+                    reader.start()
+    finally:
+        _job = None
+        flush_all()  # what this process converted itself (with one job, everything)
+    return total

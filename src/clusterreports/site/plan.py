@@ -1,0 +1,108 @@
+"""Stage 4, plan pages: decide every page of the site, its template, its URL and the
+records it depends on, before anything is rendered.
+
+Dependencies are what a preview rebuild uses to re-render only the pages an edit
+touches: a record page shows its own record, the records it refers to and those
+that refer to it, and one step further (a person page names each session's
+event). Index pages list whole types, so they depend on everything (``None``).
+They are worked out on first use: a full build never needs them, and around a hub
+(someone who spoke at hundreds of events) the two-hop sets grow quadratically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..content.models import RECORD_TYPES
+from ..content.registry import Key, Registry, key_of
+from ..problems import Problem
+from . import urls
+
+DEPENDENCY_HOPS = 2
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str
+    template: str
+    kind: str
+    record: Key | None = None
+    index_of: str | None = None
+    registry: Registry | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def deps(self) -> frozenset[Key] | None:
+        if self.record is None or self.registry is None:
+            return None
+        return dependencies(self.registry, self.record)
+
+
+TEMPLATES = {
+    "event": "event.html",
+    "session": "session.html",
+    "person": "person.html",
+    "organisation": "organisation.html",
+    "award": "award.html",
+    "call": "call.html",
+    "poll": "poll.html",
+    "report": "report.html",
+}
+
+
+def dependencies(registry: Registry, key: Key, hops: int = DEPENDENCY_HOPS) -> frozenset[Key]:
+    reached = {key}
+    frontier = {key}
+    for _ in range(hops):
+        frontier = {n for k in frontier for n in registry.neighbours(k)} - reached
+        reached |= frontier
+    return frozenset(reached)
+
+
+def plan_pages(registry: Registry, search: bool = True) -> tuple[list[Page], list[Problem]]:
+    pages = [Page(urls.HOME_URL, "home.html", "home"), Page(urls.NOT_FOUND_URL, "404.html", "404")]
+    if search:
+        pages.append(Page(urls.SEARCH_URL, "search.html", "search"))
+    for record_type in RECORD_TYPES:
+        name = record_type.type_name
+        pages.append(
+            Page(urls.index_url(name), f"{record_type.folder}_index.html", "index", index_of=name)
+        )
+        for record in registry.all(name):
+            key = key_of(record)
+            pages.append(
+                Page(
+                    urls.url_of(record),
+                    TEMPLATES[name],
+                    name,
+                    record=key,
+                    registry=registry,
+                )
+            )
+    return pages, _collisions(registry, pages)
+
+
+def _collisions(registry: Registry, pages: list[Page]) -> list[Problem]:
+    owners: dict[str, Page] = {}
+    problems = []
+    for page in pages:
+        first = owners.setdefault(page.url, page)
+        if first is page:
+            continue
+        where = registry.origins.get(page.record) if page.record else None
+        other = registry.origins.get(first.record) if first.record else None
+        problems.append(
+            Problem(
+                where.display if where else "content",
+                None,
+                None,
+                f"two pages would be written to {page.url}"
+                + (
+                    f" (the other is {other.display})"
+                    if other
+                    else f" (a built-in {first.kind} page)"
+                )
+                + ": change one record's id",
+            )
+        )
+    return problems
