@@ -205,7 +205,9 @@ class Place(Part):
     venue: str | None = None
     city: str | None = None
     country: str | None = None
-    online: bool = False
+    online: bool | None = Field(
+        None, description="true: held online (too); false: the source says it was not."
+    )
 
 
 class Figure(Part):
@@ -237,7 +239,7 @@ class Quote(Part):
 
 class Participant(Part):
     person: PersonRef
-    role: ParticipantRole = "speaker"
+    role: ParticipantRole | None = Field(None, description="Left out where the source gives none.")
     position: str | None = Field(
         None, description="The capacity they appeared in, as the source gives it."
     )
@@ -335,7 +337,7 @@ class Session(Record):
 
     event: EventRef
     title: Text
-    kind: SessionKind = "other"
+    kind: SessionKind | None = None
     day: int | None = Field(None, ge=1, description="Day of the event, counting from 1.")
     order: int | None = Field(None, description="Position in the day's agenda.")
     start: MomentField | None = None
@@ -384,7 +386,7 @@ class Organisation(Record):
 
     name: Text
     acronym: str | None = None
-    kind: OrganisationKind = "other"
+    kind: OrganisationKind | None = None
     country: str | None = None
     parent: OrgRef | None = None
     lead: OrgRef | None = Field(None, description="The organisation that leads it.")
@@ -424,7 +426,7 @@ class FundingCall(Record):
     label_plural = "Funding calls"
 
     title: Text
-    kind: CallKind = "call-for-proposals"
+    kind: CallKind | None = None
     funder: OrgRef | None = None
     programme: str | None = None
     opens: MomentField | None = None
@@ -491,7 +493,7 @@ class Report(Record):
     label_plural = "Reports"
 
     title: Text
-    kind: ReportKind = "report"
+    kind: ReportKind | None = None
     publishers: list[OrgRef] = Field(default_factory=list)
     authors: list[PersonRef] = Field(default_factory=list)
     date: MomentField | None = None

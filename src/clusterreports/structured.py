@@ -174,13 +174,15 @@ class Graph:
             locations.append(
                 _clean({"@type": "VirtualLocation", "url": str(event.website or "") or None})
             )
+        # Offline only where the source says it was not online: a venue alone does not.
+        not_online = place is not None and place.online is False
         mode = (
             "mixed"
             if online and physical
             else "online"
             if online
             else "offline"
-            if physical
+            if physical and not_online
             else None
         )
         return {

@@ -102,9 +102,9 @@ def figure_icon(label: str) -> str:
     return next((icon for word, icon in FIGURE_ICONS if word in lowered), "count")
 
 
-def humanise(value: str) -> str:
-    """'award-ceremony' -> 'Award ceremony'."""
-    text = value.replace("-", " ")
+def humanise(value: str | None) -> str:
+    """'award-ceremony' -> 'Award ceremony'; nothing for a value the source does not give."""
+    text = (value or "").replace("-", " ")
     return text[:1].upper() + text[1:]
 
 
@@ -237,7 +237,7 @@ class SiteView:
         """Newest year first; events without a known year last."""
         groups: dict[int | None, list[EventView]] = defaultdict(list)
         for event in self.events_by_date:
-            groups[event.record.year].append(event)
+            groups[event.year].append(event)
         ordered = sorted((y for y in groups if y is not None), reverse=True)
         result = [(str(y), sorted(groups[y], key=lambda e: e.sort_key)) for y in ordered]
         if None in groups:
@@ -383,7 +383,7 @@ class Appearance:
 @dataclass
 class ParticipantView:
     person: PersonView
-    role: str
+    role: str | None
     position: str | None
     organisation: OrganisationView | None
 
@@ -429,10 +429,33 @@ class RoleView:
 
 
 class EventView(View[Event]):
+    @cached_property
+    def dated_by(self) -> EventView | None:
+        """The event whose start dates this one: itself, or for a side event without a
+        date of its own (``part_of``) the event it was held alongside. None when no
+        date can be known: such an event is left out of dated lists, never given one."""
+        event: EventView | None = self
+        seen = set()
+        while event is not None and event.record.start is None and event.id not in seen:
+            seen.add(event.id)
+            event = event.parent
+        return event if event is not None and event.record.start is not None else None
+
     @property
-    def sort_key(self) -> tuple[int, int, int, int, int]:
-        start = self.record.start
-        return start.sort_key if start else (0, 0, 0, 0, 0)
+    def date(self) -> Moment | None:
+        dated_by = self.dated_by
+        return dated_by.record.start if dated_by else None
+
+    @property
+    def year(self) -> int | None:
+        date = self.date
+        return date.year if date else None
+
+    @property
+    def sort_key(self) -> tuple[int, ...]:
+        """By date (a side event's is its parent's, after the parent); undated first."""
+        date = self.date
+        return (*date.sort_key, 0 if self.dated_by is self else 1) if date else (0,)
 
     @property
     def when(self) -> str:
@@ -497,9 +520,9 @@ class EventView(View[Event]):
         for session in self.sessions:
             for p in session.participants:
                 people[p.person.id] = p.person
-                label = p.role_label
-                if label not in roles.setdefault(p.person.id, []):
-                    roles[p.person.id].append(label)
+                known = roles.setdefault(p.person.id, [])
+                if p.role_label and p.role_label not in known:
+                    known.append(p.role_label)
         return [(people[i], roles[i]) for i in people]
 
     @cached_property
@@ -628,7 +651,8 @@ class SessionView(View[Session]):
     @property
     def description(self) -> str:
         event = self.event_view
-        return f"{self.kind_label} session at {event.title if event else 'an event'}: {self.title}"
+        kind = f"{self.kind_label} session" if self.record.kind else "Session"
+        return f"{kind} at {event.title if event else 'an event'}: {self.title}"
 
 
 class PersonView(View[Person]):
@@ -912,7 +936,7 @@ class CallView(View[FundingCall]):
 
     @property
     def description(self) -> str:
-        text = f"{self.kind_label}: {self.title}"
+        text = f"{self.kind_label or self.type_label}: {self.title}"
         if self.deadline_text:
             text += f" (deadline {self.deadline_text})"
         return text

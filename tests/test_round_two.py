@@ -1,0 +1,119 @@
+"""Real reports, round two (issue 25): the site says exactly what a source says.
+
+Built from tests/sites/round-two/, a site written as a new editor writes one: facts
+left out where the source does not give them, side events without a date of their own.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from clusterreports import build, load_site_config
+
+from .conftest import copy_site
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_site("round-two", tmp_path_factory.mktemp("round-two"))
+    build(load_site_config(root))
+    return root / "_site"
+
+
+def page(site: Path, url: str) -> str:
+    return (site / url.strip("/") / "index.html").read_text(encoding="utf-8")
+
+
+def json_ld(html: str) -> list[dict[str, object]]:
+    found = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return [json.loads(block) for block in found]
+
+
+def data_record(site: Path, folder: str, record_id: str) -> dict[str, object]:
+    records = json.loads((site / "data" / f"{folder}.json").read_text(encoding="utf-8"))
+    found: dict[str, object] = next(r for r in records["records"] if r["id"] == record_id)
+    return found
+
+
+# --- never guess ---------------------------------------------------------------------
+
+
+def test_a_participant_without_a_role_shows_no_role_on_any_page(site: Path) -> None:
+    session = page(site, "/sessions/conference-2019-opening/")
+    item = re.search(r'<ul class="people">\s*<li>(.*?)</li>', session, re.S)
+    assert item is not None
+    assert 'class="role"' not in item.group(1)
+    assert "Jane Doe" in item.group(1)
+    event = page(site, "/events/conference-2019/")
+    agenda = re.search(r'<ol class="agenda">(.*?)</ol>', event, re.S)
+    assert agenda is not None
+    assert "Jane Doe</a></div>" in agenda.group(1)  # no "(speaker)" after the name
+    speakers = re.search(r'<h2 id="speakers">.*?</ul>', event, re.S)
+    assert speakers is not None
+    assert '<span class="meta"></span>' in speakers.group(0)
+    person = page(site, "/people/jane-doe/")
+    appearances = re.search(r'<ul class="appearances">(.*?)</ul>', person, re.S)
+    assert appearances is not None
+    assert 'class="role"' not in appearances.group(1)
+    assert re.search(r"\bspeaker\b", session + event + person, re.I) is None
+
+
+def test_a_participant_without_a_role_has_none_in_data_json_ld_and_calendars(
+    site: Path,
+) -> None:
+    record = data_record(site, "sessions", "conference-2019-opening")["record"]
+    assert record["participants"] == [  # type: ignore[index]
+        {"person": "jane-doe", "role": None, "position": None, "organisation": "cluster-agency"}
+    ]
+    for url in ("/sessions/conference-2019-opening/", "/events/conference-2019/"):
+        assert "speaker" not in json.dumps(json_ld(page(site, url))).lower()
+    calendar = (site / "calendars" / "events" / "conference-2019.ics").read_text()
+    assert "SUMMARY:Opening (Cluster Conference 2019)" in calendar
+    assert "speaker" not in calendar.lower()
+    assert "speaker" not in (site / "data" / "people.csv").read_text().lower()
+
+
+def test_kinds_the_source_does_not_give_are_not_shown(site: Path) -> None:
+    session = page(site, "/sessions/conference-2019-opening/")
+    assert '<p class="kicker">Session</p>' in session
+    assert "Other" not in session
+    organisation = page(site, "/organisations/cluster-agency/")
+    assert '<p class="kicker">Organisation</p>' in organisation
+    data = data_record(site, "organisations", "cluster-agency")["record"]
+    assert data["kind"] is None  # type: ignore[index]
+
+
+def test_a_side_event_without_a_date_takes_its_place_from_its_parent(site: Path) -> None:
+    index = page(site, "/events/")
+    years = re.findall(r'<h2 id="year-([^"]+)">', index)
+    assert years == ["2019", "date-not-given"]
+    year_2019 = index.split('id="year-2019"')[1].split('id="year-date-not-given"')[0]
+    titles = re.findall(r'<a href="[^"]+">([^<]+)</a>', year_2019)
+    assert titles == ["Cluster Conference 2019", "Side workshop on skills"]
+    assert "Alongside Cluster Conference 2019" in year_2019
+    undated = index.split('id="year-date-not-given"')[1]
+    assert "Meeting with no known date" in undated
+
+
+def test_the_feed_dates_a_side_event_by_its_parent_and_never_by_the_build(site: Path) -> None:
+    feed = feedparser.parse((site / "feeds" / "events.xml").read_bytes())
+    by_title = {entry.title: entry for entry in feed.entries}
+    side = by_title["Side workshop on skills"]
+    assert side.updated.startswith("2019-03-04")
+    assert by_title["Workshop slides online"].updated.startswith("2019-03-04")
+    assert "Meeting with no known date" not in by_title
+    assert all(not entry.updated.startswith("2022-11-15") for entry in feed.entries)
+
+
+def test_a_side_event_without_a_date_is_in_no_calendar_and_in_the_sitemap(site: Path) -> None:
+    calendar = (site / "calendars" / "events.ics").read_text()
+    assert "Cluster Conference 2019" in calendar
+    assert "Side workshop" not in calendar  # its day within the conference is not known
+    assert not (site / "calendars" / "events" / "side-workshop.ics").exists()
+    sitemap = (site / "sitemap.xml").read_text()
+    assert "<loc>https://example.org/events/side-workshop/</loc>" in sitemap
