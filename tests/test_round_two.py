@@ -117,3 +117,97 @@ def test_a_side_event_without_a_date_is_in_no_calendar_and_in_the_sitemap(site: 
     assert not (site / "calendars" / "events" / "side-workshop.ics").exists()
     sitemap = (site / "sitemap.xml").read_text()
     assert "<loc>https://example.org/events/side-workshop/</loc>" in sitemap
+
+
+# --- facts that need a field ---------------------------------------------------------
+
+
+def test_a_poll_without_shares_lists_the_chosen_answer_first_and_draws_no_chart(
+    site: Path,
+) -> None:
+    poll = page(site, "/polls/priority-vote/")
+    answers = re.search(r'<ol class="poll-answers">(.*?)</ol>', poll, re.S)
+    assert answers is not None
+    items = [re.sub(r"<[^>]+>", "", li).strip() for li in re.findall(r"<li>(.*?)</li>", answers[1])]
+    assert items == [
+        "Chosen Internationalisation",
+        "Ranked 2: Skills",
+        "Ranked 3: Green transition",
+    ]
+    assert '<span class="badge status-open">Chosen</span> Internationalisation' in answers[1]
+    assert "bar-chart" not in poll
+    session = page(site, "/sessions/conference-2019-opening/")
+    assert "Chosen</span> Internationalisation" in session
+    assert "bar-chart" not in session
+
+
+def test_a_poll_with_some_shares_charts_only_those(site: Path) -> None:
+    poll = page(site, "/polls/mixed-vote/")
+    assert re.findall(r'<span class="bar-label">([^<]+)</span>', poll) == [
+        "Yes (chosen)",
+        "Not broken down by the source",
+    ]
+    assert '<th scope="row">Yes (chosen)</th><td>70%</td>' in poll
+    answers = re.search(r'<ol class="poll-answers">(.*?)</ol>', poll, re.S)
+    assert answers is not None
+    assert "No</li>" in answers[1]
+
+
+def test_a_poll_without_shares_in_json_ld(site: Path) -> None:
+    (node,) = json_ld(page(site, "/polls/priority-vote/"))
+    assert node["acceptedAnswer"] == [{"@type": "Answer", "text": "Internationalisation"}]
+    assert node["suggestedAnswer"] == [
+        {"@type": "Answer", "text": "Skills", "position": 2},
+        {"@type": "Answer", "text": "Green transition", "position": 3},
+    ]
+
+
+def test_aliases_are_shown_and_exported(site: Path) -> None:
+    person = page(site, "/people/jose-garcia/")
+    assert "<dt>Also written as</dt> <dd>Jose Garcia; J. García</dd>" in person
+    (node,) = json_ld(person)
+    assert node["alternateName"] == ["Jose Garcia", "J. García"]
+    record = data_record(site, "people", "jose-garcia")["record"]
+    assert record["aliases"] == ["Jose Garcia", "J. García"]  # type: ignore[index]
+    assert "jose-garcia,José García,García,,Jose Garcia; J. García," in (
+        site / "data" / "people.csv"
+    ).read_text(encoding="utf-8")
+    organisation = page(site, "/organisations/cluster-agency/")
+    assert "<dt>Also written as</dt> <dd>Cluster-Agentur</dd>" in organisation
+    (node,) = json_ld(organisation)
+    assert node["alternateName"] == "Cluster-Agentur"
+    assert node["foundingDate"] == "2004"
+
+
+def test_an_organisation_shows_its_dated_figures_founding_and_rename(site: Path) -> None:
+    agency = page(site, "/organisations/cluster-agency/")
+    assert "<dt>Founded</dt> <dd>2004</dd>" in agency
+    figures = re.search(r'<ul class="org-figures">(.*?)</ul>', agency, re.S)
+    assert figures is not None
+    assert re.sub(r"<[^>]+>", "", figures[1]) == (
+        "90 members (2010)120 members (2016)12 employees (June 2019)"
+    )
+    assert (
+        '<dt>Formerly</dt> <dd><a href="/organisations/regional-cluster-office/">'
+        "Regional Cluster Office</a> (renamed 2015)</dd>" in agency
+    )
+    office = page(site, "/organisations/regional-cluster-office/")
+    assert (
+        '<dt>Renamed to</dt> <dd><a href="/organisations/cluster-agency/">Cluster Agency</a>'
+        " (2015)</dd>" in office
+    )
+
+
+def test_a_call_names_its_issuer_apart_from_its_funder(site: Path) -> None:
+    call = page(site, "/calls/vouchers/")
+    assert '<dt>Funder</dt> <dd><a href="/organisations/growth-fund/">Growth Fund</a></dd>' in call
+    assert (
+        '<dt>Run by</dt> <dd><a href="/organisations/cluster-agency/">Cluster Agency</a></dd>'
+        in (call)
+    )
+    (node,) = json_ld(call)
+    assert node["provider"]["name"] == "Cluster Agency"  # type: ignore[index]
+    agency = page(site, "/organisations/cluster-agency/")
+    assert 'Innovation vouchers</a> <span class="meta">(issuer)</span>' in agency
+    fund = page(site, "/organisations/growth-fund/")
+    assert 'Innovation vouchers</a> <span class="meta">(funder)</span>' in fund

@@ -225,6 +225,21 @@ class Figure(Part):
         return ("more than " if self.more_than else "") + text + (self.unit or "")
 
 
+class DatedFigure(Figure):
+    """An organisation's figure at a date: '120 members in 2016'."""
+
+    as_of: MomentField | None = Field(None, description="The date the source gives it for.")
+
+
+Aliases = Annotated[
+    list[Text],
+    Field(
+        description="Other spellings: without diacritics, an earlier name, a name as a "
+        "source wrote it. Shown as 'also written as' and found by search."
+    ),
+]
+
+
 class NewsItem(Part):
     text: Text
     date: MomentField | None = None
@@ -285,8 +300,15 @@ class Entry(Part):
 
 
 class Answer(Part):
+    """One answer of a poll. Sources often give only the winning answer or a ranking,
+    so the share is optional; ``chosen`` and ``rank`` say what they give instead."""
+
     text: Text
-    share: float = Field(ge=0, le=100, description="Percentage of respondents.")
+    share: float | None = Field(
+        None, ge=0, le=100, description="Percentage of respondents, where the source gives it."
+    )
+    chosen: bool = Field(False, description="The answer the vote chose.")
+    rank: int | None = Field(None, ge=1, description="Its place in a ranking the source gives.")
 
 
 # --- records ----------------------------------------------------------------------------
@@ -366,6 +388,7 @@ class Person(Record):
         None, description="What to sort by in the A-Z index (default: the last word)."
     )
     honorific: str | None = None
+    aliases: Aliases = Field(default_factory=list)
     country: str | None = None
     roles: list[Role] = Field(default_factory=list)
 
@@ -386,12 +409,26 @@ class Organisation(Record):
 
     name: Text
     acronym: str | None = None
+    aliases: Aliases = Field(default_factory=list)
     kind: OrganisationKind | None = None
     country: str | None = None
     parent: OrgRef | None = None
     lead: OrgRef | None = Field(None, description="The organisation that leads it.")
     partners: list[OrgRef] = Field(default_factory=list)
     website: HttpUrl | None = None
+    founded: MomentField | None = Field(None, description="When it was founded or launched.")
+    figures: list[DatedFigure] = Field(
+        default_factory=list, description="Dated figures: members, employees..."
+    )
+    renamed_to: OrgRef | None = Field(
+        None, description="The record of the name it took (that record's page links back)."
+    )
+    renamed: MomentField | None = Field(
+        None, description="When the rename happened (on either of the two records)."
+    )
+    formerly: OrgRef | None = Field(
+        None, description="The record of its earlier name (that record's page links back)."
+    )
 
     @property
     def title_text(self) -> str:
@@ -428,6 +465,9 @@ class FundingCall(Record):
     title: Text
     kind: CallKind | None = None
     funder: OrgRef | None = None
+    issuer: OrgRef | None = Field(
+        None, description="Who runs the call, where not the funder (a project with EU money)."
+    )
     programme: str | None = None
     opens: MomentField | None = None
     deadline: MomentField | None = None
@@ -476,7 +516,7 @@ class Poll(Record):
 
     @model_validator(mode="after")
     def _shares_add_up(self) -> Poll:
-        total = sum(a.share for a in self.answers)
+        total = sum(a.share for a in self.answers if a.share is not None)
         if total > 100.5:
             raise ValueError(f"the answers' shares add up to {total:g}%, more than 100%")
         return self

@@ -17,7 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import calendars, search, urls
-from .models import TYPES_BY_NAME, Event
+from .models import TYPES_BY_NAME, Answer, Event
 from .moment import Moment
 from .views import (
     AwardView,
@@ -75,6 +75,11 @@ def moment_value(moment: Moment | None, timezone: str | None = None) -> str | No
 def _clean(data: JsonObject) -> JsonObject:
     """Drop empty values, so a missing fact is left out rather than stated as blank."""
     return {k: v for k, v in data.items() if v not in (None, "", [], {})}
+
+
+def _one_or_list(values: list[str]) -> str | list[str] | None:
+    """A single value as itself, as JSON-LD writes it; several as a list."""
+    return values[0] if len(values) == 1 else values or None
 
 
 class Graph:
@@ -218,6 +223,7 @@ class Graph:
     def person(self, view: PersonView) -> JsonObject:
         latest = view.latest_role
         return {
+            "alternateName": _one_or_list(view.record.aliases),
             "honorificPrefix": view.record.honorific,
             "jobTitle": latest.title if latest else None,
             "worksFor": self.ref(latest.organisation) if latest and latest.organisation else None,
@@ -229,7 +235,8 @@ class Graph:
     def organisation(self, view: OrganisationView) -> JsonObject:
         org = view.record
         return {
-            "alternateName": org.acronym,
+            "alternateName": _one_or_list(([org.acronym] if org.acronym else []) + org.aliases),
+            "foundingDate": moment_value(org.founded),
             "parentOrganization": self.ref(view.parent),
             "subOrganization": self.refs(view.children),
             "member": self.refs(view.partners),
@@ -257,6 +264,7 @@ class Graph:
             "additionalType": "https://schema.org/Grant",
             "genre": view.kind_label,
             "funder": self.ref(view.funder),
+            "provider": self.ref(view.issuer),
             "datePublished": moment_value(call.opens, call.timezone),
             "expires": moment_value(call.deadline, call.timezone),
             "isPartOf": _clean({"@type": "CreativeWorkSeries", "name": call.programme})
@@ -271,10 +279,8 @@ class Graph:
         return {
             "text": poll.question,
             "answerCount": len(poll.answers),
-            "suggestedAnswer": [
-                {"@type": "Answer", "text": a.text, "description": f"{a.share:g}% of respondents"}
-                for a in poll.answers
-            ],
+            "suggestedAnswer": [self._answer(a) for a in view.answers if not a.chosen],
+            "acceptedAnswer": [self._answer(a) for a in view.answers if a.chosen],
             "interactionStatistic": {
                 "@type": "InteractionCounter",
                 "interactionType": "https://schema.org/VoteAction",
@@ -285,6 +291,18 @@ class Graph:
             "recordedAt": self.ref(view.event),
             "isPartOf": self.ref(view.session),
         }
+
+    @staticmethod
+    def _answer(answer: Answer) -> JsonObject:
+        share = answer.share
+        return _clean(
+            {
+                "@type": "Answer",
+                "text": answer.text,
+                "description": f"{share:g}% of respondents" if share is not None else None,
+                "position": answer.rank,
+            }
+        )
 
     def report(self, view: ReportView) -> JsonObject:
         report = view.report

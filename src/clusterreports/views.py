@@ -20,6 +20,7 @@ from slugify import slugify
 from . import urls
 from .models import (
     RECORD_TYPES,
+    Answer,
     Award,
     Entry,
     Event,
@@ -810,8 +811,46 @@ class OrganisationView(View[Organisation]):
         return sorted(found, key=lambda pair: (pair[0].record.year, pair[0].title))
 
     @property
-    def calls(self) -> list[CallView]:
-        return self._referrers("call", "funder")
+    def calls(self) -> list[tuple[CallView, str]]:
+        """Calls it funds or runs, with which."""
+        found: dict[str, tuple[CallView, list[str]]] = {}
+        for field, label in (("funder", "Funder"), ("issuer", "Issuer")):
+            for call in self._referrers("call", field):
+                found.setdefault(call.id, (call, []))[1].append(label)
+        ordered = sorted(found.values(), key=lambda cl: cl[0].sort_key)
+        return [(call, " and ".join(labels).capitalize()) for call, labels in ordered]
+
+    @property
+    def figure_rows(self) -> list[tuple[str, str]]:
+        """Its dated figures as (figure, date) in date order, undated last."""
+        figures = sorted(
+            self.record.figures,
+            key=lambda f: (f.as_of is None, f.as_of.sort_key if f.as_of else ()),
+        )
+        return [
+            (f"{f.value_text} {f.label}", f.as_of.date_text() if f.as_of else "") for f in figures
+        ]
+
+    @property
+    def renamed_to(self) -> OrganisationView | None:
+        """The record of its later name: its own ``renamed_to``, or one naming it ``formerly``."""
+        found = self.site.find("organisation", self.record.renamed_to)
+        later = self._referrers("organisation", "formerly")
+        return found or (later[0] if later else None)
+
+    @property
+    def formerly(self) -> OrganisationView | None:
+        found = self.site.find("organisation", self.record.formerly)
+        earlier = self._referrers("organisation", "renamed_to")
+        return found or (earlier[0] if earlier else None)
+
+    @property
+    def renamed_text(self) -> str:
+        """When the rename happened, from whichever side gives it."""
+        for view in (self, self.formerly, self.renamed_to):
+            if view is not None and view.record.renamed is not None:
+                return view.record.renamed.date_text()
+        return ""
 
     @property
     def reports(self) -> list[ReportView]:
@@ -927,6 +966,10 @@ class CallView(View[FundingCall]):
         return self.site.find("organisation", self.call.funder)
 
     @property
+    def issuer(self) -> OrganisationView | None:
+        return self.site.find("organisation", self.call.issuer)
+
+    @property
     def events(self) -> list[EventView]:
         return self._refs("event", self.call.events)
 
@@ -955,20 +998,35 @@ class PollView(View[Poll]):
         return found
 
     @property
-    def answers(self) -> list[Any]:
-        return list(self.record.answers)
+    def answers(self) -> list[Answer]:
+        """What is known, in one order: the chosen answer(s) first, then by the rank the
+        source gives, then as the source lists them."""
+        listed = list(enumerate(self.record.answers))
+        listed.sort(key=lambda ia: (not ia[1].chosen, ia[1].rank or 10**9, ia[0]))
+        return [answer for _, answer in listed]
+
+    @property
+    def shares_given(self) -> bool:
+        """Every answer has its share: the chart says all there is, no list is needed."""
+        return all(a.share is not None for a in self.record.answers)
 
     @property
     def unreported_share(self) -> float:
         """The share the source does not break down (answers often cover only the top ones)."""
-        return max(0.0, 100.0 - sum(a.share for a in self.record.answers))
+        shares = [a.share for a in self.record.answers if a.share is not None]
+        return max(0.0, 100.0 - sum(shares)) if shares else 0.0
 
     @property
     def bars(self) -> list[Bar]:
-        """The answers as chart bars, and a muted one for the share no answer accounts for."""
-        bars = [Bar(a.text, a.share) for a in self.record.answers]
+        """The answers with a share as chart bars, and a muted one for the share no
+        answer accounts for; none where the source gives no shares."""
+        bars = [
+            Bar(a.text + (" (chosen)" if a.chosen else ""), a.share)
+            for a in self.answers
+            if a.share is not None
+        ]
         rest = round(self.unreported_share, 1)
-        if rest > 0.5:
+        if bars and rest > 0.5:
             bars.append(Bar("Not broken down by the source", rest, other=True))
         return bars
 
