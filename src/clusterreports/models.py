@@ -389,6 +389,10 @@ class Person(Record):
     )
     honorific: str | None = None
     aliases: Aliases = Field(default_factory=list)
+    distinct_from: list[PersonRef] = Field(
+        default_factory=list,
+        description="People with a similar name who are someone else (silences the check).",
+    )
     country: str | None = None
     roles: list[Role] = Field(default_factory=list)
 
@@ -410,6 +414,10 @@ class Organisation(Record):
     name: Text
     acronym: str | None = None
     aliases: Aliases = Field(default_factory=list)
+    distinct_from: list[OrgRef] = Field(
+        default_factory=list,
+        description="Organisations with a similar name that are another (silences the check).",
+    )
     kind: OrganisationKind | None = None
     country: str | None = None
     parent: OrgRef | None = None
