@@ -55,12 +55,13 @@ def test_a_participant_without_a_role_shows_no_role_on_any_page(site: Path) -> N
     assert "Jane Doe</a></div>" in agenda.group(1)  # no "(speaker)" after the name
     speakers = re.search(r'<h2 id="speakers">.*?</ul>', event, re.S)
     assert speakers is not None
-    assert '<span class="meta"></span>' in speakers.group(0)
+    assert 'Jane Doe</a> <span class="meta">Moderator</span>' not in speakers.group(0)
+    assert 'Jane Doe</a> <span class="meta"></span>' in speakers.group(0)
     person = page(site, "/people/jane-doe/")
-    appearances = re.search(r'<ul class="appearances">(.*?)</ul>', person, re.S)
-    assert appearances is not None
-    assert 'class="role"' not in appearances.group(1)
-    assert re.search(r"\bspeaker\b", session + event + person, re.I) is None
+    opening = re.search(r"<li>(<a href=\"/sessions/conference-2019-opening/\">.*?)</li>", person)
+    assert opening is not None
+    assert 'class="role"' not in opening.group(1)
+    assert re.search(r"\bspeaker\b", session + person, re.I) is None
 
 
 def test_a_participant_without_a_role_has_none_in_data_json_ld_and_calendars(
@@ -91,8 +92,8 @@ def test_kinds_the_source_does_not_give_are_not_shown(site: Path) -> None:
 def test_a_side_event_without_a_date_takes_its_place_from_its_parent(site: Path) -> None:
     index = page(site, "/events/")
     years = re.findall(r'<h2 id="year-([^"]+)">', index)
-    assert years == ["2019", "date-not-given"]
-    year_2019 = index.split('id="year-2019"')[1].split('id="year-date-not-given"')[0]
+    assert years == ["2019", "2016", "date-not-given"]
+    year_2019 = index.split('id="year-2019"')[1].split('id="year-2016"')[0]
     titles = re.findall(r'<a href="[^"]+">([^<]+)</a>', year_2019)
     assert titles == ["Cluster Conference 2019", "Side workshop on skills"]
     assert "Alongside Cluster Conference 2019" in year_2019
@@ -211,3 +212,98 @@ def test_a_call_names_its_issuer_apart_from_its_funder(site: Path) -> None:
     assert 'Innovation vouchers</a> <span class="meta">(issuer)</span>' in agency
     fund = page(site, "/organisations/growth-fund/")
     assert 'Innovation vouchers</a> <span class="meta">(funder)</span>' in fund
+
+
+# --- who organised, in what capacity; people outside sessions ----------------------------
+
+
+def facts(html: str) -> dict[str, str]:
+    block = re.search(r'<dl class="facts">(.*?)</dl>', html, re.S)
+    assert block is not None
+    return dict(re.findall(r"<dt>(.*?)</dt> <dd>(.*?)</dd>", block[1]))
+
+
+def test_an_event_lists_its_organisations_by_their_part(site: Path) -> None:
+    event = page(site, "/events/conference-2019/")
+    shown = facts(event)
+    assert list(shown) == [
+        "When",
+        "Where",
+        "Organised by",
+        "Under the presidency of",
+        "Hosted by",
+        "With the support of",
+    ]
+    assert shown["Under the presidency of"] == (
+        '<a href="/organisations/test-ministry/">Ministry of Tests</a>'
+    )
+    (node,) = json_ld(event)
+    assert [o["name"] for o in node["organizer"]] == ["Cluster Agency"]  # type: ignore[index,union-attr]
+    assert [o["name"] for o in node["contributor"]] == ["Ministry of Tests"]  # type: ignore[index,union-attr]
+    agency = page(site, "/organisations/cluster-agency/")
+    assert "Conference · Brussels · organiser, host</span>" in agency
+    ministry = page(site, "/organisations/test-ministry/")
+    assert "Conference · Brussels · presidency</span>" in ministry
+
+
+def test_people_at_an_event_outside_any_session(site: Path) -> None:
+    event = page(site, "/events/conference-2019/")
+    assert (
+        '<h2 id="people">Also at the event</h2>\n<ul class="people"><li>'
+        '<a href="/people/jose-garcia/">José García</a> <span class="role">jury member</span>'
+        '<div class="meta">Director, Cluster-Agentur</div></li></ul>' in event
+    )
+    person = page(site, "/people/jose-garcia/")
+    assert (
+        '<li><span class="role">Jury member</span> <a href="/events/conference-2019/">'
+        'Cluster Conference 2019</a> <span class="meta">4–5 March 2019</span>'
+        '<div class="meta">as Director, Cluster-Agentur</div></li>' in person
+    )
+
+
+# --- pages that read in one order ------------------------------------------------------
+
+
+def test_a_persons_roles_and_appearances_run_oldest_first_undated_last(site: Path) -> None:
+    person = page(site, "/people/jane-doe/")
+    roles = re.findall(r'<span class="when">([^<]*)</span>', person)
+    assert roles == ["as of 2016", "from 2019", "date not given"]
+    appearances = re.search(r'<ul class="appearances">(.*?)</ul>', person, re.S)
+    assert appearances is not None
+    linked = re.findall(r'<a href="/(?:events|sessions)/([^/]+)/">', appearances[1])
+    assert linked == ["forum-2016", "conference-2019-opening", "conference-2019", "undated-meeting"]
+    # the latest role is the newest dated one, not the undated one listed last
+    assert '<p class="subtitle">Head of Unit, <a href="/organisations/clusters-unit/">' in person
+
+
+def test_a_session_shows_its_calendar_date(site: Path) -> None:
+    assert facts(page(site, "/sessions/conference-2019-closing/"))["When"] == "Day 2, 5 March 2019"
+    event = page(site, "/events/conference-2019/")
+    assert "<h3>Day 1, 4 March 2019</h3>" in event
+    assert "<h3>Day 2, 5 March 2019</h3>" in event
+
+
+def test_a_position_that_names_its_organisation_is_not_followed_by_it_again(site: Path) -> None:
+    session = page(site, "/sessions/conference-2019-closing/")
+    assert '<div class="meta">Head of Unit, DG TEST</div>' in session
+    opening = page(site, "/sessions/conference-2019-opening/")
+    assert '<div class="meta"><a href="/organisations/cluster-agency/">Cluster Agency</a></div>' in (
+        opening
+    )
+
+
+def test_an_organisation_shows_the_people_and_events_of_its_units(site: Path) -> None:
+    dg = page(site, "/organisations/dg-test/")
+    people = re.search(r'<h2 id="unit-people">.*?</ul>', dg, re.S)
+    assert people is not None
+    rows = [re.sub(r"<[^>]+>", "", li) for li in re.findall(r"<li>(.*?)</li>", people[0])]
+    assert rows == [
+        "Jane Doe Policy officer, as of 2016 · Clusters Unit",
+        "Jane Doe Head of Unit, from 2019 · Clusters Unit",
+        "Piotr Nowak Head of Unit, as of 2019 · Clusters Unit",
+    ]
+    events = re.search(r'<h2 id="unit-events">.*?</ul>', dg, re.S)
+    assert events is not None
+    assert "Meeting with no known date</a> <span class=\"meta\">Meeting · organiser: Clusters Unit" in (
+        events[0]
+    )

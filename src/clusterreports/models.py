@@ -174,6 +174,16 @@ OrganisationKind = Literal[
     "association",
     "other",
 ]
+EventOrganisationRole = Literal[
+    "organiser",
+    "co-organiser",
+    "partner",
+    "supporter",
+    "on-behalf-of",
+    "delivered-by",
+    "presidency",
+    "host",
+]
 DecisionMethod = Literal["jury", "audience-vote", "jury-and-audience-vote", "other"]
 CallKind = Literal[
     "call-for-proposals",
@@ -261,6 +271,25 @@ class Participant(Part):
     organisation: OrgRef | None = None
 
 
+class EventOrganisation(Part):
+    """An organisation's part in an event, as the source words it."""
+
+    organisation: OrgRef
+    role: EventOrganisationRole = Field(
+        description="organiser, co-organiser, partner, supporter, on-behalf-of (organised on "
+        "behalf of), delivered-by, presidency (under the presidency of), host."
+    )
+
+
+class EventPerson(Part):
+    """Someone at an event outside any session: pictured, a trainer, a jury member."""
+
+    person: PersonRef
+    role: Text = Field(description="What they were there as, in the source's words.")
+    position: str | None = None
+    organisation: OrgRef | None = None
+
+
 class Role(Part):
     """A position a person held, dated as precisely as the source allows. Sources often
     give only an affiliation ("Richard Tuffs (ERRIN)"), so the title is optional."""
@@ -329,9 +358,19 @@ class Event(Record):
     end: EndField = None
     timezone: TimeZone = None
     place: Place | None = None
-    organisers: list[OrgRef] = Field(default_factory=list)
-    supporters: list[OrgRef] = Field(default_factory=list)
+    organisers: list[OrgRef] = Field(
+        default_factory=list, description="Shorthand for organisations with role organiser."
+    )
+    supporters: list[OrgRef] = Field(
+        default_factory=list, description="Shorthand for organisations with role supporter."
+    )
+    organisations: list[EventOrganisation] = Field(
+        default_factory=list, description="Organisations with their part in the event."
+    )
     moderators: list[PersonRef] = Field(default_factory=list)
+    people: list[EventPerson] = Field(
+        default_factory=list, description="People at the event outside any session."
+    )
     figures: list[Figure] = Field(default_factory=list)
     key_messages: list[Text] = Field(default_factory=list)
     news: list[NewsItem] = Field(default_factory=list)

@@ -149,6 +149,7 @@ class Graph:
             **self._where(event),
             "organizer": self.refs(view.organisers),
             "sponsor": self.refs(view.supporters),
+            "contributor": self.refs(view.contributors),
             "performer": self.refs([person for person, _ in view.speakers]),
             "subEvent": [self._session_summary(s) for s in view.sessions],
             "superEvent": self.ref(view.parent),

@@ -24,9 +24,9 @@ from .models import (
     Award,
     Entry,
     Event,
+    EventPerson,
     FundingCall,
     Organisation,
-    Participant,
     Person,
     Poll,
     Quote,
@@ -63,6 +63,18 @@ FIGURE_ICONS = (
     ("people", "people"),
     ("visitor", "people"),
 )
+# An organisation's part in an event: the label its row has on the event's page, and
+# the word that marks the event on the organisation's page, in the order shown.
+EVENT_ORGANISATION_ROLES = {
+    "organiser": ("Organised by", "organiser"),
+    "co-organiser": ("Co-organised by", "co-organiser"),
+    "on-behalf-of": ("On behalf of", "organised on its behalf"),
+    "delivered-by": ("Delivered by", "delivered it"),
+    "presidency": ("Under the presidency of", "presidency"),
+    "host": ("Hosted by", "host"),
+    "partner": ("Partners", "partner"),
+    "supporter": ("With the support of", "supporter"),
+}
 # Bars longer than this carry their number inside, so it never runs off the chart.
 BAR_LABEL_INSIDE = 80.0
 
@@ -371,14 +383,46 @@ class View(Generic[R]):
         return f"{self.type_label}: {self.title}"
 
 
+def dated_first(key: tuple[int, ...]) -> tuple[int, tuple[int, ...]]:
+    """The one order of dated lists on record pages: oldest first, undated items
+    (a zero key) after the dated ones."""
+    return (0, key) if any(key) else (1, ())
+
+
+def named_in(position: str | None, organisation: OrganisationView | None) -> bool:
+    """Whether a position as the source words it already names its organisation
+    ('Head of Unit, DG GROW'), so the page need not name it again."""
+    if not position or organisation is None:
+        return False
+    record = organisation.record
+    names = [record.name, record.acronym or "", *record.aliases]
+    return any(name and name.lower() in position.lower() for name in names)
+
+
+def by_date(reports: list[ReportView]) -> list[ReportView]:
+    """Publications in the order of every dated list: oldest first, undated last."""
+    return sorted(reports, key=lambda r: (dated_first(r.sort_key), r.title))
+
+
 @dataclass
 class Appearance:
-    session: SessionView
-    participant: Participant
+    """A person at an event: in a session, as its moderator, or outside any session."""
+
+    role: str
+    session: SessionView | None
+    event: EventView | None
+    position: str | None = None
+    organisation: OrganisationView | None = None
 
     @property
-    def event(self) -> EventView | None:
-        return self.session.event_view
+    def sort_key(self) -> tuple[Any, ...]:
+        event_key = self.event.sort_key if self.event else (0,)
+        session_key = self.session.sort_key if self.session else (-1,)
+        return (dated_first(event_key), session_key)
+
+    @property
+    def organisation_shown(self) -> OrganisationView | None:
+        return None if named_in(self.position, self.organisation) else self.organisation
 
 
 @dataclass
@@ -391,6 +435,10 @@ class ParticipantView:
     @property
     def role_label(self) -> str:
         return humanise(self.role)
+
+    @property
+    def organisation_shown(self) -> OrganisationView | None:
+        return None if named_in(self.position, self.organisation) else self.organisation
 
 
 @dataclass
@@ -498,17 +546,62 @@ class EventView(View[Event]):
             grouped[session.record.day].append(session)
         return sorted(grouped.items(), key=lambda item: item[0] or 0)
 
+    @cached_property
+    def organisations_by_role(self) -> dict[str, list[OrganisationView]]:
+        """Its organisations by their part, from ``organisations`` and the shorthand
+        ``organisers`` and ``supporters``, each once per part, in the order of the parts."""
+        event = self.record
+        given = [("organiser", o) for o in event.organisers]
+        given += [("supporter", o) for o in event.supporters]
+        given += [(o.role, o.organisation) for o in event.organisations]
+        found: dict[str, dict[str, OrganisationView]] = defaultdict(dict)
+        for role, org_id in given:
+            view = self.site.find("organisation", org_id)
+            if view is not None:
+                found[role].setdefault(org_id, view)
+        return {
+            role: list(found[role].values()) for role in EVENT_ORGANISATION_ROLES if found[role]
+        }
+
+    @property
+    def organisation_rows(self) -> list[tuple[str, Markup]]:
+        """(label, links) per part, as the page's facts list them."""
+        return [
+            (EVENT_ORGANISATION_ROLES[role][0], Markup(", ").join(map(self.site.link, views)))
+            for role, views in self.organisations_by_role.items()
+        ]
+
+    def _with_roles(self, *roles: str) -> list[OrganisationView]:
+        found = {o.id: o for r in roles for o in self.organisations_by_role.get(r, [])}
+        return list(found.values())
+
     @property
     def organisers(self) -> list[OrganisationView]:
-        return self._refs("organisation", self.record.organisers)
+        """Who organised it, in any capacity that runs an event."""
+        return self._with_roles("organiser", "co-organiser", "on-behalf-of", "delivered-by", "host")
 
     @property
     def supporters(self) -> list[OrganisationView]:
-        return self._refs("organisation", self.record.supporters)
+        return self._with_roles("supporter")
+
+    @property
+    def contributors(self) -> list[OrganisationView]:
+        return self._with_roles("partner", "presidency")
 
     @property
     def moderators(self) -> list[PersonView]:
         return self._refs("person", self.record.moderators)
+
+    @property
+    def people(self) -> list[tuple[PersonView, EventPerson, OrganisationView | None]]:
+        """People at the event outside any session, with what they were there as."""
+        found = []
+        for p in self.record.people:
+            org = self.site.find("organisation", p.organisation)
+            found.append(
+                (self.site.find("person", p.person), p, None if named_in(p.position, org) else org)
+            )
+        return found
 
     @cached_property
     def speakers(self) -> list[tuple[PersonView, list[str]]]:
@@ -530,8 +623,9 @@ class EventView(View[Event]):
     def organisations(self) -> list[OrganisationView]:
         """Organisations involved: organisers, supporters, and those of the speakers."""
         seen: dict[str, OrganisationView] = {}
-        for org in self.organisers + self.supporters:
-            seen.setdefault(org.id, org)
+        for orgs in self.organisations_by_role.values():
+            for org in orgs:
+                seen.setdefault(org.id, org)
         for session in self.sessions:
             for p in session.participants:
                 if p.organisation:
@@ -562,7 +656,7 @@ class EventView(View[Event]):
 
     @property
     def reports(self) -> list[ReportView]:
-        return self._referrers("report", "about")
+        return by_date(self._referrers("report", "about"))
 
     @property
     def parent(self) -> EventView | None:
@@ -608,10 +702,22 @@ class SessionView(View[Session]):
         zone = event.record.timezone if event else None
         text = span_text(s.start, s.end, zone)
         if s.day and not text:
-            text = f"Day {s.day}"
+            day = self.calendar_day
+            text = f"Day {s.day}" + (
+                f", {Moment(day.year, day.month, day.day).date_text()}" if day else ""
+            )
         elif s.day:
             text = f"Day {s.day}, {text}"
         return text
+
+    @property
+    def calendar_day(self) -> dt.date | None:
+        """The date of its day of the event, where the event's first day is known."""
+        event = self.event_view
+        start = event.record.start if event else None
+        if start is None or start.day is None or not self.record.day:
+            return None
+        return start.first_day() + dt.timedelta(days=self.record.day - 1)
 
     @cached_property
     def participants(self) -> list[ParticipantView]:
@@ -667,26 +773,37 @@ class PersonView(View[Person]):
 
     @cached_property
     def roles(self) -> list[RoleView]:
-        ordered = sorted(self.record.roles, key=lambda r: r.when_key, reverse=True)
+        """Oldest first, undated last, as every dated list on a record page."""
+        ordered = sorted(self.record.roles, key=lambda r: dated_first(r.when_key))
         return [RoleView(r, self.site.find("organisation", r.organisation)) for r in ordered]
 
     @property
     def latest_role(self) -> RoleView | None:
-        return self.roles[0] if self.roles else None
+        """The newest dated role, or where none is dated the first the record lists."""
+        dated = [r for r in self.roles if any(r.role.when_key)]
+        return dated[-1] if dated else (self.roles[0] if self.roles else None)
 
     @cached_property
     def appearances(self) -> list[Appearance]:
+        """Sessions, moderated events and events outside any session in one list,
+        in the order of roles: oldest event first, undated last."""
         found = []
         for link in self.site.registry.links_to(self.record, "session"):
             if link.field != "participants":
                 continue
             session: SessionView = self.site.view(link.source)
-            found.append(Appearance(session, session.record.participants[int(link.loc[1])]))
-        return sorted(
-            found,
-            key=lambda a: (a.event.sort_key if a.event else (0,), a.session.sort_key),
-            reverse=False,
-        )
+            p = session.record.participants[int(link.loc[1])]
+            org = self.site.find("organisation", p.organisation)
+            found.append(Appearance(p.role or "", session, session.event_view, p.position, org))
+        for link in self.site.registry.links_to(self.record, "event"):
+            event: EventView = self.site.view(link.source)
+            if link.field == "moderators":
+                found.append(Appearance("moderator", None, event))
+            elif link.field == "people":
+                e = event.record.people[int(link.loc[1])]
+                org = self.site.find("organisation", e.organisation)
+                found.append(Appearance(e.role, None, event, e.position, org))
+        return sorted(found, key=lambda a: a.sort_key)
 
     @property
     def moderated(self) -> list[EventView]:
@@ -713,7 +830,7 @@ class PersonView(View[Person]):
 
     @property
     def reports(self) -> list[ReportView]:
-        return self._referrers("report", "authors")
+        return by_date(self._referrers("report", "authors"))
 
     @property
     def organisations(self) -> list[OrganisationView]:
@@ -759,6 +876,34 @@ class OrganisationView(View[Organisation]):
         return sorted(self._referrers("organisation", "parent"), key=lambda o: o.sort_key)
 
     @property
+    def units(self) -> list[OrganisationView]:
+        """Its departments and units at every level below it, each once."""
+        found: dict[str, OrganisationView] = {}
+        stack = list(reversed(self.children))
+        while stack:
+            unit = stack.pop()
+            if unit.id in found or unit.id == self.id:
+                continue
+            found[unit.id] = unit
+            stack.extend(reversed(unit.children))
+        return list(found.values())
+
+    @property
+    def unit_people(self) -> list[tuple[PersonView, RoleView, OrganisationView]]:
+        """The people of its units, each with the unit, so a directorate's page shows
+        everyone who worked in it."""
+        found = []
+        for unit in self.units:
+            current, former = unit.people
+            found += [(person, role, unit) for person, role in current + former]
+        return sorted(found, key=lambda pru: (pru[0].sort_key, dated_first(pru[1].role.when_key)))
+
+    @property
+    def unit_events(self) -> list[tuple[EventView, str, OrganisationView]]:
+        found = [(event, part, unit) for unit in self.units for event, part in unit.organised]
+        return sorted(found, key=lambda epu: dated_first(epu[0].sort_key))
+
+    @property
     def lead(self) -> OrganisationView | None:
         return self.site.find("organisation", self.record.lead)
 
@@ -789,9 +934,21 @@ class OrganisationView(View[Organisation]):
         )
 
     @property
-    def organised(self) -> list[EventView]:
-        found = self._referrers("event", "organisers") + self._referrers("event", "supporters")
-        return sorted({e.id: e for e in found}.values(), key=lambda e: e.sort_key)
+    def organised(self) -> list[tuple[EventView, str]]:
+        """Events it had a part in, with that part ('organiser', 'host, partner')."""
+        events: dict[str, EventView] = {}
+        for field in ("organisers", "supporters", "organisations"):
+            for event in self._referrers("event", field):
+                events.setdefault(event.id, event)
+        found = []
+        for event in sorted(events.values(), key=lambda e: dated_first(e.sort_key)):
+            roles = [
+                EVENT_ORGANISATION_ROLES[role][1]
+                for role, orgs in event.organisations_by_role.items()
+                if any(o.id == self.id for o in orgs)
+            ]
+            found.append((event, ", ".join(roles)))
+        return found
 
     @property
     def took_part(self) -> list[tuple[EventView, SessionView]]:
@@ -854,7 +1011,7 @@ class OrganisationView(View[Organisation]):
 
     @property
     def reports(self) -> list[ReportView]:
-        return self._referrers("report", "publishers")
+        return by_date(self._referrers("report", "publishers"))
 
     @property
     def breadcrumbs(self) -> list[tuple[str, str]]:
