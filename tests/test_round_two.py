@@ -92,7 +92,7 @@ def test_kinds_the_source_does_not_give_are_not_shown(site: Path) -> None:
 def test_a_side_event_without_a_date_takes_its_place_from_its_parent(site: Path) -> None:
     index = page(site, "/events/")
     years = re.findall(r'<h2 id="year-([^"]+)">', index)
-    assert years == ["2019", "2016", "date-not-given"]
+    assert years == ["2024", "2020", "2019", "2016", "date-not-given"]
     year_2019 = index.split('id="year-2019"')[1].split('id="year-2016"')[0]
     titles = re.findall(r'<a href="[^"]+">([^<]+)</a>', year_2019)
     assert titles == ["Cluster Conference 2019", "Side workshop on skills"]
@@ -233,6 +233,7 @@ def test_an_event_lists_its_organisations_by_their_part(site: Path) -> None:
         "Under the presidency of",
         "Hosted by",
         "With the support of",
+        "Next edition",
     ]
     assert shown["Under the presidency of"] == (
         '<a href="/organisations/test-ministry/">Ministry of Tests</a>'
@@ -287,8 +288,9 @@ def test_a_position_that_names_its_organisation_is_not_followed_by_it_again(site
     session = page(site, "/sessions/conference-2019-closing/")
     assert '<div class="meta">Head of Unit, DG TEST</div>' in session
     opening = page(site, "/sessions/conference-2019-opening/")
-    assert '<div class="meta"><a href="/organisations/cluster-agency/">Cluster Agency</a></div>' in (
-        opening
+    assert (
+        '<div class="meta"><a href="/organisations/cluster-agency/">Cluster Agency</a></div>'
+        in (opening)
     )
 
 
@@ -304,6 +306,63 @@ def test_an_organisation_shows_the_people_and_events_of_its_units(site: Path) ->
     ]
     events = re.search(r'<h2 id="unit-events">.*?</ul>', dg, re.S)
     assert events is not None
-    assert "Meeting with no known date</a> <span class=\"meta\">Meeting · organiser: Clusters Unit" in (
-        events[0]
+    assert (
+        'Meeting with no known date</a> <span class="meta">Meeting · organiser: Clusters Unit'
+        in (events[0])
+    )
+
+
+# --- event series ------------------------------------------------------------------------
+
+
+def test_a_series_page_lists_its_editions_in_order(site: Path) -> None:
+    series = page(site, "/series/cluster-conference/")
+    editions = re.search(r'<ol class="editions">(.*?)</ol>', series, re.S)
+    assert editions is not None
+    rows = [
+        re.sub(r"<[^>]+>", " ", li).split() for li in re.findall(r"<li>(.*?)</li>", editions[1])
+    ]
+    assert [" ".join(row) for row in rows] == [
+        "Edition 3 Cluster Conference 2019 4–5 March 2019 · Brussels · Skills for clusters",
+        "Edition 4 Cluster Conference 2020 10 November 2020 · online",
+        "Edition 5 Cluster Conference 2024 2 May 2024 · Prague",  # named by text: still found
+    ]
+    (node,) = json_ld(series)
+    assert node["@type"] == "EventSeries"
+    assert data_record(site, "series", "cluster-conference")["title"] == "Cluster Conference"
+
+
+def test_a_series_charts_a_figure_two_editions_report_with_a_table(site: Path) -> None:
+    series = page(site, "/series/cluster-conference/")
+    headings = re.findall(r'<h2 id="chart-\d+">([^<]+)</h2>', series)
+    assert headings == ["Participants by edition"]  # countries: one edition only
+    table = re.search(r"<tbody>(.*?)</tbody>", series, re.S)
+    assert table is not None
+    assert re.findall(r'<th scope="row">([^<]+)</th><td>([^<]+)</td>', table[1]) == [
+        ("Edition 3, 2019", "300"),
+        ("Edition 4, 2020", "more than 500"),
+        ("Edition 5, 2024", "900"),
+    ]
+    assert 'width="33.3333%"' in series
+
+
+def test_each_edition_links_its_series_and_neighbours(site: Path) -> None:
+    middle = page(site, "/events/conference-2020/")
+    assert (
+        '<p class="kicker">Conference · <a href="/series/cluster-conference/">Cluster Conference'
+        "</a>, edition 4</p>" in middle
+    )
+    shown = facts(middle)
+    assert (
+        shown["Previous edition"]
+        == '<a href="/events/conference-2019/">Cluster Conference 2019</a>'
+    )
+    assert shown["Next edition"] == '<a href="/events/conference-2024/">Cluster Conference 2024</a>'
+    first = facts(page(site, "/events/conference-2019/"))
+    assert "Previous edition" not in first
+    assert "Next edition" in first
+    index = page(site, "/series/")
+    assert (
+        '<a href="/series/cluster-conference/">Cluster Conference</a> <span class="meta">3 editions'
+        in (index)
     )

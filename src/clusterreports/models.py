@@ -351,7 +351,11 @@ class Event(Record):
 
     title: Text
     kind: EventKind
-    series: str | None = None
+    series: str | None = Field(
+        None,
+        description="The id of a series record (content/series/ID.yaml), which links the "
+        "editions; or the series' name as free text.",
+    )
     edition: int | None = Field(None, ge=1)
     theme: str | None = None
     start: MomentField | None = None
@@ -573,6 +577,24 @@ class Poll(Record):
         return self.question
 
 
+class Series(Record):
+    """A series of events (a yearly conference): its page lists its editions, found by
+    their ``series`` (this id, or this name as text)."""
+
+    type_name = "series"
+    folder = "series"
+    label = "Series"
+    label_plural = "Series"
+
+    name: Text
+    organisers: list[OrgRef] = Field(default_factory=list)
+    website: HttpUrl | None = None
+
+    @property
+    def title_text(self) -> str:
+        return self.name
+
+
 class Report(Record):
     type_name = "report"
     folder = "reports"
@@ -603,6 +625,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     FundingCall,
     Poll,
     Report,
+    Series,
 )
 TYPES_BY_NAME: dict[str, type[Record]] = {t.type_name: t for t in RECORD_TYPES}
 TYPES_BY_FOLDER: dict[str, type[Record]] = {t.folder: t for t in RECORD_TYPES}

@@ -44,6 +44,7 @@ SCHEMA_TYPES = {
     "call": "CreativeWork",
     "poll": "Question",
     "report": "Report",
+    "series": "EventSeries",
 }
 ATTENDANCE_MODES = {
     "online": "https://schema.org/OnlineEventAttendanceMode",

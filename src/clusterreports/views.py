@@ -33,6 +33,7 @@ from .models import (
     Record,
     Report,
     Role,
+    Series,
     Session,
 )
 from .moment import Moment
@@ -234,6 +235,28 @@ class SiteView:
     def events_by_date(self) -> list[EventView]:
         events: list[EventView] = self.all("event")
         return sorted(events, key=lambda e: (e.sort_key, e.title), reverse=True)
+
+    @cached_property
+    def series_editions(self) -> dict[str, list[EventView]]:
+        """Each series record's editions, oldest first: the events whose ``series`` is
+        its id or (as free text, case aside) its name. Worked out once per build."""
+        named: dict[str, str] = {}
+        for series in self.registry.all("series"):
+            assert isinstance(series, Series)
+            named.setdefault(series.name.casefold(), series.id)
+            named[series.id] = series.id
+        found: dict[str, list[EventView]] = defaultdict(list)
+        for event in self.events_by_date:
+            text = event.record.series
+            series_id = named.get(text) or named.get(text.casefold()) if text else None
+            if series_id is not None:
+                found[series_id].append(event)
+        return {
+            series_id: sorted(
+                events, key=lambda e: (dated_first(e.sort_key), e.record.edition or 0)
+            )
+            for series_id, events in found.items()
+        }
 
     @cached_property
     def calls_by_deadline(self) -> list[CallView]:
@@ -515,6 +538,13 @@ class EventView(View[Event]):
         return humanise(self.record.kind)
 
     @property
+    def edition_label(self) -> str:
+        """How a series names this edition: its number and year where known."""
+        bits = [f"Edition {self.record.edition}" if self.record.edition else ""]
+        bits.append(str(self.record.start.year) if self.record.start else "")
+        return ", ".join(b for b in bits if b) or self.title
+
+    @property
     def figure_cards(self) -> list[FigureCard]:
         """The event's figures with an icon chosen from each label."""
         return [
@@ -661,6 +691,30 @@ class EventView(View[Event]):
     @property
     def parent(self) -> EventView | None:
         return self.site.find("event", self.record.part_of)
+
+    @cached_property
+    def series_view(self) -> SeriesView | None:
+        """The series record its ``series`` names, if there is one (else it is text)."""
+        for series_id, editions in self.site.series_editions.items():
+            if any(e is self for e in editions):
+                return self.site.find("series", series_id)
+        return None
+
+    def _neighbour(self, step: int) -> EventView | None:
+        series = self.series_view
+        if series is None:
+            return None
+        editions = series.editions
+        index = next(i for i, e in enumerate(editions) if e is self)
+        return editions[index + step] if 0 <= index + step < len(editions) else None
+
+    @property
+    def previous_edition(self) -> EventView | None:
+        return self._neighbour(-1)
+
+    @property
+    def next_edition(self) -> EventView | None:
+        return self._neighbour(1)
 
     @property
     def side_events(self) -> list[EventView]:
@@ -1234,6 +1288,51 @@ class ReportView(View[Report]):
         ]
 
 
+@dataclass(frozen=True)
+class SeriesChart:
+    """A figure across editions, drawn as bars scaled to the largest value."""
+
+    label: str
+    rows: list[tuple[str, str, str]]  # (edition, value as text, bar width)
+
+
+class SeriesView(View[Series]):
+    @property
+    def editions(self) -> list[EventView]:
+        return self.site.series_editions.get(self.id, [])
+
+    @property
+    def organisers(self) -> list[OrganisationView]:
+        return self._refs("organisation", self.record.organisers)
+
+    @property
+    def charts(self) -> list[SeriesChart]:
+        """A chart per figure (by label) that two or more editions report."""
+        by_label: dict[str, list[tuple[EventView, Any]]] = defaultdict(list)
+        labels: dict[str, str] = {}
+        for event in self.editions:
+            for figure in event.record.figures:
+                key = figure.label.casefold()
+                labels.setdefault(key, figure.label)
+                by_label[key].append((event, figure))
+        charts = []
+        for key, found in by_label.items():
+            if len({event.id for event, _ in found}) < 2:
+                continue
+            largest = max(figure.value for _, figure in found) or 1.0
+            rows = [
+                (event.edition_label, figure.value_text, f"{figure.value / largest * 100:g}%")
+                for event, figure in found
+            ]
+            charts.append(SeriesChart(labels[key], rows))
+        return charts
+
+    @property
+    def description(self) -> str:
+        count = len(self.editions)
+        return f"{self.title}: {count} edition{'s' if count != 1 else ''}"
+
+
 VIEW_TYPES: dict[type[Record], type[View[Any]]] = {
     Event: EventView,
     Session: SessionView,
@@ -1243,4 +1342,5 @@ VIEW_TYPES: dict[type[Record], type[View[Any]]] = {
     FundingCall: CallView,
     Poll: PollView,
     Report: ReportView,
+    Series: SeriesView,
 }
