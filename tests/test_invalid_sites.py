@@ -36,6 +36,7 @@ def test_every_case_is_covered() -> None:
         "many-problems",
         "missing-front-matter",
         "missing-required",
+        "new-fields",
         "probable-duplicates",
         "unknown-field",
         "unknown-folder",

@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
 
 from clusterreports import build, load_site_config
 
-from .conftest import copy_site
+from .conftest import copy_site, tools
+from .test_accessibility import check_page
 
 
 @pytest.fixture(scope="module")
@@ -366,3 +368,31 @@ def test_each_edition_links_its_series_and_neighbours(site: Path) -> None:
         '<a href="/series/cluster-conference/">Cluster Conference</a> <span class="meta">3 editions'
         in (index)
     )
+
+
+# --- the new parts of pages in a browser -----------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_new_page_parts_pass_axe(browser: Any, site: Path, scheme: str) -> None:
+    urls = [
+        "/series/cluster-conference/",
+        "/series/",
+        "/polls/priority-vote/",
+        "/polls/mixed-vote/",
+        "/events/conference-2019/",
+        "/people/jane-doe/",
+        "/organisations/dg-test/",
+        "/organisations/cluster-agency/",
+        "/calls/vouchers/",
+    ]
+    context = browser.new_context(color_scheme=scheme)
+    problems = []
+    with tools.served(site) as origin:
+        for url in urls:
+            tab = context.new_page()
+            problems += check_page(tab, origin + url)
+            tab.close()
+    context.close()
+    assert not problems, "\n".join(problems)
