@@ -103,6 +103,18 @@ def test_a_side_event_without_a_date_takes_its_place_from_its_parent(site: Path)
     assert "Meeting with no known date" in undated
 
 
+def test_the_home_page_lists_only_dated_events_as_latest(site: Path) -> None:
+    latest = re.search(r'<h2 id="latest">.*?</ul>', page(site, "/"), re.S)
+    assert latest is not None
+    assert re.findall(r'<a href="/events/([^/]+)/">', latest[0]) == [
+        "conference-2024",
+        "conference-2020",
+        "side-workshop",
+        "conference-2019",
+        "forum-2016",
+    ]
+
+
 def test_the_feed_dates_a_side_event_by_its_parent_and_never_by_the_build(site: Path) -> None:
     feed = feedparser.parse((site / "feeds" / "events.xml").read_bytes())
     by_title = {entry.title: entry for entry in feed.entries}

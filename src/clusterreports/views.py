@@ -236,6 +236,11 @@ class SiteView:
         events: list[EventView] = self.all("event")
         return sorted(events, key=lambda e: (e.sort_key, e.title), reverse=True)
 
+    @property
+    def latest_events(self) -> list[EventView]:
+        """Newest first, only events a date is known for: an undated one is never 'latest'."""
+        return [e for e in self.events_by_date if e.date is not None]
+
     @cached_property
     def series_editions(self) -> dict[str, list[EventView]]:
         """Each series record's editions, oldest first: the events whose ``series`` is
