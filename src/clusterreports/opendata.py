@@ -274,7 +274,7 @@ def _organisation_of(person: PersonView) -> OrganisationView | None:
 PEOPLE_COLUMNS: list[Column] = [
     ("id", lambda p, _: p.id),
     ("name", lambda p, _: p.record.name),
-    ("sort_name", lambda p, _: p.record.sort_text),
+    ("sort_name", lambda p, _: p.record.sort_name),  # as given: the index's own guess is no data
     ("honorific", lambda p, _: p.record.honorific),
     ("aliases", lambda p, _: "; ".join(p.record.aliases)),
     ("country", lambda p, _: p.record.country),
