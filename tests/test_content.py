@@ -142,3 +142,22 @@ def test_the_awards_page_groups_each_award_by_name(built_real: Path) -> None:
     partnership = text.index("European Cluster Partnership of the Year")
     assert manager < partnership  # names in order
     assert len(_year_rows(built_real, "/awards/")) == 4
+
+
+def test_the_conferences_are_editions_of_one_series(built_real: Path) -> None:
+    text = text_of(built_real, "/series/european-cluster-conference/")
+    assert "European Cluster Conference 2016" in text and "European Cluster Conference 2022" in text
+    assert "Clusters 4.0: Shaping Smart Industries" in text
+    text = text_of(built_real, "/events/european-cluster-conference-2016/")
+    assert "Next edition" in text
+
+
+def test_facts_once_in_prose_have_their_fields(built_real: Path) -> None:
+    assert "120 members (December 2016)" in text_of(built_real, "/organisations/avaesen/")
+    platform = "/organisations/smart-specialisation-platform-on-industrial-modernisation/"
+    assert "Founded June 2016" in text_of(built_real, platform)
+
+
+def test_the_matchmaking_event_takes_the_conferences_date(built_real: Path) -> None:
+    text = text_of(built_real, "/events/")
+    assert "Alongside European Cluster Conference 2022" in text

@@ -45,6 +45,7 @@ URL_FIELDS = [
     ("organisation", "website", "/organisations/hostile-organisation/"),
     ("call", "link", "/calls/hostile-call/"),
     ("report", "link", "/reports/hostile-report/"),
+    ("series", "website", "/series/hostile-series/"),
 ]
 RECORDS = {
     "events/hostile-event.yaml": "title: Hostile event\nkind: info-day\nstart: 2022-11-02\n"
@@ -56,6 +57,8 @@ RECORDS = {
     f'link: "{HOSTILE.format(field="call-link")}"\n',
     "reports/hostile-report.yaml": "title: Hostile report\n"
     f'link: "{HOSTILE.format(field="report-link")}"\n',
+    "series/hostile-series.yaml": "name: Hostile series\n"
+    f'website: "{HOSTILE.format(field="series-website")}"\n',
 }
 
 
@@ -85,6 +88,7 @@ def expected_url(kind: str, field: str) -> str:
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_site("valid", tmp_path_factory.mktemp("hostile"))
     for name, text in RECORDS.items():
+        (root / "content" / name).parent.mkdir(exist_ok=True)
         (root / "content" / name).write_text(text, encoding="utf-8")
     build(load_site_config(root, base_url="https://example.org/reports/"))
     return root / "_site"

@@ -66,6 +66,13 @@ def site(valid_site: Path) -> Path:
     orgs = valid_site / "content" / "organisations"
     (orgs / "unit-a.yaml").write_text("name: Unit A\nparent: dg-grow\n")
     (orgs / "unit-b.yaml").write_text("name: Unit B\nparent: unit-a\n")
+    # someone two units below DG GROW, listed on its page among the people of its units
+    (valid_site / "content/people/pat-unit.yaml").write_text(
+        "name: Pat Unit\nroles:\n  - {title: Analyst, organisation: unit-b}\n"
+    )
+    # a series that finds its one edition (talk-2022) by name
+    (valid_site / "content/series").mkdir()
+    (valid_site / "content/series/talks.yaml").write_text("name: EU Clusters Talks\n")
     (valid_site / "content/awards/cluster-manager-of-the-year-2017.yaml").write_text(
         "name: European Cluster Manager of the Year\nyear: 2017\n"
     )
@@ -134,6 +141,14 @@ EDITS: dict[str, tuple[Callable[[Path], list[Path]], str]] = {
             edit(s / C / "sessions/ecc-2016-awards.yaml", "day: 1", "day: 2"),
             edit(s / C / "polls/biggest-challenge.yaml", "share: 44", "share: 54"),
         ],
+        "incremental",
+    ),
+    "role of a person two units below (the directorate's roll-up)": (
+        lambda s: [edit(s / C / "people/pat-unit.yaml", "Analyst", "Senior analyst")],
+        "incremental",
+    ),
+    "an event leaves its series (found by name)": (
+        lambda s: [edit(s / C / "events/talk-2022.md", "series: EU Clusters Talks", "series: X")],
         "incremental",
     ),
     "sort name": (

@@ -43,6 +43,8 @@ def test_every_case_is_covered() -> None:
         "missing-required",
         "odd-field-names",
         "site-url-elsewhere",
+        "new-fields",
+        "probable-duplicates",
         "unknown-field",
         "unknown-folder",
         "unreadable-reference",

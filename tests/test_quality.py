@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -33,3 +34,15 @@ def test_public_api_is_complete() -> None:
         if not name.startswith("_") and type(value).__name__ != "module"
     }
     assert public == set(clusterreports.__all__)
+
+
+def test_no_template_marks_assembled_markup_safe() -> None:
+    """Autoescaping is the only way text reaches HTML: ``|safe`` is allowed on the
+    theme's own icon shapes, never on markup built from a record's values."""
+    allowed = {"{{ ICONS[name] | safe }}"}
+    found = []
+    for template in sorted((ROOT / "templates").glob("*.html")):
+        for number, line in enumerate(template.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"\|\s*safe\b", line) and not any(a in line for a in allowed):
+                found.append(f"{template.name}:{number}: {line.strip()}")
+    assert not found, "\n".join(found)

@@ -88,6 +88,7 @@ def results(page: Any, origin: str, query: str, record_type: str = "") -> list[t
         ("AVAESEN", "Organisation", "/organisations/avaesen/"),
         ("ECCP", "Organisation", "/organisations/eccp/"),
         ("Specialised education programmes", "Funding call", "/calls/open-call/"),
+        ("Forschungsstelle", "Organisation", "/organisations/jrc/"),  # an alias
     ],
 )
 def test_search_finds_the_record_and_names_its_type(

@@ -20,12 +20,12 @@ from types import FrameType
 from typing import NoReturn
 
 from .authoring.importing import command as import_command
-from .authoring.scaffold import RecordExists, UnknownType, new_record
+from .authoring.scaffold import ProbableDuplicate, RecordExists, UnknownType, new_record
 from .config import Site, base_path, check_base_url, load_site_config
 from .content.models import RECORD_TYPES
 from .outputs.search import SearchIndexError
 from .pipeline import build, check
-from .problems import ContentError, counted
+from .problems import ContentError, counted, warnings_report
 from .site import progress
 from .site.write import OutputRefused
 from .version import __version__
@@ -84,7 +84,12 @@ def make_parser() -> argparse.ArgumentParser:
     build_parser.add_argument(
         "-j", "--jobs", type=_jobs, help="processes that render pages (default: one per core)"
     )
-    common(command("check", "check the content without writing anything"))
+    check_parser = command("check", "check the content without writing anything")
+    common(check_parser)
+    for sub in (build_parser, check_parser):
+        sub.add_argument(
+            "--strict", action="store_true", help="treat warnings (probable duplicates) as problems"
+        )
     serve = command("serve", "preview the site; rebuild and reload on edits")
     common(serve)
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
@@ -96,6 +101,9 @@ def make_parser() -> argparse.ArgumentParser:
     new = command("new", "write a new record file to fill in")
     new.add_argument("type", help="record type: " + ", ".join(t.type_name for t in RECORD_TYPES))
     new.add_argument("title", help='its title or name, e.g. "Anaïs Le Corvec"')
+    new.add_argument(
+        "--force", action="store_true", help="write it even if it looks like an existing record"
+    )
     import_command.add_arguments(command("import", import_command.SUMMARY))
     return parser
 
@@ -173,14 +181,20 @@ def _run(args: argparse.Namespace) -> int:
         if args.command == "check":
             bar = progress.BuildProgress(0, enabled=progress.wanted(args.quiet))
             try:
-                checked = check(site, progress=bar)
+                checked = check(site, progress=bar, strict=args.strict)
             finally:
                 bar.stop()
+            if checked.warnings:
+                print(warnings_report(checked.warnings), file=sys.stderr)
             if not args.quiet:
                 records = counted(len(checked.registry), "record")
                 print(f"No problems: {records}, {counted(len(checked.pages), 'page')}.")
             return 0
-        result = build(site, jobs=args.jobs, progress=progress.wanted(args.quiet))
+        result = build(
+            site, jobs=args.jobs, progress=progress.wanted(args.quiet), strict=args.strict
+        )
+        if result.warnings:
+            print(warnings_report(result.warnings), file=sys.stderr)
         if not args.quiet:
             print(f"{result.summary()} -> {site.output_dir}")
         return 0
@@ -200,11 +214,11 @@ def _run(args: argparse.Namespace) -> int:
 
 def _new(args: argparse.Namespace) -> int:
     try:
-        path = new_record(load_site_config(args.site), args.type, args.title)
+        path = new_record(load_site_config(args.site), args.type, args.title, force=args.force)
     except UnknownType as error:
         print(f"clusterreports new: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except RecordExists as error:
+    except (RecordExists, ProbableDuplicate) as error:
         print(f"clusterreports new: {error}", file=sys.stderr)
         return EXIT_CONTENT
     print(f"Wrote {path}: fill in its required fields, then run clusterreports check")

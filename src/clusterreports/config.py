@@ -101,6 +101,11 @@ class SiteConfig(BaseModel):
         "keeps an index in memory (about 30 KB a page); a larger site is indexed in parts, "
         "one after another, which the search page merges.",
     )
+    strict: bool = Field(
+        False,
+        description="Treat warnings (probable duplicate people or organisations) as "
+        "problems, as the --strict option does.",
+    )
     content: str = "content"
     templates: str = "templates"
     static: str = "static"

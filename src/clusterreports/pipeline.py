@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 
 from .config import Site
+from .content import duplicates
 from .content.load import read_content, walk_files
 from .content.registry import Registry, link
 from .content.validate import unreadable, validate_records
@@ -30,6 +31,7 @@ from .tuning import collector_paused, rare_collections
 class Checked:
     registry: Registry
     pages: list[Page]
+    warnings: list[Problem]
 
 
 @dataclass
@@ -40,6 +42,7 @@ class BuildResult:
     seconds: float
     written: int = 0
     unchanged: int = 0
+    warnings: list[Problem] | None = None
 
     def summary(self) -> str:
         return (
@@ -49,9 +52,15 @@ class BuildResult:
         )
 
 
-def check(site: Site, jobs: int | None = None, progress: BuildProgress | None = None) -> Checked:
+def check(
+    site: Site,
+    jobs: int | None = None,
+    progress: BuildProgress | None = None,
+    strict: bool = False,
+) -> Checked:
     """Every check a build makes, without writing anything; raises ContentError with
-    every problem found across all files. ``jobs`` processes read the files."""
+    every problem found across all files. ``jobs`` processes read the files. Warnings
+    (probable duplicates) are returned, or with ``strict`` raised as problems."""
     say = (progress or BuildProgress(0, enabled=False)).checking
     say("Reading and validating the content")
     # Each record is validated here while the workers read the next ones.
@@ -65,23 +74,28 @@ def check(site: Site, jobs: int | None = None, progress: BuildProgress | None = 
     say("Planning the pages")
     pages, plan_problems = plan_pages(registry, site.config.search)
     problems = read_problems + validated.problems + link_problems + plan_problems
+    warnings = duplicates.warnings(registry) if not problems else []
+    if strict or site.config.strict:
+        problems += warnings
     if problems:
         raise ContentError(problems)
-    return Checked(registry, pages)
+    return Checked(registry, pages, warnings)
 
 
-def build(site: Site, jobs: int | None = None, progress: bool = False) -> BuildResult:
+def build(
+    site: Site, jobs: int | None = None, progress: bool = False, strict: bool = False
+) -> BuildResult:
     """Check, then write the whole site; ``jobs`` processes render pages (default: one
     per core), and ``progress`` shows a bar (the CLI asks for it on a terminal).
-    Raises OutputRefused, before reading anything, for an output folder that a build
-    must not replace."""
+    ``strict`` makes warnings problems, so nothing is written. Raises OutputRefused,
+    before reading anything, for an output folder that a build must not replace."""
     started = time.perf_counter()
     check_output(site.output_dir, site.inputs())
     bar = BuildProgress(0, enabled=progress)
     with rare_collections():
         try:
             with collector_paused():
-                checked = check(site, jobs, bar)
+                checked = check(site, jobs, bar, strict)
             renderer = Renderer(site, checked.registry)
             context = BuildContext(site, checked.registry, checked.pages, renderer)
             bar.total = len(checked.pages)
@@ -115,4 +129,5 @@ def build(site: Site, jobs: int | None = None, progress: bool = False) -> BuildR
         time.perf_counter() - started,
         written=pages.written,
         unchanged=pages.unchanged,
+        warnings=checked.warnings,
     )

@@ -26,6 +26,13 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+def warnings_report(warnings: list[Problem]) -> str:
+    """Warnings as the CLI prints them: they do not stop a build unless it is strict."""
+    lines = [str(p)[: -len(p.message)] + "warning: " + p.message for p in sorted(warnings)]
+    lines.append(f"{counted(len(warnings), 'warning')}: --strict makes them problems.")
+    return "\n".join(lines)
+
+
 class ContentError(Exception):
     """Raised by a stage when the content has problems; carries all of them."""
 

@@ -14,8 +14,9 @@ from typing import Any
 import yaml
 
 from ..config import Site
-from ..content.load import RECORD_SUFFIXES
-from ..content.models import RECORD_TYPES, Record
+from ..content.duplicates import Named, reason
+from ..content.load import RECORD_SUFFIXES, read_record
+from ..content.models import RECORD_TYPES, Organisation, Person, Record
 from ..outputs.opendata import content_schema
 from ..problems import did_you_mean, display_path
 from ..site.urls import slug
@@ -30,6 +31,11 @@ class UnknownType(ValueError):
 
 class RecordExists(FileExistsError):
     """A record with that id is already there (exit 1: nothing was written)."""
+
+
+class ProbableDuplicate(FileExistsError):
+    """A person or organisation that probably has a record already (exit 1: nothing
+    was written unless forced)."""
 
 
 @dataclass(frozen=True)
@@ -139,8 +145,29 @@ def record_text(model: type[Record], title: str, record_id: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def new_record(site: Site, type_name: str, title: str) -> Path:
-    """Write a new record file; refuses to replace a record that is already there."""
+def _named_in(site: Site, folder: Path) -> list[Named]:
+    """The names and aliases of the records in ``folder``, read as plainly as possible:
+    a file with problems is left to ``check``."""
+    found = []
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        hidden = any(part.startswith((".", "_")) for part in path.relative_to(folder).parts)
+        if hidden or path.suffix not in RECORD_SUFFIXES or not path.is_file():
+            continue
+        raw, _ = read_record(path, "", site.root)
+        name = raw.data.get("name") if raw else None
+        if raw is None or not isinstance(name, str):
+            continue
+        aliases = raw.data.get("aliases")
+        aliases = (
+            tuple(a for a in aliases if isinstance(a, str)) if isinstance(aliases, list) else ()
+        )
+        found.append(Named(str(raw.data["id"]), raw.display, name, aliases))
+    return found
+
+
+def new_record(site: Site, type_name: str, title: str, force: bool = False) -> Path:
+    """Write a new record file; refuses to replace a record that is already there, and
+    (unless ``force``) to write a person or organisation that probably has one."""
     model = record_type(type_name)
     record_id = slug(title)
     folder = site.content_dir / model.folder
@@ -152,6 +179,17 @@ def new_record(site: Site, type_name: str, title: str) -> Path:
                 "or give the new record another title"
             )
     path = folder / f"{record_id}.yaml"
+    if model in (Person, Organisation) and not force:
+        new = Named(record_id, display_path(path, site.root), title)
+        for other in _named_in(site, folder):
+            why = reason(new, other)
+            if why is not None:
+                raise ProbableDuplicate(
+                    f"'{title}' is probably the same {model.label.lower()} as {other.path} "
+                    f"({why}): edit that record and add this spelling to its 'aliases'. "
+                    f"If they are not the same, run again with --force to write {new.path}. "
+                    "Nothing was written."
+                )
     folder.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as file:
         file.write(record_text(model, title, record_id))

@@ -164,8 +164,8 @@ Line = Annotated[str, AfterValidator(_check_line)]
 """One line of text: a name, a title, a label."""
 Prose = Annotated[str, AfterValidator(_check_prose)]
 """Text that may run over several lines."""
-Text = Annotated[Line, Field(min_length=1)]
-Paragraph = Annotated[Prose, Field(min_length=1)]
+Text = Annotated[str, Field(min_length=1), AfterValidator(_check_line)]
+Paragraph = Annotated[str, Field(min_length=1), AfterValidator(_check_prose)]
 # Strict, so that YAML's true/false is not taken for 1/0 (nor 1 or 'yes' for true), and
 # finite: .nan and .inf would otherwise pass and fail only when a page or feed shows them.
 Number = Annotated[float, Strict(), AllowInfNan(False)]
@@ -284,6 +284,16 @@ OrganisationKind = Literal[
     "association",
     "other",
 ]
+EventOrganisationRole = Literal[
+    "organiser",
+    "co-organiser",
+    "partner",
+    "supporter",
+    "on-behalf-of",
+    "delivered-by",
+    "presidency",
+    "host",
+]
 DecisionMethod = Literal["jury", "audience-vote", "jury-and-audience-vote", "other"]
 CallKind = Literal[
     "call-for-proposals",
@@ -315,7 +325,9 @@ class Place(Part):
     venue: Line | None = None
     city: Line | None = None
     country: Line | None = None
-    online: Flag = False
+    online: Flag | None = Field(
+        None, description="true: held online (too); false: the source says it was not."
+    )
 
 
 class Figure(Part):
@@ -333,6 +345,21 @@ class Figure(Part):
         return ("more than " if self.more_than else "") + text + (self.unit or "")
 
 
+class DatedFigure(Figure):
+    """An organisation's figure at a date: '120 members in 2016'."""
+
+    as_of: MomentField | None = Field(None, description="The date the source gives it for.")
+
+
+Aliases = Annotated[
+    list[Text],
+    Field(
+        description="Other spellings: without diacritics, an earlier name, a name as a "
+        "source wrote it. Shown as 'also written as' and found by search."
+    ),
+]
+
+
 class NewsItem(Part):
     text: Paragraph
     date: MomentField | None = None
@@ -347,10 +374,29 @@ class Quote(Part):
 
 class Participant(Part):
     person: PersonRef
-    role: ParticipantRole = "speaker"
+    role: ParticipantRole | None = Field(None, description="Left out where the source gives none.")
     position: Line | None = Field(
         None, description="The capacity they appeared in, as the source gives it."
     )
+    organisation: OrgRef | None = None
+
+
+class EventOrganisation(Part):
+    """An organisation's part in an event, as the source words it."""
+
+    organisation: OrgRef
+    role: EventOrganisationRole = Field(
+        description="organiser, co-organiser, partner, supporter, on-behalf-of (organised on "
+        "behalf of), delivered-by, presidency (under the presidency of), host."
+    )
+
+
+class EventPerson(Part):
+    """Someone at an event outside any session: pictured, a trainer, a jury member."""
+
+    person: PersonRef
+    role: Text = Field(description="What they were there as, in the source's words.")
+    position: Line | None = None
     organisation: OrgRef | None = None
 
 
@@ -393,8 +439,17 @@ class Entry(Part):
 
 
 class Answer(Part):
+    """One answer of a poll. Sources often give only the winning answer or a ranking,
+    so the share is optional; ``chosen`` and ``rank`` say what they give instead."""
+
     text: Text
-    share: Number = Field(ge=0, le=100, description="Percentage of respondents.")
+    share: Number | None = Field(
+        None, ge=0, le=100, description="Percentage of respondents, where the source gives it."
+    )
+    chosen: Flag = Field(False, description="The answer the vote chose.")
+    rank: WholeNumber | None = Field(
+        None, ge=1, description="Its place in a ranking the source gives."
+    )
 
 
 # --- records ----------------------------------------------------------------------------
@@ -408,16 +463,30 @@ class Event(Record):
 
     title: Text
     kind: EventKind
-    series: Line | None = None
+    series: Line | None = Field(
+        None,
+        description="The id of a series record (content/series/ID.yaml), which links the "
+        "editions; or the series' name as free text.",
+    )
     edition: WholeNumber | None = Field(None, ge=1)
     theme: Line | None = None
     start: MomentField | None = None
     end: EndField = None
     timezone: TimeZone = None
     place: Place | None = None
-    organisers: list[OrgRef] = Field(default_factory=list)
-    supporters: list[OrgRef] = Field(default_factory=list)
+    organisers: list[OrgRef] = Field(
+        default_factory=list, description="Shorthand for organisations with role organiser."
+    )
+    supporters: list[OrgRef] = Field(
+        default_factory=list, description="Shorthand for organisations with role supporter."
+    )
+    organisations: list[EventOrganisation] = Field(
+        default_factory=list, description="Organisations with their part in the event."
+    )
     moderators: list[PersonRef] = Field(default_factory=list)
+    people: list[EventPerson] = Field(
+        default_factory=list, description="People at the event outside any session."
+    )
     figures: list[Figure] = Field(default_factory=list)
     key_messages: list[Paragraph] = Field(default_factory=list)
     news: list[NewsItem] = Field(default_factory=list)
@@ -445,7 +514,7 @@ class Session(Record):
 
     event: EventRef
     title: Text
-    kind: SessionKind = "other"
+    kind: SessionKind | None = None
     day: WholeNumber | None = Field(None, ge=1, description="Day of the event, counting from 1.")
     order: WholeNumber | None = Field(None, description="Position in the day's agenda.")
     start: MomentField | None = None
@@ -478,9 +547,10 @@ class Person(Record):
         None, description="What to sort by in the A-Z index (default: the last word)."
     )
     honorific: Line | None = None
-    aliases: list[Text] = Field(
+    aliases: Aliases = Field(default_factory=list)
+    distinct_from: list[PersonRef] = Field(
         default_factory=list,
-        description="Other spellings of the name (in schedules and sources), for importing.",
+        description="People with a similar name who are someone else (silences the check).",
     )
     country: Line | None = None
     roles: list[Role] = Field(default_factory=list)
@@ -502,12 +572,30 @@ class Organisation(Record):
 
     name: Text
     acronym: Line | None = None
-    kind: OrganisationKind = "other"
+    aliases: Aliases = Field(default_factory=list)
+    distinct_from: list[OrgRef] = Field(
+        default_factory=list,
+        description="Organisations with a similar name that are another (silences the check).",
+    )
+    kind: OrganisationKind | None = None
     country: Line | None = None
     parent: OrgRef | None = None
     lead: OrgRef | None = Field(None, description="The organisation that leads it.")
     partners: list[OrgRef] = Field(default_factory=list)
     website: WebUrl | None = None
+    founded: MomentField | None = Field(None, description="When it was founded or launched.")
+    figures: list[DatedFigure] = Field(
+        default_factory=list, description="Dated figures: members, employees..."
+    )
+    renamed_to: OrgRef | None = Field(
+        None, description="The record of the name it took (that record's page links back)."
+    )
+    renamed: MomentField | None = Field(
+        None, description="When the rename happened (on either of the two records)."
+    )
+    formerly: OrgRef | None = Field(
+        None, description="The record of its earlier name (that record's page links back)."
+    )
 
     @property
     def title_text(self) -> str:
@@ -542,8 +630,11 @@ class FundingCall(Record):
     label_plural = "Funding calls"
 
     title: Text
-    kind: CallKind = "call-for-proposals"
+    kind: CallKind | None = None
     funder: OrgRef | None = None
+    issuer: OrgRef | None = Field(
+        None, description="Who runs the call, where not the funder (a project with EU money)."
+    )
     programme: Line | None = None
     opens: MomentField | None = None
     deadline: MomentField | None = None
@@ -592,7 +683,7 @@ class Poll(Record):
 
     @model_validator(mode="after")
     def _shares_add_up(self) -> Poll:
-        total = sum(a.share for a in self.answers)
+        total = sum(a.share for a in self.answers if a.share is not None)
         if total > 100.5:
             raise ValueError(f"the answers' shares add up to {total:g}%, more than 100%")
         return self
@@ -602,6 +693,24 @@ class Poll(Record):
         return self.question
 
 
+class Series(Record):
+    """A series of events (a yearly conference): its page lists its editions, found by
+    their ``series`` (this id, or this name as text)."""
+
+    type_name = "series"
+    folder = "series"
+    label = "Series"
+    label_plural = "Series"
+
+    name: Text
+    organisers: list[OrgRef] = Field(default_factory=list)
+    website: WebUrl | None = None
+
+    @property
+    def title_text(self) -> str:
+        return self.name
+
+
 class Report(Record):
     type_name = "report"
     folder = "reports"
@@ -609,7 +718,7 @@ class Report(Record):
     label_plural = "Reports"
 
     title: Text
-    kind: ReportKind = "report"
+    kind: ReportKind | None = None
     publishers: list[OrgRef] = Field(default_factory=list)
     authors: list[PersonRef] = Field(default_factory=list)
     date: MomentField | None = None
@@ -632,6 +741,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     FundingCall,
     Poll,
     Report,
+    Series,
 )
 TYPES_BY_NAME: dict[str, type[Record]] = {t.type_name: t for t in RECORD_TYPES}
 TYPES_BY_FOLDER: dict[str, type[Record]] = {t.folder: t for t in RECORD_TYPES}

@@ -1,8 +1,9 @@
 """Atom feeds (RFC 4287): events with their news items, and funding calls.
 
 Content has no modification times, so an entry's ``updated`` is the date it is about
-(an event's start, a news item's date, a call's opening) and the build date only when
-the record gives none: rebuilding unchanged content yields the same feed. Entry ids
+(an event's start, or for a side event without its own its parent's; a news item's
+date; a call's opening). A record no date can be known for is left out, never dated
+by the build: rebuilding unchanged content yields the same feed. Entry ids
 are ``urn:uuid`` names derived from the record's URL, so they stay valid (absolute)
 when the site's base URL is only a path, and stable across rebuilds. Every text from
 content goes through ``escape.xml_text``: XML 1.0 cannot hold most control characters.
@@ -89,25 +90,43 @@ class FeedWriter:
         return data
 
     def event_entries(self, view: EventView) -> Iterator[Entry]:
+        """The event dated by its own start or, for a side event, its parent's; an event
+        no date can be known for is left out (its dated news items still come)."""
         event = view.record
-        when = _instant(event.start, event.timezone, self.site.today)
-        yield Entry(view.url, view.title, view.url, when, view.description, "Event", event.body)
+        dated_by = view.dated_by
+        when = None
+        if dated_by is not None:
+            when = _instant(dated_by.record.start, dated_by.record.timezone, self.site.today)
+            yield Entry(view.url, view.title, view.url, when, view.description, "Event", event.body)
         for index, item in enumerate(event.news):
-            date = _instant(item.date, None, when.date()) if item.date else when
+            if item.date is None and when is None:
+                continue
+            date = _instant(item.date, None, self.site.today) if item.date else when
+            assert date is not None
             url = str(item.link) if item.link else f"{view.url}#news"
             yield Entry(
                 f"{view.url}#news-{index}", item.text, url, date, f"News from {view.title}", "News"
             )
 
-    def call_entry(self, view: CallView) -> Entry:
+    def call_entry(self, view: CallView) -> Entry | None:
+        """A call dated by its opening, else where it was first announced, else its
+        deadline; None (left out of the feed) when it has none of them."""
         call = view.call
-        announced = [e.record.start for e in view.events if e.record.start]
+        announced = [e.date for e in view.events if e.date]
         moment = (
             call.opens or min(announced, key=lambda m: m.sort_key, default=None) or call.deadline
         )
+        if moment is None:
+            return None
         when = _instant(moment, call.timezone, self.site.today)
         return Entry(
-            view.url, view.title, view.url, when, view.description, view.kind_label, call.body
+            view.url,
+            view.title,
+            view.url,
+            when,
+            view.description,
+            view.kind_label or view.type_label,
+            call.body,
         )
 
 
@@ -124,7 +143,7 @@ def files(context: BuildContext) -> Iterator[tuple[str, bytes]]:
             events,
         ),
     )
-    calls = [writer.call_entry(view) for view in site.calls_by_deadline]
+    calls = [e for view in site.calls_by_deadline if (e := writer.call_entry(view)) is not None]
     yield (
         urls.CALLS_FEED_URL,
         writer.feed(

@@ -283,8 +283,9 @@ def _organisation_of(person: PersonView) -> OrganisationView | None:
 PEOPLE_COLUMNS: list[Column] = [
     ("id", lambda p, _: p.id),
     ("name", lambda p, _: p.record.name),
-    ("sort_name", lambda p, _: p.record.sort_text),
+    ("sort_name", lambda p, _: p.record.sort_name),  # as given: the index's own guess is no data
     ("honorific", lambda p, _: p.record.honorific),
+    ("aliases", lambda p, _: "; ".join(p.record.aliases)),
     ("country", lambda p, _: p.record.country),
     ("job_title", lambda p, _: p.latest_role.title if p.latest_role else None),
     ("organisation_id", lambda p, _: (org := _organisation_of(p)) and org.id),
@@ -295,6 +296,7 @@ ORGANISATION_COLUMNS: list[Column] = [
     ("id", lambda o, _: o.id),
     ("name", lambda o, _: o.record.name),
     ("acronym", lambda o, _: o.record.acronym),
+    ("aliases", lambda o, _: "; ".join(o.record.aliases)),
     ("kind", lambda o, _: o.record.kind),
     ("country", lambda o, _: o.record.country),
     ("parent_id", lambda o, _: o.record.parent),

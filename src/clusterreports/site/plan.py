@@ -47,6 +47,7 @@ TEMPLATES = {
     "call": "call.html",
     "poll": "poll.html",
     "report": "report.html",
+    "series": "series.html",
 }
 
 

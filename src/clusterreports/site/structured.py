@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ..content.models import TYPES_BY_NAME, Event
+from ..content.models import TYPES_BY_NAME, Answer, Event
 from ..content.moment import Moment
 from ..escape import script_json
 from . import urls
@@ -27,6 +27,7 @@ from .views import (
     PersonView,
     PollView,
     ReportView,
+    SeriesView,
     SessionView,
     SiteView,
     View,
@@ -44,6 +45,7 @@ SCHEMA_TYPES = {
     "call": "CreativeWork",
     "poll": "Question",
     "report": "Report",
+    "series": "EventSeries",
 }
 ATTENDANCE_MODES = {
     "online": "https://schema.org/OnlineEventAttendanceMode",
@@ -65,6 +67,11 @@ def moment_value(moment: Moment | None, timezone: str | None = None) -> str | No
 def _clean(data: JsonObject) -> JsonObject:
     """Drop empty values, so a missing fact is left out rather than stated as blank."""
     return {k: v for k, v in data.items() if v not in (None, "", [], {})}
+
+
+def _one_or_list(values: list[str]) -> str | list[str] | None:
+    """A single value as itself, as JSON-LD writes it; several as a list."""
+    return values[0] if len(values) == 1 else values or None
 
 
 class Graph:
@@ -134,6 +141,7 @@ class Graph:
             **self._where(event),
             "organizer": self.refs(view.organisers),
             "sponsor": self.refs(view.supporters),
+            "contributor": self.refs(view.contributors),
             "performer": self.refs([person for person, _ in view.speakers]),
             "subEvent": [self._session_summary(s) for s in view.sessions],
             "superEvent": self.ref(view.parent),
@@ -164,13 +172,15 @@ class Graph:
             locations.append(
                 _clean({"@type": "VirtualLocation", "url": str(event.website or "") or None})
             )
+        # Offline only where the source says it was not online: a venue alone does not.
+        not_online = place is not None and place.online is False
         mode = (
             "mixed"
             if online and physical
             else "online"
             if online
             else "offline"
-            if physical
+            if physical and not_online
             else None
         )
         return {
@@ -206,6 +216,7 @@ class Graph:
     def person(self, view: PersonView) -> JsonObject:
         latest = view.latest_role
         return {
+            "alternateName": _one_or_list(view.record.aliases),
             "honorificPrefix": view.record.honorific,
             "jobTitle": latest.title if latest else None,
             "worksFor": self.ref(latest.organisation) if latest and latest.organisation else None,
@@ -217,7 +228,8 @@ class Graph:
     def organisation(self, view: OrganisationView) -> JsonObject:
         org = view.record
         return {
-            "alternateName": org.acronym,
+            "alternateName": _one_or_list(([org.acronym] if org.acronym else []) + org.aliases),
+            "foundingDate": moment_value(org.founded),
             "parentOrganization": self.ref(view.parent),
             "subOrganization": self.refs(view.children),
             "member": self.refs(view.partners),
@@ -245,6 +257,7 @@ class Graph:
             "additionalType": "https://schema.org/Grant",
             "genre": view.kind_label,
             "funder": self.ref(view.funder),
+            "provider": self.ref(view.issuer),
             "datePublished": moment_value(call.opens, call.timezone),
             "expires": moment_value(call.deadline, call.timezone),
             "isPartOf": _clean({"@type": "CreativeWorkSeries", "name": call.programme})
@@ -259,10 +272,8 @@ class Graph:
         return {
             "text": poll.question,
             "answerCount": len(poll.answers),
-            "suggestedAnswer": [
-                {"@type": "Answer", "text": a.text, "description": f"{a.share:g}% of respondents"}
-                for a in poll.answers
-            ],
+            "suggestedAnswer": [self._answer(a) for a in view.answers if not a.chosen],
+            "acceptedAnswer": [self._answer(a) for a in view.answers if a.chosen],
             "interactionStatistic": {
                 "@type": "InteractionCounter",
                 "interactionType": "https://schema.org/VoteAction",
@@ -273,6 +284,18 @@ class Graph:
             "recordedAt": self.ref(view.event),
             "isPartOf": self.ref(view.session),
         }
+
+    @staticmethod
+    def _answer(answer: Answer) -> JsonObject:
+        share = answer.share
+        return _clean(
+            {
+                "@type": "Answer",
+                "text": answer.text,
+                "description": f"{share:g}% of respondents" if share is not None else None,
+                "position": answer.rank,
+            }
+        )
 
     def report(self, view: ReportView) -> JsonObject:
         report = view.report
@@ -288,6 +311,14 @@ class Graph:
             "abstract": " ".join(report.findings) or None,
         }
 
+    def series(self, view: SeriesView) -> JsonObject:
+        series = view.record
+        return {
+            "organizer": self.refs(view.organisers),
+            "subEvent": self.refs(view.editions),
+            "sameAs": str(series.website) if series.website else None,
+        }
+
 
 BUILDERS: dict[type[View[Any]], Callable[[Graph, Any], JsonObject]] = {
     EventView: Graph.event,
@@ -298,6 +329,7 @@ BUILDERS: dict[type[View[Any]], Callable[[Graph, Any], JsonObject]] = {
     CallView: Graph.call,
     PollView: Graph.poll,
     ReportView: Graph.report,
+    SeriesView: Graph.series,
 }
 
 

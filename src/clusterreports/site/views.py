@@ -19,18 +19,20 @@ from slugify import slugify
 
 from ..content.models import (
     RECORD_TYPES,
+    Answer,
     Award,
     Entry,
     Event,
+    EventPerson,
     FundingCall,
     Organisation,
-    Participant,
     Person,
     Poll,
     Quote,
     Record,
     Report,
     Role,
+    Series,
     Session,
 )
 from ..content.moment import Moment
@@ -62,6 +64,18 @@ FIGURE_ICONS = (
     ("people", "people"),
     ("visitor", "people"),
 )
+# An organisation's part in an event: the label its row has on the event's page, and
+# the word that marks the event on the organisation's page, in the order shown.
+EVENT_ORGANISATION_ROLES = {
+    "organiser": ("Organised by", "organiser"),
+    "co-organiser": ("Co-organised by", "co-organiser"),
+    "on-behalf-of": ("On behalf of", "organised on its behalf"),
+    "delivered-by": ("Delivered by", "delivered it"),
+    "presidency": ("Under the presidency of", "presidency"),
+    "host": ("Hosted by", "host"),
+    "partner": ("Partners", "partner"),
+    "supporter": ("With the support of", "supporter"),
+}
 # Bars longer than this carry their number inside, so it never runs off the chart.
 BAR_LABEL_INSIDE = 80.0
 
@@ -102,9 +116,9 @@ def figure_icon(label: str) -> str:
     return next((icon for word, icon in FIGURE_ICONS if word in lowered), "count")
 
 
-def humanise(value: str) -> str:
-    """'award-ceremony' -> 'Award ceremony'."""
-    text = value.replace("-", " ")
+def humanise(value: str | None) -> str:
+    """'award-ceremony' -> 'Award ceremony'; nothing for a value the source does not give."""
+    text = (value or "").replace("-", " ")
     return text[:1].upper() + text[1:]
 
 
@@ -222,6 +236,33 @@ class SiteView:
         events: list[EventView] = self.all("event")
         return sorted(events, key=lambda e: (e.sort_key, e.title), reverse=True)
 
+    @property
+    def latest_events(self) -> list[EventView]:
+        """Newest first, only events a date is known for: an undated one is never 'latest'."""
+        return [e for e in self.events_by_date if e.date is not None]
+
+    @cached_property
+    def series_editions(self) -> dict[str, list[EventView]]:
+        """Each series record's editions, oldest first: the events whose ``series`` is
+        its id or (as free text, case aside) its name. Worked out once per build."""
+        named: dict[str, str] = {}
+        for series in self.registry.all("series"):
+            assert isinstance(series, Series)
+            named.setdefault(series.name.casefold(), series.id)
+            named[series.id] = series.id
+        found: dict[str, list[EventView]] = defaultdict(list)
+        for event in self.events_by_date:
+            text = event.record.series
+            series_id = named.get(text) or named.get(text.casefold()) if text else None
+            if series_id is not None:
+                found[series_id].append(event)
+        return {
+            series_id: sorted(
+                events, key=lambda e: (dated_first(e.sort_key), e.record.edition or 0)
+            )
+            for series_id, events in found.items()
+        }
+
     @cached_property
     def calls_by_deadline(self) -> list[CallView]:
         calls: list[CallView] = self.all("call")
@@ -237,7 +278,7 @@ class SiteView:
         """Newest year first; events without a known year last."""
         groups: dict[int | None, list[EventView]] = defaultdict(list)
         for event in self.events_by_date:
-            groups[event.record.year].append(event)
+            groups[event.year].append(event)
         ordered = sorted((y for y in groups if y is not None), reverse=True)
         result = [(str(y), sorted(groups[y], key=lambda e: e.sort_key)) for y in ordered]
         if None in groups:
@@ -370,26 +411,62 @@ class View(Generic[R]):
         return f"{self.type_label}: {self.title}"
 
 
+def dated_first(key: tuple[int, ...]) -> tuple[int, tuple[int, ...]]:
+    """The one order of dated lists on record pages: oldest first, undated items
+    (a zero key) after the dated ones."""
+    return (0, key) if any(key) else (1, ())
+
+
+def named_in(position: str | None, organisation: OrganisationView | None) -> bool:
+    """Whether a position as the source words it already names its organisation
+    ('Head of Unit, DG GROW'), so the page need not name it again."""
+    if not position or organisation is None:
+        return False
+    record = organisation.record
+    names = [record.name, record.acronym or "", *record.aliases]
+    return any(name and name.lower() in position.lower() for name in names)
+
+
+def by_date(reports: list[ReportView]) -> list[ReportView]:
+    """Publications in the order of every dated list: oldest first, undated last."""
+    return sorted(reports, key=lambda r: (dated_first(r.sort_key), r.title))
+
+
 @dataclass
 class Appearance:
-    session: SessionView
-    participant: Participant
+    """A person at an event: in a session, as its moderator, or outside any session."""
+
+    role: str
+    session: SessionView | None
+    event: EventView | None
+    position: str | None = None
+    organisation: OrganisationView | None = None
 
     @property
-    def event(self) -> EventView | None:
-        return self.session.event_view
+    def sort_key(self) -> tuple[Any, ...]:
+        event_key = self.event.sort_key if self.event else (0,)
+        session_key = self.session.sort_key if self.session else (-1,)
+        return (dated_first(event_key), session_key)
+
+    @property
+    def organisation_shown(self) -> OrganisationView | None:
+        return None if named_in(self.position, self.organisation) else self.organisation
 
 
 @dataclass
 class ParticipantView:
     person: PersonView
-    role: str
+    role: str | None
     position: str | None
     organisation: OrganisationView | None
 
     @property
     def role_label(self) -> str:
         return humanise(self.role)
+
+    @property
+    def organisation_shown(self) -> OrganisationView | None:
+        return None if named_in(self.position, self.organisation) else self.organisation
 
 
 @dataclass
@@ -429,10 +506,33 @@ class RoleView:
 
 
 class EventView(View[Event]):
+    @cached_property
+    def dated_by(self) -> EventView | None:
+        """The event whose start dates this one: itself, or for a side event without a
+        date of its own (``part_of``) the event it was held alongside. None when no
+        date can be known: such an event is left out of dated lists, never given one."""
+        event: EventView | None = self
+        seen = set()
+        while event is not None and event.record.start is None and event.id not in seen:
+            seen.add(event.id)
+            event = event.parent
+        return event if event is not None and event.record.start is not None else None
+
     @property
-    def sort_key(self) -> tuple[int, int, int, int, int]:
-        start = self.record.start
-        return start.sort_key if start else (0, 0, 0, 0, 0)
+    def date(self) -> Moment | None:
+        dated_by = self.dated_by
+        return dated_by.record.start if dated_by else None
+
+    @property
+    def year(self) -> int | None:
+        date = self.date
+        return date.year if date else None
+
+    @property
+    def sort_key(self) -> tuple[int, ...]:
+        """By date (a side event's is its parent's, after the parent); undated first."""
+        date = self.date
+        return (*date.sort_key, 0 if self.dated_by is self else 1) if date else (0,)
 
     @property
     def when(self) -> str:
@@ -441,6 +541,13 @@ class EventView(View[Event]):
     @property
     def kind_label(self) -> str:
         return humanise(self.record.kind)
+
+    @property
+    def edition_label(self) -> str:
+        """How a series names this edition: its number and year where known."""
+        bits = [f"Edition {self.record.edition}" if self.record.edition else ""]
+        bits.append(str(self.record.start.year) if self.record.start else "")
+        return ", ".join(b for b in bits if b) or self.title
 
     @property
     def figure_cards(self) -> list[FigureCard]:
@@ -474,17 +581,62 @@ class EventView(View[Event]):
             grouped[session.record.day].append(session)
         return sorted(grouped.items(), key=lambda item: item[0] or 0)
 
+    @cached_property
+    def organisations_by_role(self) -> dict[str, list[OrganisationView]]:
+        """Its organisations by their part, from ``organisations`` and the shorthand
+        ``organisers`` and ``supporters``, each once per part, in the order of the parts."""
+        event = self.record
+        given = [("organiser", o) for o in event.organisers]
+        given += [("supporter", o) for o in event.supporters]
+        given += [(o.role, o.organisation) for o in event.organisations]
+        found: dict[str, dict[str, OrganisationView]] = defaultdict(dict)
+        for role, org_id in given:
+            view = self.site.find("organisation", org_id)
+            if view is not None:
+                found[role].setdefault(org_id, view)
+        return {
+            role: list(found[role].values()) for role in EVENT_ORGANISATION_ROLES if found[role]
+        }
+
+    @property
+    def organisation_rows(self) -> list[tuple[str, Markup]]:
+        """(label, links) per part, as the page's facts list them."""
+        return [
+            (EVENT_ORGANISATION_ROLES[role][0], Markup(", ").join(map(self.site.link, views)))
+            for role, views in self.organisations_by_role.items()
+        ]
+
+    def _with_roles(self, *roles: str) -> list[OrganisationView]:
+        found = {o.id: o for r in roles for o in self.organisations_by_role.get(r, [])}
+        return list(found.values())
+
     @property
     def organisers(self) -> list[OrganisationView]:
-        return self._refs("organisation", self.record.organisers)
+        """Who organised it, in any capacity that runs an event."""
+        return self._with_roles("organiser", "co-organiser", "on-behalf-of", "delivered-by", "host")
 
     @property
     def supporters(self) -> list[OrganisationView]:
-        return self._refs("organisation", self.record.supporters)
+        return self._with_roles("supporter")
+
+    @property
+    def contributors(self) -> list[OrganisationView]:
+        return self._with_roles("partner", "presidency")
 
     @property
     def moderators(self) -> list[PersonView]:
         return self._refs("person", self.record.moderators)
+
+    @property
+    def people(self) -> list[tuple[PersonView, EventPerson, OrganisationView | None]]:
+        """People at the event outside any session, with what they were there as."""
+        found = []
+        for p in self.record.people:
+            org = self.site.find("organisation", p.organisation)
+            found.append(
+                (self.site.find("person", p.person), p, None if named_in(p.position, org) else org)
+            )
+        return found
 
     @cached_property
     def speakers(self) -> list[tuple[PersonView, list[str]]]:
@@ -497,17 +649,18 @@ class EventView(View[Event]):
         for session in self.sessions:
             for p in session.participants:
                 people[p.person.id] = p.person
-                label = p.role_label
-                if label not in roles.setdefault(p.person.id, []):
-                    roles[p.person.id].append(label)
+                known = roles.setdefault(p.person.id, [])
+                if p.role_label and p.role_label not in known:
+                    known.append(p.role_label)
         return [(people[i], roles[i]) for i in people]
 
     @cached_property
     def organisations(self) -> list[OrganisationView]:
         """Organisations involved: organisers, supporters, and those of the speakers."""
         seen: dict[str, OrganisationView] = {}
-        for org in self.organisers + self.supporters:
-            seen.setdefault(org.id, org)
+        for orgs in self.organisations_by_role.values():
+            for org in orgs:
+                seen.setdefault(org.id, org)
         for session in self.sessions:
             for p in session.participants:
                 if p.organisation:
@@ -538,11 +691,35 @@ class EventView(View[Event]):
 
     @property
     def reports(self) -> list[ReportView]:
-        return self._referrers("report", "about")
+        return by_date(self._referrers("report", "about"))
 
     @property
     def parent(self) -> EventView | None:
         return self.site.find("event", self.record.part_of)
+
+    @cached_property
+    def series_view(self) -> SeriesView | None:
+        """The series record its ``series`` names, if there is one (else it is text)."""
+        for series_id, editions in self.site.series_editions.items():
+            if any(e is self for e in editions):
+                return self.site.find("series", series_id)
+        return None
+
+    def _neighbour(self, step: int) -> EventView | None:
+        series = self.series_view
+        if series is None:
+            return None
+        editions = series.editions
+        index = next(i for i, e in enumerate(editions) if e is self)
+        return editions[index + step] if 0 <= index + step < len(editions) else None
+
+    @property
+    def previous_edition(self) -> EventView | None:
+        return self._neighbour(-1)
+
+    @property
+    def next_edition(self) -> EventView | None:
+        return self._neighbour(1)
 
     @property
     def side_events(self) -> list[EventView]:
@@ -584,10 +761,22 @@ class SessionView(View[Session]):
         zone = s.timezone or (event.record.timezone if event else None)
         text = span_text(s.start, s.end, zone)
         if s.day and not text:
-            text = f"Day {s.day}"
+            day = self.calendar_day
+            text = f"Day {s.day}" + (
+                f", {Moment(day.year, day.month, day.day).date_text()}" if day else ""
+            )
         elif s.day:
             text = f"Day {s.day}, {text}"
         return text
+
+    @property
+    def calendar_day(self) -> dt.date | None:
+        """The date of its day of the event, where the event's first day is known."""
+        event = self.event_view
+        start = event.record.start if event else None
+        if start is None or start.day is None or not self.record.day:
+            return None
+        return start.first_day() + dt.timedelta(days=self.record.day - 1)
 
     @cached_property
     def participants(self) -> list[ParticipantView]:
@@ -628,7 +817,8 @@ class SessionView(View[Session]):
     @property
     def description(self) -> str:
         event = self.event_view
-        return f"{self.kind_label} session at {event.title if event else 'an event'}: {self.title}"
+        kind = f"{self.kind_label} session" if self.record.kind else "Session"
+        return f"{kind} at {event.title if event else 'an event'}: {self.title}"
 
 
 class PersonView(View[Person]):
@@ -642,26 +832,37 @@ class PersonView(View[Person]):
 
     @cached_property
     def roles(self) -> list[RoleView]:
-        ordered = sorted(self.record.roles, key=lambda r: r.when_key, reverse=True)
+        """Oldest first, undated last, as every dated list on a record page."""
+        ordered = sorted(self.record.roles, key=lambda r: dated_first(r.when_key))
         return [RoleView(r, self.site.find("organisation", r.organisation)) for r in ordered]
 
     @property
     def latest_role(self) -> RoleView | None:
-        return self.roles[0] if self.roles else None
+        """The newest dated role, or where none is dated the first the record lists."""
+        dated = [r for r in self.roles if any(r.role.when_key)]
+        return dated[-1] if dated else (self.roles[0] if self.roles else None)
 
     @cached_property
     def appearances(self) -> list[Appearance]:
+        """Sessions, moderated events and events outside any session in one list,
+        in the order of roles: oldest event first, undated last."""
         found = []
         for link in self.site.registry.links_to(self.record, "session"):
             if link.field != "participants":
                 continue
             session: SessionView = self.site.view(link.source)
-            found.append(Appearance(session, session.record.participants[int(link.loc[1])]))
-        return sorted(
-            found,
-            key=lambda a: (a.event.sort_key if a.event else (0,), a.session.sort_key),
-            reverse=False,
-        )
+            p = session.record.participants[int(link.loc[1])]
+            org = self.site.find("organisation", p.organisation)
+            found.append(Appearance(p.role or "", session, session.event_view, p.position, org))
+        for link in self.site.registry.links_to(self.record, "event"):
+            event: EventView = self.site.view(link.source)
+            if link.field == "moderators":
+                found.append(Appearance("moderator", None, event))
+            elif link.field == "people":
+                e = event.record.people[int(link.loc[1])]
+                org = self.site.find("organisation", e.organisation)
+                found.append(Appearance(e.role, None, event, e.position, org))
+        return sorted(found, key=lambda a: a.sort_key)
 
     @property
     def moderated(self) -> list[EventView]:
@@ -688,7 +889,7 @@ class PersonView(View[Person]):
 
     @property
     def reports(self) -> list[ReportView]:
-        return self._referrers("report", "authors")
+        return by_date(self._referrers("report", "authors"))
 
     @property
     def organisations(self) -> list[OrganisationView]:
@@ -734,6 +935,34 @@ class OrganisationView(View[Organisation]):
         return sorted(self._referrers("organisation", "parent"), key=lambda o: o.sort_key)
 
     @property
+    def units(self) -> list[OrganisationView]:
+        """Its departments and units at every level below it, each once."""
+        found: dict[str, OrganisationView] = {}
+        stack = list(reversed(self.children))
+        while stack:
+            unit = stack.pop()
+            if unit.id in found or unit.id == self.id:
+                continue
+            found[unit.id] = unit
+            stack.extend(reversed(unit.children))
+        return list(found.values())
+
+    @property
+    def unit_people(self) -> list[tuple[PersonView, RoleView, OrganisationView]]:
+        """The people of its units, each with the unit, so a directorate's page shows
+        everyone who worked in it."""
+        found = []
+        for unit in self.units:
+            current, former = unit.people
+            found += [(person, role, unit) for person, role in current + former]
+        return sorted(found, key=lambda pru: (pru[0].sort_key, dated_first(pru[1].role.when_key)))
+
+    @property
+    def unit_events(self) -> list[tuple[EventView, str, OrganisationView]]:
+        found = [(event, part, unit) for unit in self.units for event, part in unit.organised]
+        return sorted(found, key=lambda epu: dated_first(epu[0].sort_key))
+
+    @property
     def lead(self) -> OrganisationView | None:
         return self.site.find("organisation", self.record.lead)
 
@@ -764,9 +993,21 @@ class OrganisationView(View[Organisation]):
         )
 
     @property
-    def organised(self) -> list[EventView]:
-        found = self._referrers("event", "organisers") + self._referrers("event", "supporters")
-        return sorted({e.id: e for e in found}.values(), key=lambda e: e.sort_key)
+    def organised(self) -> list[tuple[EventView, str]]:
+        """Events it had a part in, with that part ('organiser', 'host, partner')."""
+        events: dict[str, EventView] = {}
+        for field in ("organisers", "supporters", "organisations"):
+            for event in self._referrers("event", field):
+                events.setdefault(event.id, event)
+        found = []
+        for event in sorted(events.values(), key=lambda e: dated_first(e.sort_key)):
+            roles = [
+                EVENT_ORGANISATION_ROLES[role][1]
+                for role, orgs in event.organisations_by_role.items()
+                if any(o.id == self.id for o in orgs)
+            ]
+            found.append((event, ", ".join(roles)))
+        return found
 
     @property
     def took_part(self) -> list[tuple[EventView, SessionView]]:
@@ -786,12 +1027,50 @@ class OrganisationView(View[Organisation]):
         return sorted(found, key=lambda pair: (pair[0].record.year, pair[0].title))
 
     @property
-    def calls(self) -> list[CallView]:
-        return self._referrers("call", "funder")
+    def calls(self) -> list[tuple[CallView, str]]:
+        """Calls it funds or runs, with which."""
+        found: dict[str, tuple[CallView, list[str]]] = {}
+        for field, label in (("funder", "Funder"), ("issuer", "Issuer")):
+            for call in self._referrers("call", field):
+                found.setdefault(call.id, (call, []))[1].append(label)
+        ordered = sorted(found.values(), key=lambda cl: cl[0].sort_key)
+        return [(call, " and ".join(labels).capitalize()) for call, labels in ordered]
+
+    @property
+    def figure_rows(self) -> list[tuple[str, str]]:
+        """Its dated figures as (figure, date) in date order, undated last."""
+        figures = sorted(
+            self.record.figures,
+            key=lambda f: (f.as_of is None, f.as_of.sort_key if f.as_of else ()),
+        )
+        return [
+            (f"{f.value_text} {f.label}", f.as_of.date_text() if f.as_of else "") for f in figures
+        ]
+
+    @property
+    def renamed_to(self) -> OrganisationView | None:
+        """The record of its later name: its own ``renamed_to``, or one naming it ``formerly``."""
+        found = self.site.find("organisation", self.record.renamed_to)
+        later = self._referrers("organisation", "formerly")
+        return found or (later[0] if later else None)
+
+    @property
+    def formerly(self) -> OrganisationView | None:
+        found = self.site.find("organisation", self.record.formerly)
+        earlier = self._referrers("organisation", "renamed_to")
+        return found or (earlier[0] if earlier else None)
+
+    @property
+    def renamed_text(self) -> str:
+        """When the rename happened, from whichever side gives it."""
+        for view in (self, self.formerly, self.renamed_to):
+            if view is not None and view.record.renamed is not None:
+                return view.record.renamed.date_text()
+        return ""
 
     @property
     def reports(self) -> list[ReportView]:
-        return self._referrers("report", "publishers")
+        return by_date(self._referrers("report", "publishers"))
 
     @property
     def breadcrumbs(self) -> list[tuple[str, str]]:
@@ -903,6 +1182,10 @@ class CallView(View[FundingCall]):
         return self.site.find("organisation", self.call.funder)
 
     @property
+    def issuer(self) -> OrganisationView | None:
+        return self.site.find("organisation", self.call.issuer)
+
+    @property
     def events(self) -> list[EventView]:
         return self._refs("event", self.call.events)
 
@@ -912,7 +1195,7 @@ class CallView(View[FundingCall]):
 
     @property
     def description(self) -> str:
-        text = f"{self.kind_label}: {self.title}"
+        text = f"{self.kind_label or self.type_label}: {self.title}"
         if self.deadline_text:
             text += f" (deadline {self.deadline_text})"
         return text
@@ -931,20 +1214,35 @@ class PollView(View[Poll]):
         return found
 
     @property
-    def answers(self) -> list[Any]:
-        return list(self.record.answers)
+    def answers(self) -> list[Answer]:
+        """What is known, in one order: the chosen answer(s) first, then by the rank the
+        source gives, then as the source lists them."""
+        listed = list(enumerate(self.record.answers))
+        listed.sort(key=lambda ia: (not ia[1].chosen, ia[1].rank or 10**9, ia[0]))
+        return [answer for _, answer in listed]
+
+    @property
+    def shares_given(self) -> bool:
+        """Every answer has its share: the chart says all there is, no list is needed."""
+        return all(a.share is not None for a in self.record.answers)
 
     @property
     def unreported_share(self) -> float:
         """The share the source does not break down (answers often cover only the top ones)."""
-        return max(0.0, 100.0 - sum(a.share for a in self.record.answers))
+        shares = [a.share for a in self.record.answers if a.share is not None]
+        return max(0.0, 100.0 - sum(shares)) if shares else 0.0
 
     @property
     def bars(self) -> list[Bar]:
-        """The answers as chart bars, and a muted one for the share no answer accounts for."""
-        bars = [Bar(a.text, a.share) for a in self.record.answers]
+        """The answers with a share as chart bars, and a muted one for the share no
+        answer accounts for; none where the source gives no shares."""
+        bars = [
+            Bar(a.text + (" (chosen)" if a.chosen else ""), a.share)
+            for a in self.answers
+            if a.share is not None
+        ]
         rest = round(self.unreported_share, 1)
-        if rest > 0.5:
+        if bars and rest > 0.5:
             bars.append(Bar("Not broken down by the source", rest, other=True))
         return bars
 
@@ -995,6 +1293,51 @@ class ReportView(View[Report]):
         ]
 
 
+@dataclass(frozen=True)
+class SeriesChart:
+    """A figure across editions, drawn as bars scaled to the largest value."""
+
+    label: str
+    rows: list[tuple[str, str, str]]  # (edition, value as text, bar width)
+
+
+class SeriesView(View[Series]):
+    @property
+    def editions(self) -> list[EventView]:
+        return self.site.series_editions.get(self.id, [])
+
+    @property
+    def organisers(self) -> list[OrganisationView]:
+        return self._refs("organisation", self.record.organisers)
+
+    @property
+    def charts(self) -> list[SeriesChart]:
+        """A chart per figure (by label) that two or more editions report."""
+        by_label: dict[str, list[tuple[EventView, Any]]] = defaultdict(list)
+        labels: dict[str, str] = {}
+        for event in self.editions:
+            for figure in event.record.figures:
+                key = figure.label.casefold()
+                labels.setdefault(key, figure.label)
+                by_label[key].append((event, figure))
+        charts = []
+        for key, found in by_label.items():
+            if len({event.id for event, _ in found}) < 2:
+                continue
+            largest = max(figure.value for _, figure in found) or 1.0
+            rows = [
+                (event.edition_label, figure.value_text, f"{figure.value / largest * 100:g}%")
+                for event, figure in found
+            ]
+            charts.append(SeriesChart(labels[key], rows))
+        return charts
+
+    @property
+    def description(self) -> str:
+        count = len(self.editions)
+        return f"{self.title}: {count} edition{'s' if count != 1 else ''}"
+
+
 VIEW_TYPES: dict[type[Record], type[View[Any]]] = {
     Event: EventView,
     Session: SessionView,
@@ -1004,4 +1347,5 @@ VIEW_TYPES: dict[type[Record], type[View[Any]]] = {
     FundingCall: CallView,
     Poll: PollView,
     Report: ReportView,
+    Series: SeriesView,
 }
