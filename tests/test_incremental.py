@@ -17,7 +17,9 @@ import pytest
 from clusterreports import build, incremental, load_site_config, search, urls
 from clusterreports.incremental import Outcome, Preview, classify, referenced_templates
 from clusterreports.models import TYPES_BY_FOLDER
+from clusterreports.outputs import Interrupted
 from clusterreports.pipeline import check
+from clusterreports.plan import Page
 from clusterreports.problems import ContentError, Problem
 from clusterreports.search import SearchIndexError
 from clusterreports.theme import builtin_dir
@@ -395,6 +397,37 @@ def test_a_full_build_keeps_its_state_from_the_collector_until_the_next(
     assert preview.build_all().kind == "full"
     gc.collect()
     assert old() is None
+
+
+# --- stopping the preview ---------------------------------------------------------------
+
+
+def test_a_cancelled_full_rebuild_stops_at_the_next_page_and_publishes_nothing(
+    site: Path, preview: Preview, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopping the preview cancels from another thread: the rebuild under way stops
+    before its next page, and the output stays the last finished build."""
+    output = preview.site.output_dir
+    before = files(output)
+    edit(site / "site.yaml", "title: Fixture Reports", "title: Renamed Reports")
+    rendered: list[str] = []
+    render = incremental.Renderer.render
+
+    def counted(renderer: incremental.Renderer, page: Page) -> bytes:
+        rendered.append(page.url)
+        if len(rendered) == 3:
+            preview.cancel()  # as Ctrl-C does while this page renders
+        return render(renderer, page)
+
+    monkeypatch.setattr(incremental.Renderer, "render", counted)
+    with pytest.raises(Interrupted):
+        preview.update([site / "site.yaml"])
+    assert len(rendered) == 3
+    assert files(output) == before
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".")) == []
+    with pytest.raises(Interrupted):  # and it stays stopped
+        preview.build_all()
+    assert len(rendered) == 3
 
 
 # --- the search index, made beside the live one --------------------------------------------

@@ -67,7 +67,7 @@ def make_parser() -> argparse.ArgumentParser:
     common(commands.add_parser("check", help="check the content without writing anything"))
     serve = commands.add_parser("serve", help="preview the site; rebuild and reload on edits")
     common(serve)
-    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
     serve.add_argument(
         "--host",
         default="127.0.0.1",
@@ -82,6 +82,12 @@ def make_parser() -> argparse.ArgumentParser:
 def _jobs(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number of processes: use 1 or more")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port: use 1 to 65535")
     return int(text)
 
 
@@ -179,9 +185,10 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    """Serve until Ctrl-C or SIGTERM, which end it with 130 as they end a build."""
     # Imported here: the preview's server and watcher are a fifth of a build's start-up.
     from .incremental import Preview
-    from .serve import base_path, serve
+    from .serve import CannotListen, base_path, serve
 
     def say(text: str) -> None:
         if not args.quiet:
@@ -191,16 +198,34 @@ def _serve(args: argparse.Namespace) -> int:
         args.site, today=args.today, base_url=args.base_url, output=args.output, search=args.search
     )
     try:
-        outcome = preview.build_all()
-        if outcome.error is not None:
-            print(outcome.error.report(), file=sys.stderr)
-        say(outcome.summary())
-        where = f"http://{args.host}:{args.port}{base_path(preview.site.config.base_url)}"
-        say(f"Serving {preview.site.output_dir} at {where} (Ctrl-C stops)")
-        return serve(preview, args.host, args.port, say)
+        with _ctrl_c_stops():
+            outcome = preview.build_all()
+            if outcome.error is not None:
+                print(outcome.error.report(), file=sys.stderr)
+            say(outcome.summary())
+            where = f"http://{args.host}:{args.port}{base_path(preview.site.config.base_url)}"
+            say(f"Serving {preview.site.output_dir} at {where} (Ctrl-C stops)")
+            serve(preview, args.host, args.port, say)
+    except CannotListen as error:
+        print(f"clusterreports serve: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         say("Stopped.")
-        return 0
+    return EXIT_INTERRUPTED
+
+
+@contextmanager
+def _ctrl_c_stops() -> Iterator[None]:
+    """Ctrl-C stops the preview even when it was started with SIGINT ignored (a
+    background job of a script: Python then never raises KeyboardInterrupt)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 if __name__ == "__main__":
