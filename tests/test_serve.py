@@ -20,10 +20,12 @@ from pathlib import Path
 import pytest
 
 from clusterreports import search
+from clusterreports.cli import main
 from clusterreports.incremental import Outcome, Preview
 from clusterreports.problems import ContentError, Problem
 from clusterreports.serve import (
     OVERLAY_ID,
+    CannotListen,
     Debouncer,
     Redirect,
     Session,
@@ -34,6 +36,7 @@ from clusterreports.serve import (
     misdirected,
     reload_path,
     resolve,
+    serve,
     top_level_inputs,
     watch_roots,
 )
@@ -292,10 +295,10 @@ def test_after_an_edit_the_search_index_is_updated(valid_site: Path) -> None:
     try:
         person = valid_site / "content" / "people" / "bianca-dragomir.yaml"
         person.write_text(person.read_text().replace("Bianca Dragomir", "Bianca D."))
-        deadline = time.monotonic() + WAIT
-        while not any(str(s).startswith("Search index updated") for s in said):
-            assert time.monotonic() < deadline, said
-            time.sleep(0.05)
+        wait_for(
+            lambda: any(str(s).startswith("Search index updated") for s in said),
+            "the search index update",
+        )
     finally:
         session.stop()
     assert not preview.unsettled
@@ -321,10 +324,7 @@ def test_an_edit_is_not_held_back_by_the_search_index(
     try:
         person.write_text(person.read_text().replace("Bianca Dragomir", "Bianca D."))
         assert reloads.seen.wait(WAIT)
-        deadline = time.monotonic() + WAIT
-        while not pid_file.exists():  # the index is being made
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
+        wait_for(pid_file.exists, "the search index update")
         indexer = int(pid_file.read_text())
         reloads.seen.clear()
         person.write_text(person.read_text().replace("Bianca D.", "Bianca E."))
@@ -732,6 +732,24 @@ def test_a_port_in_use_is_reported(valid_site: Path) -> None:
         )
     assert done.returncode == 2
     assert f"port {port}" in done.stderr and "--port" in done.stderr
+
+
+def test_a_port_out_of_range_is_a_usage_error(
+    valid_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--site", str(valid_site), "serve", "--port", "70000"])
+    assert stopped.value.code == 2
+    assert "argument --port: '70000' is not a port: use 1 to 65535" in capsys.readouterr().err
+
+
+def test_an_address_not_of_this_computer_is_reported(valid_site: Path) -> None:
+    with pytest.raises(CannotListen) as refused:
+        serve(Preview(valid_site), "192.0.2.1", 8000)  # TEST-NET-1: never a local address
+    assert str(refused.value) == (
+        "cannot listen on 192.0.2.1 (Cannot assign requested address): "
+        "choose another address with --host"
+    )
 
 
 def test_serve_keeps_running_when_the_first_build_fails(valid_site: Path, tmp_path: Path) -> None:

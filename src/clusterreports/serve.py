@@ -5,9 +5,11 @@ Three threads: tornado's loop serves files and livereload's websocket; watcher t
 changes (:class:`Debouncer`), asks :class:`~clusterreports.incremental.Preview` for an
 incremental rebuild and then tells the browsers to reload.
 
-Everything that decides something (which file a URL names, what a batch of changes
-means, when a burst is over, what a page looks like with the problems overlaid) is a
-plain function or class here, tested without sockets, as MkDocs does.
+Everything that decides something (which file a URL names, which hosts are this
+server's, what a batch of changes means, when a burst is over, what a page looks like
+with the problems overlaid) is a plain function or class here, tested without sockets,
+as MkDocs does. The server answers only requests sent to its own address (a page whose
+name was pointed at it, DNS rebinding, gets nothing).
 """
 
 from __future__ import annotations
