@@ -188,7 +188,8 @@ def _serve(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C or SIGTERM, which end it with 130 as they end a build."""
     # Imported here: the preview's server and watcher are a fifth of a build's start-up.
     from .incremental import Preview
-    from .serve import CannotListen, base_path, serve
+    from .outputs import Interrupted
+    from .serve import CannotListen, base_path, ctrl_c_stops, serve
 
     def say(text: str) -> None:
         if not args.quiet:
@@ -198,7 +199,7 @@ def _serve(args: argparse.Namespace) -> int:
         args.site, today=args.today, base_url=args.base_url, output=args.output, search=args.search
     )
     try:
-        with _ctrl_c_stops():
+        with ctrl_c_stops(preview):
             outcome = preview.build_all()
             if outcome.error is not None:
                 print(outcome.error.report(), file=sys.stderr)
@@ -209,23 +210,9 @@ def _serve(args: argparse.Namespace) -> int:
     except CannotListen as error:
         print(f"clusterreports serve: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):  # Interrupted: the first build, cancelled
         say("Stopped.")
     return EXIT_INTERRUPTED
-
-
-@contextmanager
-def _ctrl_c_stops() -> Iterator[None]:
-    """Ctrl-C stops the preview even when it was started with SIGINT ignored (a
-    background job of a script: Python then never raises KeyboardInterrupt)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 if __name__ == "__main__":

@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import multiprocessing
 import os
 import shutil
-import threading
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator
@@ -36,6 +36,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
+from threading import Event
 from typing import Any
 
 import jinja2
@@ -43,6 +44,7 @@ from jinja2 import meta
 
 from .cache import flush_all
 from .config import Site, load_site_config
+from .cores import can_fork
 from .load import RECORD_SUFFIXES, RawRecord, read_record
 from .models import TYPES_BY_FOLDER, Loc, Organisation, Record, iter_references
 from .outputs import CARRY_OVER, BuildContext, Interrupted, extra_files, finalising
@@ -162,7 +164,7 @@ class TrackingRenderer(Renderer):
     def __init__(self, site: Site, registry: Registry, stop: Stop = _never) -> None:
         self.tracked = TrackedRegistry(registry)
         self.notes: list[Reads] = []
-        self.stop = stop  # checked before each page (in this process; not in workers)
+        self.stop = stop  # checked before each page
         super().__init__(site, self.tracked)
         if Record.__getattribute__ is not _noting_getattribute:
             setattr(Record, "__getattribute__", _noting_getattribute)  # noqa: B010
@@ -464,7 +466,8 @@ class Preview:
         self.error: ContentError | None = None
         self.pending: set[Path] = set()
         self.unsettled = False
-        self.cancelled = threading.Event()
+        # Shared with the render workers forked later, so that they stop too.
+        self.cancelled = multiprocessing.get_context("fork").Event() if can_fork() else Event()
 
     def cancel(self) -> None:
         """Abandon the (re)build under way, from another thread, and refuse any later
@@ -511,12 +514,8 @@ class Preview:
                 quiet = BuildProgress(0, enabled=False)
                 renderer = state.renderer
 
-                def noted(indices: list[int], notes: list[Reads]) -> None:
-                    state.note_run(indices, notes)
-                    self._stop_if_cancelled()  # the workers do not see the flag
-
                 counts = render_pages(
-                    checked.pages, renderer, writer, self.jobs, quiet, noted=noted
+                    checked.pages, renderer, writer, self.jobs, quiet, noted=state.note_run
                 )
                 # The search index is made while the other files are written.
                 context = self._context(state)
@@ -529,7 +528,7 @@ class Preview:
             self.error = error
             return Outcome("error", [], 0, time.perf_counter() - started, reason, error)
         except BaseException:
-            if stop():  # what cancelling made a worker raise (its KeyboardInterrupt...)
+            if stop():  # what the stop made a render worker raise (Ctrl-C reaches them too)
                 raise Interrupted from None
             raise
         self.state, self.error, self.pending = state, None, set()

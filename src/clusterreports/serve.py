@@ -21,13 +21,15 @@ import ipaddress
 import logging
 import mimetypes
 import queue
+import signal
 import socket
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from urllib.parse import quote, unquote, urlsplit
 
 import watchfiles
@@ -518,8 +520,8 @@ class CannotListen(Exception):
 
 def serve(preview: Preview, host: str, port: int, say: Callable[[str], None] = print) -> None:
     """Serve until Ctrl-C or SIGTERM (KeyboardInterrupt, raised on once the session has
-    stopped: a rebuild under way is abandoned and the output keeps the last good build).
-    Raises CannotListen when the server cannot start."""
+    stopped: a rebuild under way is abandoned and the output keeps the last good build;
+    see :func:`ctrl_c_stops`). Raises CannotListen when the server cannot start."""
     try:
         sockets = bind_sockets(port, address=host)
     except OSError as exc:
@@ -548,6 +550,29 @@ def serve(preview: Preview, host: str, port: int, say: Callable[[str], None] = p
         session.stop()
         server.stop()
         livereload_log.removeHandler(talk)
+
+
+@contextlib.contextmanager
+def ctrl_c_stops(preview: Preview) -> Iterator[None]:
+    """Ctrl-C cancels the (re)build under way at once, then raises KeyboardInterrupt.
+
+    Installed explicitly: started with SIGINT ignored (a script's background job),
+    Python never raises KeyboardInterrupt. A terminal sends Ctrl-C to the render
+    workers too, and the builder thread, hearing of it from them first, must know it
+    for the stop (not a failed rebuild to retry)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        preview.cancel()
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _cannot_listen(error: OSError, host: str, port: int) -> str:
