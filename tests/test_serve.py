@@ -168,6 +168,17 @@ def test_the_server_refuses_other_hosts(header: str, listen: str, port: int) -> 
     assert not host_allowed(header, listen, port)
 
 
+def test_the_refusal_says_where_the_preview_answers() -> None:
+    assert misdirected("::1", 8000) == (
+        "Misdirected request: this preview answers only at http://[::1]:8000/ "
+        "and http://localhost:8000/.\n"
+    )
+    assert misdirected("0.0.0.0", 8000) == (
+        "Misdirected request: this preview answers only at this computer's IP addresses "
+        "or name, port 8000, and http://localhost:8000/.\n"
+    )
+
+
 # --- overlay ----------------------------------------------------------------------------------
 
 

@@ -371,6 +371,9 @@ class Session:
 # --- the HTTP side ---------------------------------------------------------------------------
 
 
+EVERY_ADDRESS = ("0.0.0.0", "::", "")  # what --host takes for "listen on every address"
+
+
 def host_allowed(header: str, listen: str, port: int) -> bool:
     """Whether a request's ``Host`` header names this server: the address it listens on
     or ``localhost``, with its port (left out only for port 80, as browsers do).
@@ -392,8 +395,8 @@ def host_allowed(header: str, listen: str, port: int) -> bool:
     try:
         address = ipaddress.ip_address(name)
     except ValueError:
-        return wanted in ("0.0.0.0", "::", "") and name == socket.gethostname().lower()
-    if wanted in ("0.0.0.0", "::", ""):
+        return wanted in EVERY_ADDRESS and name == socket.gethostname().lower()
+    if wanted in EVERY_ADDRESS:
         return True
     with contextlib.suppress(ValueError):
         listening = ipaddress.ip_address(wanted)
@@ -404,9 +407,11 @@ def host_allowed(header: str, listen: str, port: int) -> bool:
 def misdirected(listen: str, port: int) -> str:
     """The answer to a request for another host (see :func:`host_allowed`)."""
     shown = f"[{listen}]" if ":" in listen else listen
+    where = f"http://{shown}:{port}/"
+    if listen in EVERY_ADDRESS:
+        where = f"this computer's IP addresses or name, port {port},"
     return (
-        f"Misdirected request: this preview answers only at http://{shown}:{port}/ "
-        f"and http://localhost:{port}/.\n"
+        f"Misdirected request: this preview answers only at {where} and http://localhost:{port}/.\n"
     )
 
 
