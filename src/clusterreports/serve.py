@@ -527,10 +527,6 @@ def serve(preview: Preview, host: str, port: int, say: Callable[[str], None] = p
     """Serve until Ctrl-C or SIGTERM (KeyboardInterrupt, raised on once the session has
     stopped: a rebuild under way is abandoned and the output keeps the last good build;
     see :func:`ctrl_c_stops`). Raises CannotListen when the server cannot start."""
-    try:
-        sockets = bind_sockets(port, address=host)
-    except OSError as exc:
-        raise CannotListen(_cannot_listen(exc, host, port)) from None
     # livereload's own watcher stays idle: ours runs on its own threads and calls reload.
     LiveReloadHandler.watcher = Watcher()
     LiveReloadHandler.live_css = True
@@ -547,9 +543,12 @@ def serve(preview: Preview, host: str, port: int, say: Callable[[str], None] = p
 
     session = Session(preview, reload, say)
     server = HTTPServer(application(preview, host, port))
-    server.add_sockets(sockets)
     try:
-        session.start()
+        session.start()  # before listening: once a page loads, every save is seen
+        try:
+            server.add_sockets(bind_sockets(port, address=host))
+        except OSError as exc:
+            raise CannotListen(_cannot_listen(exc, host, port)) from None
         loop.start()
     finally:
         session.stop()
