@@ -7,6 +7,8 @@ import gc
 import os
 import re
 import shutil
+import threading
+import time
 import weakref
 from collections import Counter
 from collections.abc import Callable
@@ -17,12 +19,14 @@ import pytest
 from clusterreports import build, load_site_config
 from clusterreports.content.models import TYPES_BY_FOLDER
 from clusterreports.outputs import search
+from clusterreports.outputs.context import Interrupted
 from clusterreports.outputs.search import SearchIndexError
 from clusterreports.pipeline import check
 from clusterreports.preview import incremental
 from clusterreports.preview.incremental import Outcome, Preview, classify, referenced_templates
 from clusterreports.problems import ContentError, Problem
 from clusterreports.site import urls
+from clusterreports.site.plan import Page
 from clusterreports.site.theme import builtin_dir
 from clusterreports.site.write import Content
 
@@ -415,6 +419,75 @@ def test_a_full_build_keeps_its_state_from_the_collector_until_the_next(
     assert preview.build_all().kind == "full"
     gc.collect()
     assert old() is None
+
+
+# --- stopping the preview ---------------------------------------------------------------
+
+
+def test_a_cancelled_full_rebuild_stops_at_the_next_page_and_publishes_nothing(
+    site: Path, preview: Preview, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopping the preview cancels from another thread: the rebuild under way stops
+    before its next page, and the output stays the last finished build."""
+    output = preview.site.output_dir
+    before = files(output)
+    edit(site / "site.yaml", "title: Fixture Reports", "title: Renamed Reports")
+    rendered: list[str] = []
+    render = incremental.Renderer.render
+
+    def counted(renderer: incremental.Renderer, page: Page) -> bytes:
+        rendered.append(page.url)
+        if len(rendered) == 3:
+            preview.cancel()  # as Ctrl-C does while this page renders
+        return render(renderer, page)
+
+    monkeypatch.setattr(incremental.Renderer, "render", counted)
+    with pytest.raises(Interrupted):
+        preview.update([site / "site.yaml"])
+    assert len(rendered) == 3
+    assert files(output) == before
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".")) == []
+    with pytest.raises(Interrupted):  # and it stays stopped
+        preview.build_all()
+    assert len(rendered) == 3
+
+
+def test_a_cancel_stops_the_render_workers_too(
+    site: Path, preview: Preview, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The flag is shared with the forked workers: the run under way stops at its next
+    page instead of finishing (a run is a sixteenth of a large site)."""
+    output = preview.site.output_dir
+    before = files(output)
+    forked = Preview(site, jobs=2)
+    log = tmp_path / "rendered"
+    render = incremental.Renderer.render
+
+    def third() -> bool:
+        return log.exists() and len(log.read_text().split()) >= 3
+
+    def counted(renderer: incremental.Renderer, page: Page) -> bytes:
+        with log.open("a") as pids:
+            pids.write(f"{os.getpid()}\n")
+        if third():
+            forked.cancelled.wait(30)  # until this process sees the main one cancel
+        return render(renderer, page)
+
+    def cancel_at_the_third_page() -> None:
+        deadline = time.monotonic() + 30
+        while not third() and time.monotonic() < deadline:
+            threading.Event().wait(0.02)
+        forked.cancel()
+
+    monkeypatch.setattr(incremental.Renderer, "render", counted)
+    canceller = threading.Thread(target=cancel_at_the_third_page)
+    canceller.start()
+    with pytest.raises(Interrupted):
+        forked.build_all()
+    canceller.join()
+    rendered = log.read_text().split()
+    assert len(rendered) == 3 and str(os.getpid()) not in rendered
+    assert files(output) == before
 
 
 # --- the search index, made beside the live one --------------------------------------------

@@ -19,18 +19,23 @@ from pathlib import Path
 
 import pytest
 
+from clusterreports.cli import main
+from clusterreports.config import base_path
 from clusterreports.outputs import search
 from clusterreports.preview.incremental import Outcome, Preview
 from clusterreports.preview.server import (
     OVERLAY_ID,
+    CannotListen,
     Debouncer,
     Redirect,
     Session,
-    base_path,
     folders_changed,
+    host_allowed,
     inject,
+    misdirected,
     reload_path,
     resolve,
+    serve,
     top_level_inputs,
     watch_roots,
 )
@@ -38,7 +43,7 @@ from clusterreports.problems import ContentError, Problem
 from clusterreports.site.theme import builtin_dir
 from clusterreports.site.write import is_scratch, scratch_folder
 
-from .conftest import hanging_pagefind
+from .conftest import fake_pagefind, hanging_pagefind, snapshot
 
 WAIT = 30  # seconds: the bound on every wait below
 # Where the server must point once bianca-dragomir.yaml reads 'name: [unclosed'.
@@ -85,6 +90,29 @@ def test_resolve_refuses_anything_outside_the_output(output: Path, path: str) ->
     assert resolve(output, path) is None
 
 
+@pytest.mark.parametrize(
+    ("path", "prefix", "location"),
+    [
+        ("//people", "/", "/people/"),
+        ("///people//x", "/", "/people/x/"),
+        ("/./people", "/", "/people/"),
+        ("/reports//people", "/reports/", "/reports/people/"),
+    ],
+)
+def test_redirects_never_name_another_host(
+    output: Path, path: str, prefix: str, location: str
+) -> None:
+    """A browser reads a Location of '//people/' as the host 'people'."""
+    assert resolve(output, path, prefix) == Redirect(location)
+
+
+@pytest.mark.parametrize("path", ["/" + "a" * 300, "/a" * 2100, "/people/" + "x" * 5000])
+def test_resolve_takes_paths_too_long_for_the_file_system_as_missing(
+    output: Path, path: str
+) -> None:
+    assert resolve(output, path) is None
+
+
 def test_resolve_refuses_symlinks_out_of_the_output(output: Path) -> None:
     (output / "link.txt").symlink_to(output.parent / "secret.txt")
     assert resolve(output, "/link.txt") is None
@@ -100,6 +128,55 @@ def test_resolve_serves_the_base_path_as_the_top(output: Path) -> None:
     )
     assert resolve(output, "/", "/reports/") == Redirect("/reports/")
     assert resolve(output, "/people/x/", "/reports/") is None
+
+
+# --- which hosts the server answers to ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "listen", "port"),
+    [
+        ("127.0.0.1:8000", "127.0.0.1", 8000),
+        ("localhost:8000", "127.0.0.1", 8000),
+        ("LOCALHOST.:8000", "127.0.0.1", 8000),
+        ("[::1]:8000", "::1", 8000),
+        ("127.0.0.1", "127.0.0.1", 80),
+        ("192.168.1.20:8000", "0.0.0.0", 8000),
+        ("[fe80::1]:8000", "::", 8000),
+        ("127.0.0.1:8000", "localhost", 8000),
+    ],
+)
+def test_the_server_answers_to_its_own_address_and_localhost(
+    header: str, listen: str, port: int
+) -> None:
+    assert host_allowed(header, listen, port)
+
+
+@pytest.mark.parametrize(
+    ("header", "listen", "port"),
+    [
+        ("rebound.example:8000", "127.0.0.1", 8000),  # DNS rebinding
+        ("rebound.example:8000", "0.0.0.0", 8000),
+        ("127.0.0.1:8001", "127.0.0.1", 8000),
+        ("127.0.0.1", "127.0.0.1", 8000),
+        ("127.0.0.1:x", "127.0.0.1", 8000),
+        ("192.168.1.20:8000", "127.0.0.1", 8000),
+        ("", "127.0.0.1", 8000),
+    ],
+)
+def test_the_server_refuses_other_hosts(header: str, listen: str, port: int) -> None:
+    assert not host_allowed(header, listen, port)
+
+
+def test_the_refusal_says_where_the_preview_answers() -> None:
+    assert misdirected("::1", 8000) == (
+        "Misdirected request: this preview answers only at http://[::1]:8000/ "
+        "and http://localhost:8000/.\n"
+    )
+    assert misdirected("0.0.0.0", 8000) == (
+        "Misdirected request: this preview answers only at this computer's IP addresses "
+        "or name, port 8000, and http://localhost:8000/.\n"
+    )
 
 
 # --- overlay ----------------------------------------------------------------------------------
@@ -229,10 +306,10 @@ def test_after_an_edit_the_search_index_is_updated(valid_site: Path) -> None:
     try:
         person = valid_site / "content" / "people" / "bianca-dragomir.yaml"
         person.write_text(person.read_text().replace("Bianca Dragomir", "Bianca D."))
-        deadline = time.monotonic() + WAIT
-        while not any(str(s).startswith("Search index updated") for s in said):
-            assert time.monotonic() < deadline, said
-            time.sleep(0.05)
+        wait_for(
+            lambda: any(str(s).startswith("Search index updated") for s in said),
+            "the search index update",
+        )
     finally:
         session.stop()
     assert not preview.unsettled
@@ -258,10 +335,7 @@ def test_an_edit_is_not_held_back_by_the_search_index(
     try:
         person.write_text(person.read_text().replace("Bianca Dragomir", "Bianca D."))
         assert reloads.seen.wait(WAIT)
-        deadline = time.monotonic() + WAIT
-        while not pid_file.exists():  # the index is being made
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
+        wait_for(pid_file.exists, "the search index update")
         indexer = int(pid_file.read_text())
         reloads.seen.clear()
         person.write_text(person.read_text().replace("Bianca D.", "Bianca E."))
@@ -344,6 +418,34 @@ def test_top_level_inputs_are_the_config_and_the_watched_folders(valid_site: Pat
     assert site.output_dir.resolve() not in inputs
 
 
+def test_stopping_abandons_a_full_rebuild_and_keeps_the_last_good_site(
+    valid_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C during a full rebuild (here held up by a search indexer that never ends)
+    stops it at once: nothing of it is published, nothing of it is left behind."""
+    preview = Preview(valid_site)
+    preview.build_all()
+    output = preview.site.output_dir
+    before = snapshot(output)
+    fake, pid_file = hanging_pagefind(tmp_path)
+    monkeypatch.setattr(search, "get_executable", lambda: fake)
+    session = Session(preview, Reloads([], threading.Event()), say=lambda text: None)
+    session.start()
+    try:
+        config = valid_site / "site.yaml"
+        config.write_text(config.read_text().replace("Fixture Reports", "Renamed Reports"))
+        wait_for(pid_file.exists, "the full rebuild to index its pages")
+    finally:
+        started = time.monotonic()
+        session.stop()
+    assert time.monotonic() - started < 5  # not the 60 s the indexer would take
+    assert not any(t.is_alive() for t in session.threads)
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid_file.read_text()), 0)
+    assert snapshot(output) == before
+    assert sorted(p.name for p in valid_site.iterdir() if p.name.startswith(".")) == []
+
+
 def test_session_reports_problems_and_recovers(session: tuple[Session, Reloads]) -> None:
     session_, reloads = session
     person = session_.preview.site.content_dir / "people" / "bianca-dragomir.yaml"
@@ -415,16 +517,27 @@ class Served:
         return (self.logs / "err.txt").read_text(encoding="utf-8", errors="replace")
 
     def get(self, path: str) -> tuple[int, str]:
+        status, _, body = self.request("GET", path)
+        return status, body
+
+    def request(
+        self, method: str, path: str, headers: dict[str, str] | None = None
+    ) -> tuple[int, http.client.HTTPMessage, str]:
+        """(status, headers, body) of one request, sent as given (Host included)."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=WAIT)
         try:
-            conn.request("GET", path)
+            conn.putrequest(method, path, skip_host="Host" in (headers or {}))
+            for name, value in (headers or {}).items():
+                conn.putheader(name, value)
+            conn.endheaders()
             response = conn.getresponse()
-            return response.status, response.read().decode("utf-8", "replace")
+            body = b"" if response.status == 101 else response.read()
+            return response.status, response.headers, body.decode("utf-8", "replace")
         finally:
             conn.close()
 
     def stop(self) -> int:
-        """Ctrl-C, as a person would press it; returns the exit status."""
+        """Ctrl-C, as a person would press it; returns the exit status (130)."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
         try:
@@ -434,24 +547,25 @@ class Served:
             return self.process.wait(timeout=WAIT)
 
 
-def start_server(site: Path, logs: Path) -> Served:
+# Starts the command with SIGINT ignored, as a shell starts a script's background job.
+SIGINT_IGNORED = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+    "os.execv(sys.executable, [sys.executable, '-m', 'clusterreports', *sys.argv[1:]])"
+)
+
+
+def start_server(
+    site: Path, logs: Path, sigint_ignored: bool = False, env: dict[str, str] | None = None
+) -> Served:
     port = free_port()
     logs.mkdir(parents=True, exist_ok=True)
+    command = ["-c", SIGINT_IGNORED] if sigint_ignored else ["-m", "clusterreports"]
     with (logs / "out.txt").open("wb") as out, (logs / "err.txt").open("wb") as err:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "clusterreports",
-                "--site",
-                str(site),
-                "serve",
-                "--port",
-                str(port),
-            ],
+            [sys.executable, *command, "--site", str(site), "serve", "--port", str(port)],
             stdout=out,
             stderr=err,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
     served = Served(process, port, site, logs)
     try:
@@ -503,11 +617,108 @@ def test_nothing_outside_the_output_is_served(served: Served, path: str) -> None
     assert "today:" not in body
 
 
-def test_ctrl_c_stops_cleanly(valid_site: Path, tmp_path: Path) -> None:
-    served = start_server(valid_site, tmp_path / "logs")
-    assert served.stop() == 0
-    assert "Stopped." in served.out()
+@pytest.mark.parametrize("sigint_ignored", [False, True], ids=["terminal", "background"])
+def test_ctrl_c_stops_cleanly(valid_site: Path, tmp_path: Path, sigint_ignored: bool) -> None:
+    """Also when started with SIGINT ignored (Python then never raises KeyboardInterrupt
+    by itself); 130, as for a build stopped by Ctrl-C."""
+    served = start_server(valid_site, tmp_path / "logs", sigint_ignored)
+    assert served.stop() == 130
+    assert served.out().endswith("(Ctrl-C stops)\nStopped.\n")
     assert "Traceback" not in served.err()
+
+
+def test_ctrl_c_during_a_full_rebuild_stops_at_once_and_publishes_nothing(
+    valid_site: Path, tmp_path: Path
+) -> None:
+    """The rebuild is held up by its search index (a stand-in that never ends, once
+    asked to: the first build uses the real Pagefind)."""
+    real = search.get_executable()
+    assert real is not None
+    hold, pid_file = tmp_path / "hold", tmp_path / "pid"
+    fake = fake_pagefind(
+        tmp_path,
+        f"if [ -e {hold} ]; then echo $$ > {pid_file}.new; mv {pid_file}.new {pid_file}; "
+        f'exec sleep 60; fi\nexec {real} "$@"',
+    )
+    served = start_server(valid_site, tmp_path / "logs", env={"PAGEFIND_BINARY_PATH": str(fake)})
+    try:
+        before = snapshot(valid_site / "_site")
+        hold.touch()
+        config = valid_site / "site.yaml"
+        config.write_text(config.read_text().replace("Fixture Reports", "Renamed Reports"))
+        wait_for(pid_file.exists, "the full rebuild to index its pages")
+    finally:
+        started = time.monotonic()
+        status = served.stop()
+    assert status == 130
+    assert time.monotonic() - started < 10  # not the 60 s the indexer would take
+    assert served.out().endswith("Stopped.\n") and "Traceback" not in served.err()
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid_file.read_text()), 0)
+    assert snapshot(valid_site / "_site") == before
+    assert sorted(p.name for p in valid_site.iterdir() if p.name.startswith(".")) == []
+
+
+def test_head_is_answered_like_get_without_the_body(served: Served) -> None:
+    status, headers, body = served.request("HEAD", "/people/bianca-dragomir/")
+    _, got, page = served.request("GET", "/people/bianca-dragomir/")
+    assert (status, body) == (200, "")
+    assert headers["Content-Length"] == got["Content-Length"] == str(len(page.encode()))
+
+
+def test_a_path_too_long_for_the_file_system_is_not_found(served: Served) -> None:
+    for path in ("/" + "a" * 5000, "/ab" * 1500):
+        assert served.get(path)[0] == 404
+    assert "Traceback" not in served.err()
+
+
+def test_a_redirect_never_names_another_host(served: Served) -> None:
+    status, headers, _ = served.request("GET", "//people")
+    assert (status, headers["Location"]) == (302, "/people/")
+
+
+def test_requests_for_another_host_are_refused(served: Served) -> None:
+    """A page of a site whose name was pointed at 127.0.0.1 (DNS rebinding) gets
+    nothing; the server's own names get the page."""
+    port = served.port
+    status, _, body = served.request("GET", "/", {"Host": f"rebound.example:{port}"})
+    assert (status, body) == (421, misdirected("127.0.0.1", port))
+    assert body == (
+        f"Misdirected request: this preview answers only at http://127.0.0.1:{port}/ "
+        f"and http://localhost:{port}/.\n"
+    )
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}"):
+        assert served.request("GET", "/", {"Host": host})[0] == 200
+    livereload = served.request("GET", "/livereload.js", {"Host": f"rebound.example:{port}"})
+    assert livereload[0] == 421
+
+
+def upgrade(origin: str) -> dict[str, str]:
+    """The headers a browser opens livereload's websocket with, from a page of ``origin``."""
+    return {
+        "Origin": origin,
+        "Upgrade": "websocket",
+        "Connection": "Upgrade",
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+        "Sec-WebSocket-Version": "13",
+    }
+
+
+def test_the_live_reload_socket_takes_pages_of_this_server_only(served: Served) -> None:
+    assert served.request("GET", "/livereload", upgrade(served.url))[0] == 101
+    status, _, body = served.request("GET", "/livereload", upgrade("http://elsewhere.example"))
+    assert (status, body) == (403, "Cross origin websockets not allowed")
+
+
+def test_forcereload_is_a_post_from_this_server_only(served: Served) -> None:
+    assert served.request("GET", "/forcereload")[0] == 405
+    assert served.request("POST", "/forcereload", {"Content-Length": "0"})[:1] == (200,)
+    elsewhere = {
+        "Origin": "http://elsewhere.example",
+        "Sec-Fetch-Site": "cross-site",
+        "Content-Length": "0",
+    }
+    assert served.request("POST", "/forcereload", elsewhere)[0] == 403
 
 
 def test_a_port_in_use_is_reported(valid_site: Path) -> None:
@@ -534,6 +745,24 @@ def test_a_port_in_use_is_reported(valid_site: Path) -> None:
     assert f"port {port}" in done.stderr and "--port" in done.stderr
 
 
+def test_a_port_out_of_range_is_a_usage_error(
+    valid_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--site", str(valid_site), "serve", "--port", "70000"])
+    assert stopped.value.code == 2
+    assert "argument --port: '70000' is not a port: use 1 to 65535" in capsys.readouterr().err
+
+
+def test_an_address_not_of_this_computer_is_reported(valid_site: Path) -> None:
+    with pytest.raises(CannotListen) as refused:
+        serve(Preview(valid_site), "192.0.2.1", 8000)  # TEST-NET-1: never a local address
+    assert str(refused.value) == (
+        "cannot listen on 192.0.2.1 (Cannot assign requested address): "
+        "choose another address with --host"
+    )
+
+
 def test_serve_keeps_running_when_the_first_build_fails(valid_site: Path, tmp_path: Path) -> None:
     (valid_site / "content" / "people" / "bianca-dragomir.yaml").write_text("name: [unclosed\n")
     shutil.rmtree(valid_site / "_site", ignore_errors=True)
@@ -544,5 +773,5 @@ def test_serve_keeps_running_when_the_first_build_fails(valid_site: Path, tmp_pa
         assert OVERLAY_ID in body
         assert re.search(BROKEN, body)
     finally:
-        assert served.stop() == 0
+        assert served.stop() == 130
     assert re.search(BROKEN, served.err())

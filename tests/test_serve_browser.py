@@ -1,20 +1,26 @@
 """The live preview in a real browser (headless Chromium): edits reload the page, a
 content error shows the overlay with its file and line, fixing it clears the overlay,
-and a template edit changes the pages that use it."""
+and a template edit changes the pages that use it; a page reached by another name
+(DNS rebinding) or from another site gets nothing."""
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from clusterreports.preview.server import OVERLAY_ID
+from clusterreports.preview.server import OVERLAY_ID, misdirected
 from clusterreports.site.theme import builtin_dir
 
+from .conftest import tools
 from .test_serve import BROKEN, WAIT, Served, start_server, wait_for
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -29,7 +35,7 @@ def served(valid_site: Path, tmp_path: Path) -> Iterator[Served]:
     try:
         yield served
     finally:
-        assert served.stop() == 0
+        assert served.stop() == 130
 
 
 @pytest.fixture
@@ -98,3 +104,67 @@ def test_edit_reload_error_overlay_fix_and_template(served: Served, page: playwr
     expect(page.locator("h1.edited")).to_have_count(0)
     built = served.site / "_site" / "people" / "bianca-dragomir" / "index.html"
     assert OVERLAY_ID not in built.read_text(encoding="utf-8")
+
+
+REBOUND = "rebound.test"  # a name its owner pointed at 127.0.0.1 (DNS rebinding)
+
+
+@pytest.fixture(scope="module")
+def rebinding_browser(browser: Any) -> Iterator[Any]:
+    """Chromium whose resolver answers 127.0.0.1 for REBOUND, as the attacker's DNS would."""
+    launched = browser.browser_type.launch(
+        executable_path=tools.CHROMIUM,
+        args=[*tools.CHROMIUM_ARGS, f"--host-resolver-rules=MAP {REBOUND} 127.0.0.1"],
+        headless=True,
+    )
+    yield launched
+    launched.close()
+
+
+@contextmanager
+def other_site(folder: Path) -> Iterator[str]:
+    """Another site served on this computer (its own port): the URL of its page."""
+    folder.mkdir()
+    (folder / "index.html").write_text("<!DOCTYPE html><title>Other</title><p>other</p>")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(folder))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
+        finally:
+            server.shutdown()
+            thread.join()
+
+
+def test_a_rebound_name_or_another_site_gets_nothing(
+    served: Served, rebinding_browser: Any, tmp_path: Path
+) -> None:
+    tab = rebinding_browser.new_page()
+    tab.set_default_timeout(WAIT * 1000)
+    try:
+        response = tab.goto(f"http://{REBOUND}:{served.port}/people/bianca-dragomir/")
+        assert response is not None and response.status == 421
+        assert tab.locator("body").inner_text() == misdirected("127.0.0.1", served.port)
+
+        # At the address it serves, the page loads and its live reload connects.
+        tab.goto(f"{served.url}/people/bianca-dragomir/")
+        playwright.expect(tab.locator("h1")).to_have_text("Bianca Dragomir")
+        connected_after(served, 0)
+
+        # A page of another site on this computer cannot open the live-reload socket.
+        with other_site(tmp_path / "other") as other:
+            tab.goto(other)
+            opened = tab.evaluate(
+                """url => new Promise(done => {
+                    const socket = new WebSocket(url);
+                    socket.onopen = () => done("open");
+                    socket.onerror = () => done("refused");
+                })""",
+                f"ws://127.0.0.1:{served.port}/livereload",
+            )
+        assert opened == "refused"
+        refused = "403 GET /livereload (127.0.0.1)"  # by the server, not by the browser
+        wait_for(lambda: refused in served.err(), "the server's log of the refusal")
+    finally:
+        tab.close()

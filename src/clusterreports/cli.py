@@ -92,7 +92,7 @@ def make_parser() -> argparse.ArgumentParser:
         )
     serve = command("serve", "preview the site; rebuild and reload on edits")
     common(serve)
-    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
     serve.add_argument(
         "--host",
         default="127.0.0.1",
@@ -118,6 +118,12 @@ def _base_url(text: str) -> str:
 def _jobs(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number of processes: use 1 or more")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port: use 1 to 65535")
     return int(text)
 
 
@@ -226,9 +232,11 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    """Serve until Ctrl-C or SIGTERM, which end it with 130 as they end a build."""
     # Imported here: the preview's server and watcher are a fifth of a build's start-up.
+    from .outputs.context import Interrupted
     from .preview.incremental import Preview
-    from .preview.server import serve
+    from .preview.server import CannotListen, ctrl_c_stops, serve
 
     def say(text: str) -> None:
         if not args.quiet:
@@ -238,16 +246,20 @@ def _serve(args: argparse.Namespace) -> int:
         args.site, today=args.today, base_url=args.base_url, output=args.output, search=args.search
     )
     try:
-        outcome = preview.build_all()
-        if outcome.error is not None:
-            print(outcome.error.report(), file=sys.stderr)
-        say(outcome.summary())
-        where = f"http://{args.host}:{args.port}{base_path(preview.site.config.base_url)}"
-        say(f"Serving {preview.site.output_dir} at {where} (Ctrl-C stops)")
-        return serve(preview, args.host, args.port, say)
-    except KeyboardInterrupt:
+        with ctrl_c_stops(preview):
+            outcome = preview.build_all()
+            if outcome.error is not None:
+                print(outcome.error.report(), file=sys.stderr)
+            say(outcome.summary())
+            where = f"http://{args.host}:{args.port}{base_path(preview.site.config.base_url)}"
+            say(f"Serving {preview.site.output_dir} at {where} (Ctrl-C stops)")
+            serve(preview, args.host, args.port, say)
+    except CannotListen as error:
+        print(f"clusterreports serve: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except (KeyboardInterrupt, Interrupted):  # Interrupted: the first build, cancelled
         say("Stopped.")
-        return 0
+    return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

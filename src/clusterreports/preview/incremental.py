@@ -25,6 +25,7 @@ byte for byte.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import shutil
 import time
@@ -34,6 +35,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
+from threading import Event
 from typing import Any
 
 import jinja2
@@ -66,9 +68,17 @@ from ..site.write import (
     staging,
     write_file,
 )
-from ..tuning import collect_and_freeze, thaw
+from ..tuning import can_fork, collect_and_freeze, thaw
 
 # --- what a page read ----------------------------------------------------------------
+
+# Asked between steps of long work: True once it should stop.
+Stop = Callable[[], bool]
+
+
+def _never() -> bool:
+    return False
+
 
 ALL_FIELDS = -1  # a field mask with every bit set
 # Ways to read a whole record at once: its dict, a dump, a copy, equality and hashing.
@@ -161,9 +171,10 @@ class TrackingRenderer(Renderer):
     cache what they compute (a view's sessions, the events by date): a value cached for
     one page would hide its reads from the next, so every page gets a new SiteView."""
 
-    def __init__(self, site: Site, registry: Registry) -> None:
+    def __init__(self, site: Site, registry: Registry, stop: Stop = _never) -> None:
         self.tracked = TrackedRegistry(registry)
         self.notes: list[Reads] = []
+        self.stop = stop  # checked before each page
         super().__init__(site, self.tracked)
         if Record.__getattribute__ is not _noting_getattribute:
             setattr(Record, "__getattribute__", _noting_getattribute)  # noqa: B010
@@ -172,6 +183,8 @@ class TrackingRenderer(Renderer):
         """Render, noting what the page read for :meth:`take_notes` (so the reads come
         back with the pages rendered in a worker process)."""
         global _reading
+        if self.stop():
+            raise Interrupted
         reads = self.tracked.reads = Reads()
         self.view = type(self.view)(self.tracked, self.site.config, self.site.today())
         self.env.globals["site"] = self.view
@@ -302,13 +315,6 @@ class Outcome:
         what += f"{counted(len(self.written) - self.unchanged, 'file')} changed"
         why = f" ({self.reason})" if self.reason else ""
         return f"{self.kind.capitalize()} rebuild{why}: {what} in {self.seconds * 1000:.0f} ms"
-
-
-Stop = Callable[[], bool]
-
-
-def _never() -> bool:
-    return False
 
 
 class _Unsure(Exception):
@@ -461,6 +467,18 @@ class Preview:
         self.error: ContentError | None = None
         self.pending: set[Path] = set()
         self.unsettled = False
+        # Shared with the render workers forked later, so that they stop too.
+        self.cancelled = multiprocessing.get_context("fork").Event() if can_fork() else Event()
+
+    def cancel(self) -> None:
+        """Abandon the (re)build under way, from another thread, and refuse any later
+        one: it raises Interrupted at its next page or stage. A full build's staging
+        folder is removed unpublished, so the output keeps the last finished build."""
+        self.cancelled.set()
+
+    def _stop_if_cancelled(self) -> None:
+        if self.cancelled.is_set():
+            raise Interrupted
 
     # full builds -------------------------------------------------------------------
 
@@ -472,18 +490,21 @@ class Preview:
         started = time.perf_counter()
         self.state, self.unsettled = None, False
         thaw()  # the last state may hold cycles: they can go now
+        stop = self.cancelled.is_set
         try:
+            self._stop_if_cancelled()
             self.site = site = load_site_config(self.root, **self.overrides)
             try:
                 check_output(site.output_dir, site.inputs())
             except OutputRefused as refused:
                 raise ContentError([Problem(CONFIG_NAME, None, None, str(refused))]) from None
             checked = check(site)
+            self._stop_if_cancelled()
             state = _State(
                 site,
                 checked.registry,
                 checked.pages,
-                TrackingRenderer(site, checked.registry),
+                TrackingRenderer(site, checked.registry, stop),
                 site.today(),
                 order={key: i for i, key in enumerate(checked.registry.origins)},
                 files={
@@ -498,18 +519,24 @@ class Preview:
                 writer = StageWriter(stage, site.output_dir)
                 quiet = BuildProgress(0, enabled=False)
                 renderer = state.renderer
+
                 counts = render_pages(
                     checked.pages, renderer, writer, self.jobs, quiet, noted=state.note_run
                 )
                 # The search index is made while the other files are written.
                 context = self._context(state)
-                with finalising(context, stage) as start_finalisers:
+                with finalising(context, stage, interrupted=stop) as start_finalisers:
                     start_finalisers()
-                    state.extra_urls = self._extras(context, stage, [])
+                    state.extra_urls = self._extras(context, stage, [], stop)
                     copy_static([builtin_dir("static"), site.static_dir], stage, site.root)
+                self._stop_if_cancelled()  # the last moment before the stage is published
         except ContentError as error:
             self.error = error
             return Outcome("error", [], 0, time.perf_counter() - started, reason, error)
+        except BaseException:
+            if stop():  # what the stop made a render worker raise (Ctrl-C reaches them too)
+                raise Interrupted from None
+            raise
         self.state, self.error, self.pending = state, None, set()
         collect_and_freeze()
         urls = [p.url for p in checked.pages]
@@ -617,7 +644,7 @@ class Preview:
 
     def _apply(self, state: _State, edits: list[Edit], changes: Changes) -> tuple[list[str], int]:
         if changes.templates:  # a new environment sees new template folders and files
-            state.renderer = TrackingRenderer(state.site, state.registry)
+            state.renderer = TrackingRenderer(state.site, state.registry, self.cancelled.is_set)
             state.templates.clear()
         changed = [(old, new) for old, new, _ in edits if old != new]
         relinked = [key_of(new) for old, new in changed if links(old) != links(new)]

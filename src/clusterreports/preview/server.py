@@ -5,9 +5,11 @@ Three threads: tornado's loop serves files and livereload's websocket; watcher t
 changes (:class:`Debouncer`), asks :class:`~clusterreports.preview.incremental.Preview` for an
 incremental rebuild and then tells the browsers to reload.
 
-Everything that decides something (which file a URL names, what a batch of changes
-means, when a burst is over, what a page looks like with the problems overlaid) is a
-plain function or class here, tested without sockets, as MkDocs does.
+Everything that decides something (which file a URL names, which hosts are this
+server's, what a batch of changes means, when a burst is over, what a page looks like
+with the problems overlaid) is a plain function or class here, tested without sockets,
+as MkDocs does. The server answers only requests sent to its own address (a page whose
+name was pointed at it, DNS rebinding, gets nothing).
 """
 
 from __future__ import annotations
@@ -15,25 +17,33 @@ from __future__ import annotations
 import contextlib
 import errno
 import html
+import ipaddress
 import logging
 import mimetypes
 import queue
+import signal
+import socket
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, unquote
+from types import FrameType
+from urllib.parse import quote, unquote, urlsplit
 
 import watchfiles
-from livereload import Server
-from livereload.handlers import LiveReloadHandler
+from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
+from livereload.server import LiveScriptInjector
 from livereload.watcher import Watcher
 from tornado import web
+from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
+from tornado.log import LogFormatter
+from tornado.netutil import bind_sockets
 
 from ..config import Site, base_path
+from ..outputs.context import Interrupted
 from ..problems import ContentError
 from ..site.render import template_dirs
 from ..site.theme import builtin_dir
@@ -45,6 +55,8 @@ QUIET_SECONDS = 0.05
 LONGEST_WAIT_SECONDS = 1.0
 # How long starting the preview waits for its file watchers to be watching.
 WATCH_START_SECONDS = 10.0
+# How long stopping waits for the threads; a rebuild stops at its next page or stage.
+STOP_SECONDS = 10.0
 OVERLAY_ID = "clusterreports-problems"
 NOT_BUILT = (
     b"<!DOCTYPE html><html><head><title>Not found</title></head><body>"
@@ -64,8 +76,11 @@ def resolve(root: Path, raw_path: str, prefix: str = "/") -> Path | Redirect | N
     """The file under ``root`` that a request path names, or None for a 404.
 
     ``raw_path`` is the path as sent (percent-encoded) and is decoded once; a '..'
-    segment, a backslash or NUL, or a symlink out of ``root`` gets None. The site's base
-    path (``prefix``) is served as the top of the output, as it will be once published."""
+    segment, a backslash or NUL, a path the file system cannot take (too long), or a
+    symlink out of ``root`` gets None. The site's base path (``prefix``) is served as
+    the top of the output, as it will be once published. A redirect is made from the
+    path's segments, so it never starts with '//' (``//people/`` would name the host
+    ``people``)."""
     if not raw_path.startswith(prefix):
         return Redirect(prefix) if raw_path in ("/", prefix.rstrip("/")) else None
     path = unquote(raw_path[len(prefix) - 1 :], errors="strict")
@@ -75,12 +90,15 @@ def resolve(root: Path, raw_path: str, prefix: str = "/") -> Path | Redirect | N
     if ".." in parts:
         return None
     target = root.joinpath(*parts)
-    if target.is_dir():
-        if not path.endswith("/"):
-            return Redirect(quote(prefix.rstrip("/") + path + "/"))
-        target = target / "index.html"
-    real, top = target.resolve(), root.resolve()
-    if top not in real.parents or not real.is_file():
+    try:
+        if target.is_dir():
+            if not path.endswith("/"):
+                return Redirect(quote(prefix + "".join(f"{part}/" for part in parts)))
+            target = target / "index.html"
+        real, top = target.resolve(), root.resolve()
+        if top not in real.parents or not real.is_file():
+            return None
+    except OSError:  # e.g. a name longer than the file system allows
         return None
     return real
 
@@ -219,10 +237,13 @@ class Session:
         self.threads.append(builder)
 
     def stop(self) -> None:
+        """Stop watching and building: a rebuild under way is abandoned at the next page
+        or stage, leaving the output as the last finished build left it."""
         self.stopping.set()
         self.watch_stop.set()
+        self.preview.cancel()
         for thread in self.threads:
-            thread.join(timeout=5)
+            thread.join(timeout=STOP_SECONDS)
 
     def _start_watchers(self) -> None:
         """Start watching, and return once watching: a save made just after would
@@ -304,12 +325,21 @@ class Session:
             return
         self.say(f"Search index updated in {time.perf_counter() - started:.1f} s")
 
-    def rebuild(self, paths: set[Path]) -> Outcome:
-        """One rebuild for one batch; never raises, so the server keeps serving."""
+    def rebuild(self, paths: set[Path]) -> Outcome | None:
+        """One rebuild for one batch; never raises, so the server keeps serving. None
+        when stopping the session abandoned it."""
+        try:
+            return self._rebuild(paths)
+        except Interrupted:
+            return None
+
+    def _rebuild(self, paths: set[Path]) -> Outcome:
         preview = self.preview
         before = preview.error
         try:
             outcome = preview.update(paths)
+        except Interrupted:
+            raise
         except Exception as exc:  # a bug must not take the server down: report, rebuild all
             logging.getLogger(__name__).exception("rebuild failed: %s", exc)
             outcome = preview.build_all("the last rebuild failed")
@@ -335,14 +365,70 @@ class Session:
 # --- the HTTP side ---------------------------------------------------------------------------
 
 
-class PreviewHandler(web.RequestHandler):
+EVERY_ADDRESS = ("0.0.0.0", "::", "")  # what --host takes for "listen on every address"
+
+
+def host_allowed(header: str, listen: str, port: int) -> bool:
+    """Whether a request's ``Host`` header names this server: the address it listens on
+    or ``localhost``, with its port (left out only for port 80, as browsers do).
+
+    A page of another site whose name an attacker points at 127.0.0.1 (DNS rebinding)
+    reaches this server with that name as its Host, and is refused. Listening on every
+    address (0.0.0.0, ::), the server answers to any IP address of this computer and to
+    its name; an IP address in the Host is never a rebound name."""
+    try:
+        split = urlsplit(f"//{header}")
+        name, given = (split.hostname or "").rstrip("."), split.port
+    except ValueError:  # a port that is not a number
+        return False
+    if given != port and not (given is None and port == 80):
+        return False
+    wanted = listen.strip("[]").lower()
+    if name in ("localhost", wanted):
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return wanted in EVERY_ADDRESS and name == socket.gethostname().lower()
+    if wanted in EVERY_ADDRESS:
+        return True
+    with contextlib.suppress(ValueError):
+        listening = ipaddress.ip_address(wanted)
+        return address == listening or (address.is_loopback and listening.is_loopback)
+    return wanted == "localhost" and address.is_loopback
+
+
+def misdirected(listen: str, port: int) -> str:
+    """The answer to a request for another host (see :func:`host_allowed`)."""
+    shown = f"[{listen}]" if ":" in listen else listen
+    where = f"http://{shown}:{port}/"
+    if listen in EVERY_ADDRESS:
+        where = f"this computer's IP addresses or name, port {port},"
+    return (
+        f"Misdirected request: this preview answers only at {where} and http://localhost:{port}/.\n"
+    )
+
+
+class _ThisHostOnly(web.RequestHandler):
+    """Answers only requests sent to this server by its own name (:func:`host_allowed`)."""
+
+    def initialize(self, listen: tuple[str, int]) -> None:
+        self.listen = listen
+
+    def prepare(self) -> None:
+        listen, port = self.listen
+        if not host_allowed(self.request.host, listen, port):
+            self.set_status(421)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(misdirected(listen, port))
+
+
+class PreviewHandler(_ThisHostOnly):
     """Serves the output folder only, with the problems overlaid while there are any."""
 
-    preview: Preview
-
-    def initialize(self, path: str = "", default_filename: str = "index.html") -> None:
-        """Takes (and ignores) what livereload passes its static handler: the output
-        folder is the preview's, which a change to site.yaml may move."""
+    def initialize(self, listen: tuple[str, int], preview: Preview) -> None:  # type: ignore[override]
+        super().initialize(listen)
+        self.preview = preview
 
     def compute_etag(self) -> None:
         return None
@@ -371,38 +457,126 @@ class PreviewHandler(web.RequestHandler):
         self.set_header("Content-Type", kind)
         self.finish(body)
 
-
-class _Quiet(Watcher):  # type: ignore[misc]
-    """livereload's own watcher, idle: ours runs on its own threads and calls reload."""
-
-    def start(self, callback: Callable[[], None]) -> bool:
-        return True
-
-    def examine(self) -> tuple[None, None]:
-        return None, None
+    def head(self, _: str = "") -> None:
+        self.get()  # tornado sends the headers (Content-Length too) and drops the body
 
 
-def serve(preview: Preview, host: str, port: int, say: Callable[[str], None] = print) -> int:
-    """Serve until Ctrl-C; returns the exit status."""
+class _LiveReload(_ThisHostOnly, LiveReloadHandler):  # type: ignore[misc]
+    """livereload's websocket, for pages of this server only (livereload accepts every
+    origin): a browser's connection must come from a page this server served."""
+
+    def check_origin(self, origin: str) -> bool:
+        return urlsplit(origin).netloc.lower() == self.request.host.lower()
+
+
+class _LiveReloadScript(_ThisHostOnly, LiveReloadJSHandler):  # type: ignore[misc]
+    pass
+
+
+class _ForceReload(_ThisHostOnly, ForceReloadHandler):  # type: ignore[misc]
+    """livereload's endpoint that reloads the browsers, as a POST: tornado's
+    cross-origin protection then refuses it from another site's page (GET is exempt)."""
+
+    def get(self) -> None:
+        raise web.HTTPError(405)
+
+    def post(self) -> None:
+        super().get()
+
+
+# Loads livereload.js from this server, by the name the page was loaded by.
+LIVE_SCRIPT = (
+    b'<script>(function(){var s=document.createElement("script");'
+    b"var port=window.location.port||(window.location.protocol=='https:'?443:80);"
+    b's.src="//"+window.location.hostname+":"+port+"/livereload.js?port="+port;'
+    b"document.head.appendChild(s);})();</script>"
+)
+
+
+class _InjectLiveScript(LiveScriptInjector):  # type: ignore[misc]
+    script = LIVE_SCRIPT
+
+
+def application(preview: Preview, listen: str, port: int) -> web.Application:
+    """The preview's routes: livereload's three, then the output folder."""
+    where: dict[str, object] = {"listen": (listen, port)}
+    handlers: list[tuple[str, type[web.RequestHandler], dict[str, object]]] = [
+        ("/livereload", _LiveReload, where),
+        ("/forcereload", _ForceReload, where),
+        ("/livereload.js", _LiveReloadScript, where),
+        ("/.*", PreviewHandler, {**where, "preview": preview}),
+    ]
+    return web.Application(
+        handlers,
+        transforms=[_InjectLiveScript],
+        cross_origin_protection=True,
+    )
+
+
+class CannotListen(Exception):
+    """The address or port cannot be served on (in use, not this computer's...)."""
+
+
+def serve(preview: Preview, host: str, port: int, say: Callable[[str], None] = print) -> None:
+    """Serve until Ctrl-C or SIGTERM (KeyboardInterrupt, raised on once the session has
+    stopped: a rebuild under way is abandoned and the output keeps the last good build;
+    see :func:`ctrl_c_stops`). Raises CannotListen when the server cannot start."""
+    # livereload's own watcher stays idle: ours runs on its own threads and calls reload.
+    LiveReloadHandler.watcher = Watcher()
+    LiveReloadHandler.live_css = True
+    talk = logging.StreamHandler()  # "Browser Connected: ..." as livereload says it
+    talk.setFormatter(LogFormatter())
+    livereload_log = logging.getLogger("livereload")
+    livereload_log.setLevel(logging.INFO)
+    livereload_log.addHandler(talk)
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)
     loop = IOLoop.current()
 
     def reload(path: str) -> None:
         loop.add_callback(LiveReloadHandler.reload_waiters, path)
 
     session = Session(preview, reload, say)
-    server = Server(watcher=_Quiet())
-    server.watch(str(preview.site.root))  # or livereload says it watches the current folder
-    server.SFH = type("Handler", (PreviewHandler,), {"preview": preview})
-    logging.getLogger("tornado.access").setLevel(logging.WARNING)
-    session.start()
+    server = HTTPServer(application(preview, host, port))
     try:
-        server.serve(port=port, host=host, root=str(preview.site.output_dir), restart_delay=0)
-    except OSError as exc:
-        if exc.errno != errno.EADDRINUSE:
-            raise
-        print(f"port {port} on {host} is in use: choose another with --port", file=sys.stderr)
-        return 2
+        session.start()  # before listening: once a page loads, every save is seen
+        try:
+            server.add_sockets(bind_sockets(port, address=host))
+        except OSError as exc:
+            raise CannotListen(_cannot_listen(exc, host, port)) from None
+        loop.start()
     finally:
         session.stop()
-    say("Stopped.")
-    return 0
+        server.stop()
+        livereload_log.removeHandler(talk)
+
+
+@contextlib.contextmanager
+def ctrl_c_stops(preview: Preview) -> Iterator[None]:
+    """Ctrl-C cancels the (re)build under way at once, then raises KeyboardInterrupt.
+
+    Installed explicitly: started with SIGINT ignored (a script's background job),
+    Python never raises KeyboardInterrupt. A terminal sends Ctrl-C to the render
+    workers too, and the builder thread, hearing of it from them first, must know it
+    for the stop (not a failed rebuild to retry)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        preview.cancel()
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _cannot_listen(error: OSError, host: str, port: int) -> str:
+    if error.errno == errno.EADDRINUSE:
+        return f"port {port} on {host} is in use: choose another with --port"
+    if error.errno == errno.EACCES:
+        return f"port {port} needs administrator rights: choose one above 1023 with --port"
+    reason = error.strerror or str(error)
+    return f"cannot listen on {host} ({reason}): choose another address with --host"
