@@ -27,7 +27,12 @@ def test_check_reports_exact_problems(
 
 def test_every_case_is_covered() -> None:
     expected = {
+        "alias-bomb",
         "bad-config",
+        "byte-order-mark",
+        "deep-nesting",
+        "long-number",
+        "unclosed-front-matter",
         "bad-file-name",
         "dangling-reference",
         "duplicate-id",
