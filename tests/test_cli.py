@@ -110,3 +110,21 @@ def test_a_thread_still_at_work_is_waited_for(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert done.exists()
+
+
+def test_a_huge_value_is_cut_short_in_the_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    people = tmp_path / "content" / "people"
+    people.mkdir(parents=True)
+    (people / "huge.yaml").write_text(f"name: [{'x' * 5_000_000}]\n", encoding="utf-8")
+    assert main(["--site", str(tmp_path), "check"]) == 1
+    [problem, summary] = capsys.readouterr().err.splitlines()
+    assert problem == (
+        "content/people/huge.yaml:1:1: name: input should be a valid string, got ['"
+        + "x" * 622
+        + " [... 4,999,047 characters left out ...] "
+        + "x" * 331
+        + "']"
+    )
+    assert summary == "1 problem found; nothing was written."
