@@ -30,6 +30,8 @@ def test_every_case_is_covered() -> None:
         "alias-bomb",
         "bad-config",
         "byte-order-mark",
+        "config-is-a-folder",
+        "config-not-utf8",
         "deep-nesting",
         "long-number",
         "unclosed-front-matter",

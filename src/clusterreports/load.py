@@ -414,14 +414,23 @@ def _split(path: Path, text: str, display: str) -> tuple[str, int, str | None] |
     return front, offset, body
 
 
+def read_text(path: Path, display: str) -> str | Problem:
+    """A content or settings file's text, or why it cannot be read."""
+    try:
+        return path.read_text(encoding=ENCODING)
+    except UnicodeDecodeError as exc:
+        return Problem(display, None, None, f"not UTF-8 text ({exc.reason}): save it as UTF-8")
+    except IsADirectoryError:
+        return Problem(display, None, None, "is a folder, not a file: rename or remove it")
+    except OSError as exc:
+        return Problem(display, None, None, f"cannot be read ({exc.strerror or exc})")
+
+
 def read_record(path: Path, type_name: str, root: Path) -> tuple[RawRecord | None, list[Problem]]:
     display = display_path(path, root)
-    try:
-        text = path.read_text(encoding=ENCODING)
-    except UnicodeDecodeError as exc:
-        return None, [
-            Problem(display, None, None, f"not UTF-8 text ({exc.reason}): save it as UTF-8")
-        ]
+    text = read_text(path, display)
+    if isinstance(text, Problem):
+        return None, [text]
     kept = _parsed_cache()
     key = kept.key(path.suffix + "\0" + text)
     data = _unmarshal(kept.get(key))
