@@ -22,6 +22,8 @@ from .problems import did_you_mean, display_path
 from .urls import slug
 
 SKIPPED_FIELDS = ("id",)
+# The longest id a new record gets from its title: a file name has at most 255 bytes.
+MAX_ID_LENGTH = 80
 
 
 class UnknownType(ValueError):
@@ -142,7 +144,7 @@ def record_text(model: type[Record], title: str, record_id: str) -> str:
 def new_record(site: Site, type_name: str, title: str) -> Path:
     """Write a new record file; refuses to replace a record that is already there."""
     model = record_type(type_name)
-    record_id = slug(title)
+    record_id = slug(title, MAX_ID_LENGTH)
     folder = site.content_dir / model.folder
     for suffix in RECORD_SUFFIXES:
         existing = folder / f"{record_id}{suffix}"
