@@ -1,7 +1,7 @@
 """Command line: ``clusterreports build|check|serve|new``.
 
 Exit status: 0 on success, 1 for content problems, 2 for usage errors, 3 when Pagefind
-failed, 130 when stopped (Ctrl-C or SIGTERM).
+failed, 70 for a bug in clusterreports itself, 130 when stopped (Ctrl-C or SIGTERM).
 """
 
 from __future__ import annotations
@@ -11,24 +11,27 @@ import datetime as dt
 import os
 import signal
 import sys
+import tempfile
 import threading
+import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import FrameType
 from typing import NoReturn
 
-from . import progress
+from . import __version__, progress
 from .config import Site, load_site_config
 from .models import RECORD_TYPES
 from .pipeline import build, check
-from .problems import ContentError, counted
+from .problems import ContentError, counted, shortened
 from .scaffold import RecordExists, UnknownType, new_record
 from .search import SearchIndexError
 
 EXIT_CONTENT = 1
 EXIT_USAGE = 2
 EXIT_TOOL = 3  # a tool the build runs (Pagefind) failed
+EXIT_BUG = 70  # sysexits' EX_SOFTWARE: never 1, which scripts read as content problems
 EXIT_INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
 
 
@@ -113,7 +116,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     with _terminate_stops():
-        return _run(args)
+        try:
+            return _run(args)
+        except Exception as error:
+            return _report_bug(error)
+
+
+def _report_bug(error: Exception) -> int:
+    """An exception no stage expected is a bug in clusterreports, not in the content:
+    one line says so, and the traceback is saved to a file to attach to a report."""
+    details = f"clusterreports {__version__}, Python {sys.version}\n{traceback.format_exc()}"
+    what = shortened(f"{type(error).__name__}: {error}", 200).replace("\n", " ")
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", prefix="clusterreports-bug-", suffix=".txt", delete=False
+        ) as file:
+            file.write(details)
+        saved = f"with the details saved in {file.name}"
+    except OSError:  # nowhere to save them: print them instead
+        print(details, file=sys.stderr, end="")
+        saved = "with the details printed above"
+    print(
+        f"clusterreports: internal error ({what}): a bug in clusterreports, not a problem "
+        f"with your content. Please report it {saved}",
+        file=sys.stderr,
+    )
+    return EXIT_BUG
 
 
 def run(argv: Sequence[str] | None = None) -> NoReturn:
@@ -173,6 +201,10 @@ def _new(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     except RecordExists as error:
         print(f"clusterreports new: {error}", file=sys.stderr)
+        return EXIT_CONTENT
+    except OSError as error:  # e.g. a read-only folder, or a file where the folder goes
+        where = f" {error.filename}" if error.filename else ""
+        print(f"clusterreports new: cannot write{where}: {error.strerror}", file=sys.stderr)
         return EXIT_CONTENT
     print(f"Wrote {path}: fill in its required fields, then run clusterreports check")
     return 0
