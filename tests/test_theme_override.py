@@ -21,10 +21,16 @@ PERSON = """{% extends "base.html" %}
 """
 
 
-def test_site_template_overrides_the_built_in_one(tmp_path: Path) -> None:
+def _with_person_template(tmp_path: Path, text: bytes) -> Path:
+    """The valid site with its own person.html, as these bytes."""
     root = copy_site("valid", tmp_path)
     (root / "templates").mkdir()
-    (root / "templates" / "person.html").write_text(PERSON, encoding="utf-8")
+    (root / "templates" / "person.html").write_bytes(text)
+    return root
+
+
+def test_site_template_overrides_the_built_in_one(tmp_path: Path) -> None:
+    root = _with_person_template(tmp_path, PERSON.encode("utf-8"))
     build(load_site_config(root))
 
     person = (root / "_site/people/ulla-engelmann/index.html").read_text(encoding="utf-8")
@@ -52,9 +58,7 @@ def test_site_static_file_overrides_the_built_in_stylesheet(tmp_path: Path) -> N
 def test_a_template_that_is_not_utf8_is_a_problem_naming_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = copy_site("valid", tmp_path)
-    (root / "templates").mkdir()
-    (root / "templates" / "person.html").write_bytes(PERSON.encode("utf-8") + b"caf\xe9\n")
+    root = _with_person_template(tmp_path, PERSON.encode("utf-8") + b"caf\xe9\n")
     assert main(["--site", str(root), "build", "--no-search"]) == 1
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("templates/person.html:1: template error while rendering /people/")
@@ -63,9 +67,7 @@ def test_a_template_that_is_not_utf8_is_a_problem_naming_it(
 
 
 def test_a_byte_order_mark_in_a_template_is_read_past(tmp_path: Path) -> None:
-    root = copy_site("valid", tmp_path)
-    (root / "templates").mkdir()
-    (root / "templates" / "person.html").write_text(PERSON, encoding="utf-8-sig")
+    root = _with_person_template(tmp_path, PERSON.encode("utf-8-sig"))
     build(load_site_config(root))
     person = (root / "_site/people/ulla-engelmann/index.html").read_text(encoding="utf-8")
     assert person.startswith("<!DOCTYPE html>") and "\ufeff" not in person
