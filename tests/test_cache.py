@@ -102,6 +102,82 @@ def test_a_damaged_cache_file_is_started_afresh(tmp_path: Path) -> None:
     assert Store(path, "").get(kept.key("text")) == b"<p>text</p>"
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "UPDATE made SET made = substr(made, 1, length(made) - 1) || x'00'",  # a byte changed
+        "UPDATE made SET made = x'00'",  # cut short
+        "UPDATE made SET made = 'text, not bytes'",
+        "UPDATE made SET made = 12345678901",  # bytes() of it would be 11 GB
+        "UPDATE made SET used = 'never'",
+    ],
+)
+def test_a_damaged_entry_is_a_miss_and_is_replaced(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "t.sqlite3"
+    kept = Store(path, "")
+    kept.put(kept.key("text"), b"<p>text</p>")
+    kept.flush()
+    with sqlite3.connect(path) as connection:
+        connection.execute(damage)
+    connection.close()
+    again = Store(path, "")
+    found = again.get(again.key("text"))
+    assert found in (None, b"<p>text</p>")  # a damaged 'used' only loses its date
+    if found is None:
+        again.put(again.key("text"), b"<p>text</p>")
+    again.flush()
+    assert Store(path, "").get(kept.key("text")) == b"<p>text</p>"
+
+
+def test_a_damaged_markdown_entry_converts_again(
+    cache_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert render.markdown_html("*kept*") == "<p><em>kept</em></p>"
+    _forget_in_memory()
+    path = cache_root / "markdown" / "markdown.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE made SET made = x'ff'")  # not UTF-8
+    connection.close()
+    assert render.markdown_html("*kept*") == "<p><em>kept</em></p>"
+
+
+def test_a_database_damaged_inside_is_removed_for_the_next_build(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite3"
+    kept = Store(path, "")
+    for number in range(2000):  # pages enough that the table is not in the first
+        kept.put(kept.key(str(number)), b"x" * 100)
+    kept.flush()
+    kept._give_up(sqlite3.OperationalError("closed"))  # a busy or full disk keeps the file
+    assert path.exists()
+    data = bytearray(path.read_bytes())
+    data[4096 * 3 : 4096 * 40] = b"\xee" * (4096 * 37)  # the header stays: it opens
+    path.write_bytes(bytes(data))
+    damaged = Store(path, "")
+    assert all(damaged.get(damaged.key(str(n))) is None for n in range(0, 2000, 50))
+    damaged.flush()
+    with sqlite3.connect(path) as connection:  # started afresh, not given up for good
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    connection.close()
+    afresh = Store(path, "")
+    afresh.put(afresh.key("text"), b"<p>text</p>")
+    afresh.flush()
+    assert Store(path, "").get(afresh.key("text")) == b"<p>text</p>"
+
+
+def test_a_file_found_damaged_while_reading_is_removed(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite3"
+    kept = Store(path, "")
+    assert kept.get(kept.key("text")) is None
+    kept._give_up(sqlite3.OperationalError("database is locked"))  # busy: the file stays
+    assert path.exists()
+    kept = Store(path, "")
+    assert kept.get(kept.key("text")) is None
+    damaged = sqlite3.DatabaseError("database disk image is malformed")
+    damaged.sqlite_errorcode = sqlite3.SQLITE_CORRUPT  # as SQLite sets it
+    kept._give_up(damaged)
+    assert not path.exists()
+
+
 def test_a_cache_that_fails_is_given_up_and_the_text_still_converts(
     cache_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -152,3 +154,68 @@ def test_a_thread_still_at_work_is_waited_for(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert done.exists()
+
+
+def test_a_huge_value_is_cut_short_in_the_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    people = tmp_path / "content" / "people"
+    people.mkdir(parents=True)
+    (people / "huge.yaml").write_text(f"name: [{'x' * 5_000_000}]\n", encoding="utf-8")
+    assert main(["--site", str(tmp_path), "check"]) == 1
+    [problem, summary] = capsys.readouterr().err.splitlines()
+    assert problem == (
+        "content/people/huge.yaml:1:1: name: input should be a valid string, got ['"
+        + "x" * 622
+        + " [... 4,999,047 characters left out ...] "
+        + "x" * 331
+        + "']"
+    )
+    assert summary == "1 problem found; nothing was written."
+
+
+def _crash(*args: object, **kwargs: object) -> NoReturn:
+    raise RuntimeError("a bug\nover two lines")
+
+
+@pytest.mark.parametrize(
+    ("argv", "crashing"),
+    [
+        (["check"], "clusterreports.cli.check"),
+        (["build"], "clusterreports.cli.build"),
+        (["new", "person", "X"], "clusterreports.cli.new_record"),
+        (["serve"], "clusterreports.preview.incremental.Preview.build_all"),
+    ],
+)
+def test_a_bug_exits_70_with_its_traceback_saved(
+    argv: list[str],
+    crashing: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(crashing, _crash)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert main(["--site", str(SITES / "valid"), *argv]) == 70
+    [saved] = tmp_path.glob("clusterreports-bug-*.txt")
+    assert capsys.readouterr().err == (
+        "clusterreports: internal error (RuntimeError: a bug over two lines): a bug in "
+        "clusterreports, not a problem with your content. Please report it with the "
+        f"details saved in {saved}\n"
+    )
+    details = saved.read_text(encoding="utf-8")
+    assert details.startswith("clusterreports 0.1.0, Python 3.")
+    assert "Traceback (most recent call last)" in details and "in _crash" in details
+
+
+def test_ctrl_c_still_exits_130(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def stopped(*args: object, **kwargs: object) -> NoReturn:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("clusterreports.cli.check", stopped)
+    assert main(["--site", str(SITES / "valid"), "check"]) == 130
+    assert capsys.readouterr().err == (
+        "clusterreports: stopped. The published site is unchanged.\n"
+    )

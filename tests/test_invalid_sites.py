@@ -28,7 +28,14 @@ def test_check_reports_exact_problems(
 def test_every_case_is_covered() -> None:
     expected = {
         "bad-base-url",
+        "alias-bomb",
         "bad-config",
+        "byte-order-mark",
+        "config-is-a-folder",
+        "config-not-utf8",
+        "deep-nesting",
+        "long-number",
+        "unclosed-front-matter",
         "bad-file-name",
         "bad-numbers",
         "bad-text",

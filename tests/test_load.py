@@ -278,3 +278,45 @@ def test_a_damaged_entry_is_parsed_again(
     connection.close()
     again, problems = _read_again(path)
     assert again is not None and again.data == {"name": "A", "id": "a"} and problems == []
+
+
+def test_nesting_too_deep_for_libyaml_is_refused_without_crashing() -> None:
+    # libyaml's own composer would overflow the C stack here and end the process.
+    text = "name: X\nroles: " + "[" * 100_000 + "]" * 100_000 + "\n"
+    data, _, problems = parse_yaml(text, "f", line_offset=1)
+    assert data is None
+    assert [str(p) for p in problems] == [
+        f"f:3:107: YAML error: values nested more than {load.MAX_DEPTH} levels deep: "
+        "a record needs only a few; check the brackets and the indentation"
+    ]
+
+
+def test_nesting_counts_values_reached_through_aliases() -> None:
+    # b holds a, 60 levels deep, in 60 levels of its own: no part of the text is deep.
+    text, last = "", ""
+    for name in "abc":
+        text += f"{name}: &{name} " + "[" * 60 + (f"*{last}" if last else "x") + "]" * 60 + "\n"
+        last = name
+    _, _, problems = parse_yaml(text, "f")
+    assert [(p.line, p.column) for p in problems] == [(2, 66)]  # where b uses *a
+    assert "nested more than 100 levels deep" in problems[0].message
+
+
+def test_aliases_may_repeat_up_to_the_limit() -> None:
+    items = ", ".join(["*a"] * (load.MAX_REPEATED // 10))
+    text = f"a: &a [{', '.join(['x'] * 9)}]\nb: [{items}]\n"
+    data, _, problems = parse_yaml(text, "f")
+    assert problems == [] and len(data["b"]) == load.MAX_REPEATED // 10
+    _, _, problems = parse_yaml(text.replace("]\n", ", *a]\n", 2)[:-1] + "\n", "f")
+    assert [str(p) for p in problems] == [
+        "f:2:4: YAML error: the aliases ('*name') here repeat more than 10,000 values: "
+        "write the values out, or use fewer aliases"
+    ]
+
+
+def test_a_byte_order_mark_is_read_past(tmp_path: Path) -> None:
+    path = _person(tmp_path, "bom.md", "\ufeff---\nname: B\n---\nText.\n")
+    raw, problems = load.read_record(path, "person", tmp_path)
+    assert problems == [] and raw is not None
+    assert raw.data == {"name": "B", "body": "Text.\n", "id": "bom"}
+    assert raw.positions[("name",)] == (2, 1)

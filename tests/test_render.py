@@ -15,6 +15,7 @@ import yaml
 
 from clusterreports import load_site_config
 from clusterreports.cache import CACHE_ENV
+from clusterreports.content.load import parse_yaml
 from clusterreports.site.render import (
     SMARTY_INPUT,
     TemplateCache,
@@ -45,13 +46,13 @@ def _content_strings() -> list[str]:
         for path in sorted(folder.rglob("*")):
             if path.suffix not in (".md", ".yaml", ".yml") or not path.is_file():
                 continue
-            text = path.read_text(encoding="utf-8")
             try:
+                text = path.read_text(encoding="utf-8")
                 if path.suffix == ".md":
                     post = frontmatter.loads(text)
                     found.add(post.content)
                     found.update(_strings(post.metadata))
-                elif path.suffix in (".yaml", ".yml"):
+                elif parse_yaml(text, path.name)[0] is not None:  # not refused (too deep...)
                     found.update(_strings(yaml.safe_load(text)))
             except (yaml.YAMLError, ValueError):  # the deliberately broken fixtures
                 continue

@@ -93,3 +93,23 @@ def test_unknown_type_suggests_the_nearest(
     err = capsys.readouterr().err
     assert "unknown record type 'persn'" in err and "Did you mean 'person'?" in err
     assert not (tmp_path / "content").exists()
+
+
+def test_a_very_long_title_gets_a_file_name_cut_at_a_word(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    title = "Cluster " * 40 + "x" * 300
+    assert main(["--site", str(tmp_path), "new", "person", title]) == 0
+    [written] = (tmp_path / "content" / "people").iterdir()
+    assert written.name == "-".join(["cluster"] * 10) + ".yaml"  # 79 characters: a word fits
+    assert f"name: {title.strip()}" in written.read_text(encoding="utf-8")
+
+
+def test_a_record_that_cannot_be_written_is_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "people").write_text("a file where the folder goes")
+    assert main(["--site", str(tmp_path), "new", "person", "Ulla Engelmann"]) == 1
+    err = capsys.readouterr().err
+    assert err == (f"clusterreports new: cannot write {tmp_path}/content/people: File exists\n")

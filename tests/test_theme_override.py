@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from clusterreports import build, load_site_config
+from clusterreports.cli import main
 from tests.conftest import copy_site
 
 PERSON = """{% extends "base.html" %}
@@ -18,10 +21,16 @@ PERSON = """{% extends "base.html" %}
 """
 
 
-def test_site_template_overrides_the_built_in_one(tmp_path: Path) -> None:
+def _with_person_template(tmp_path: Path, text: bytes) -> Path:
+    """The valid site with its own person.html, as these bytes."""
     root = copy_site("valid", tmp_path)
     (root / "templates").mkdir()
-    (root / "templates" / "person.html").write_text(PERSON, encoding="utf-8")
+    (root / "templates" / "person.html").write_bytes(text)
+    return root
+
+
+def test_site_template_overrides_the_built_in_one(tmp_path: Path) -> None:
+    root = _with_person_template(tmp_path, PERSON.encode("utf-8"))
     build(load_site_config(root))
 
     person = (root / "_site/people/ulla-engelmann/index.html").read_text(encoding="utf-8")
@@ -44,3 +53,21 @@ def test_site_static_file_overrides_the_built_in_stylesheet(tmp_path: Path) -> N
 
     assert (root / "_site/static/style.css").read_text() == "body { color: rebeccapurple; }\n"
     assert (root / "_site/static/logo.svg").is_file()
+
+
+def test_a_template_that_is_not_utf8_is_a_problem_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _with_person_template(tmp_path, PERSON.encode("utf-8") + b"caf\xe9\n")
+    assert main(["--site", str(root), "build", "--no-search"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("templates/person.html:1: template error while rendering /people/")
+    assert err[0].endswith(": not UTF-8 text (invalid continuation byte): save it as UTF-8")
+    assert not (root / "_site").exists()
+
+
+def test_a_byte_order_mark_in_a_template_is_read_past(tmp_path: Path) -> None:
+    root = _with_person_template(tmp_path, PERSON.encode("utf-8-sig"))
+    build(load_site_config(root))
+    person = (root / "_site/people/ulla-engelmann/index.html").read_text(encoding="utf-8")
+    assert person.startswith("<!DOCTYPE html>") and "\ufeff" not in person

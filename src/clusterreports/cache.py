@@ -24,7 +24,11 @@ CACHE_ENV = "CLUSTERREPORTS_CACHE_DIR"
 # An entry no build has used for this many days is dropped.
 KEEP_DAYS = 30
 # The stores' table layout: a file of another layout is emptied on opening.
-SCHEMA = 1
+SCHEMA = 2
+# Each entry starts with a digest of the rest: a damaged entry (a disk error, a
+# hand-edited file) is a miss rather than a crash, or marshal reading a cut list
+# length as billions of items.
+DIGEST_SIZE = 16
 # Entries written at a time: a worker converts many texts in a run of pages.
 BATCH = 64
 
@@ -72,6 +76,22 @@ def _private(path: Path) -> bool:
     return not hasattr(os, "getuid") or info.st_uid == os.getuid()
 
 
+def _digest(made: bytes) -> bytes:
+    return hashlib.blake2b(made, digest_size=DIGEST_SIZE).digest()
+
+
+def _checked(kept: object) -> bytes | None:
+    """An entry's bytes, if it is as ``put`` wrote it."""
+    if not isinstance(kept, bytes):
+        return None
+    made = kept[DIGEST_SIZE:]
+    return made if kept[:DIGEST_SIZE] == _digest(made) else None
+
+
+# SQLite's codes for a file that is damaged rather than busy or full.
+_DAMAGED = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
 class Store:
     """What was made from a text (Markdown's HTML, a file's parsed data), as bytes, kept
     between builds in one SQLite file that every process of a build reads and adds to.
@@ -106,19 +126,23 @@ class Store:
         try:
             found = connection.execute("SELECT made, used FROM made WHERE key = ?", (key,))
             row = found.fetchone()
-        except sqlite3.Error:
-            self._give_up()
+        except sqlite3.Error as error:
+            self._give_up(error)
             return None
         if row is None:
             return None
-        if row[1] < self.today:  # kept from being dropped as unused
+        kept, used = row
+        made = _checked(kept)
+        if made is None:  # damaged: a miss, replaced by the caller's put
+            return None
+        if not isinstance(used, int) or used < self.today:  # kept from being dropped
             self._used.append((self.today, key))
             self._flush_when_full()
-        return bytes(row[0])
+        return made
 
     def put(self, key: bytes, made: bytes) -> None:
         if self._connection() is not None:
-            self._made.append((key, made, self.today))
+            self._made.append((key, _digest(made) + made, self.today))
             self._flush_when_full()
 
     def flush(self) -> None:
@@ -129,8 +153,8 @@ class Store:
             with connection:  # one transaction
                 connection.executemany("INSERT OR REPLACE INTO made VALUES (?, ?, ?)", self._made)
                 connection.executemany("UPDATE made SET used = ? WHERE key = ?", self._used)
-        except sqlite3.Error:
-            self._give_up()
+        except sqlite3.Error as error:
+            self._give_up(error)
         self._made.clear()
         self._used.clear()
 
@@ -159,15 +183,19 @@ class Store:
             except sqlite3.DatabaseError:  # not a database (damaged): start afresh, once
                 if attempt:
                     return None
-                for suffix in ("", "-wal", "-shm"):
-                    with contextlib.suppress(OSError):
-                        os.unlink(f"{self.path}{suffix}")
+                self._remove()
             except (sqlite3.Error, OSError):
                 return None
         return None
 
+    def _remove(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{self.path}{suffix}")
+
     def _connect(self, path: Path) -> sqlite3.Connection:
         connection = sqlite3.connect(path, timeout=10, isolation_level=None)
+        connection.text_factory = bytes  # damaged text that is not UTF-8 is a miss, not an error
         try:
             connection.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
             connection.execute("PRAGMA synchronous = NORMAL")
@@ -186,12 +214,15 @@ class Store:
             raise
         return connection
 
-    def _give_up(self) -> None:
-        """Go on without the cache in this process (e.g. the disk is full)."""
+    def _give_up(self, error: sqlite3.Error) -> None:
+        """Go on without the cache in this process (e.g. the disk is full); a damaged
+        file is removed, so the next build starts afresh."""
         connection = self._connections.get(os.getpid())
         self._connections[os.getpid()] = None
         if connection is not None:
             with contextlib.suppress(sqlite3.Error):
                 connection.close()
+        if getattr(error, "sqlite_errorcode", None) in _DAMAGED:
+            self._remove()
         self._made.clear()
         self._used.clear()

@@ -2,7 +2,7 @@
 
 Exit status: 0 on success, 1 for content problems (and files that cannot be read or
 written), 2 for usage errors (an output folder a build must not replace), 3 when Pagefind
-failed, 130 when stopped (Ctrl-C or SIGTERM).
+failed, 70 for a bug in clusterreports itself, 130 when stopped (Ctrl-C or SIGTERM).
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ import datetime as dt
 import os
 import signal
 import sys
+import tempfile
 import threading
+import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -25,7 +27,7 @@ from .config import Site, base_path, check_base_url, load_site_config
 from .content.models import RECORD_TYPES
 from .outputs.search import SearchIndexError
 from .pipeline import build, check
-from .problems import ContentError, counted, warnings_report
+from .problems import ContentError, counted, shortened, warnings_report
 from .site import progress
 from .site.write import OutputRefused
 from .version import __version__
@@ -33,6 +35,7 @@ from .version import __version__
 EXIT_CONTENT = 1
 EXIT_USAGE = 2
 EXIT_TOOL = 3  # a tool the build runs (Pagefind) failed
+EXIT_BUG = 70  # sysexits' EX_SOFTWARE: never 1, which scripts read as content problems
 EXIT_INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
 
 
@@ -155,7 +158,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     with _terminate_stops():
-        return _run(args)
+        try:
+            return _run(args)
+        except Exception as error:
+            return _report_bug(error)
+
+
+def _report_bug(error: Exception) -> int:
+    """An exception no stage expected is a bug in clusterreports, not in the content:
+    one line says so, and the traceback is saved to a file to attach to a report."""
+    details = f"clusterreports {__version__}, Python {sys.version}\n{traceback.format_exc()}"
+    what = shortened(f"{type(error).__name__}: {error}", 200).replace("\n", " ")
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", prefix="clusterreports-bug-", suffix=".txt", delete=False
+        ) as file:
+            file.write(details)
+        saved = f"with the details saved in {file.name}"
+    except OSError:  # nowhere to save them: print them instead
+        print(details, file=sys.stderr, end="")
+        saved = "with the details printed above"
+    print(
+        f"clusterreports: internal error ({what}): a bug in clusterreports, not a problem "
+        f"with your content. Please report it {saved}",
+        file=sys.stderr,
+    )
+    return EXIT_BUG
 
 
 def run(argv: Sequence[str] | None = None) -> NoReturn:
@@ -226,6 +254,10 @@ def _new(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     except (RecordExists, ProbableDuplicate) as error:
         print(f"clusterreports new: {error}", file=sys.stderr)
+        return EXIT_CONTENT
+    except OSError as error:  # e.g. a read-only folder, or a file where the folder goes
+        where = f" {error.filename}" if error.filename else ""
+        print(f"clusterreports new: cannot write{where}: {error.strerror}", file=sys.stderr)
         return EXIT_CONTENT
     print(f"Wrote {path}: fill in its required fields, then run clusterreports check")
     return 0

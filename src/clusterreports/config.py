@@ -17,7 +17,7 @@ from pydantic import (
     field_validator,
 )
 
-from .content.load import RawRecord, parse_yaml
+from .content.load import RawRecord, parse_yaml, read_text
 from .content.validate import problems_from
 from .problems import ContentError, Problem
 
@@ -168,7 +168,10 @@ def load_site_config(root: Path, **overrides: object) -> Site:
     data: dict[str, object] = {}
     raw = RawRecord("config", path, CONFIG_NAME, data)
     if path.exists():
-        parsed, positions, problems = parse_yaml(path.read_text(encoding="utf-8"), CONFIG_NAME)
+        text = read_text(path, CONFIG_NAME)
+        if isinstance(text, Problem):
+            raise ContentError([text])
+        parsed, positions, problems = parse_yaml(text, CONFIG_NAME)
         if problems:
             raise ContentError(problems)
         if parsed is not None and not isinstance(parsed, dict):

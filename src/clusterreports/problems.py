@@ -7,6 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+# The longest message reported: a value echoed in one is cut in the middle, so a
+# 5 MB value in a file is not 5 MB of report (and the fix at the end is kept).
+MESSAGE_LIMIT = 1000
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -16,6 +20,10 @@ class Problem:
     line: int | None
     column: int | None
     message: str
+
+    def __post_init__(self) -> None:
+        if len(self.message) > MESSAGE_LIMIT:
+            object.__setattr__(self, "message", shortened(self.message, MESSAGE_LIMIT))
 
     def __str__(self) -> str:
         where = self.path
@@ -49,6 +57,14 @@ class ContentError(Exception):
 
 def _sort_key(problem: Problem) -> tuple[str, int, int, str]:
     return (problem.path, problem.line or 0, problem.column or 0, problem.message)
+
+
+def shortened(text: str, limit: int) -> str:
+    """``text`` in at most about ``limit`` characters: its start and its end."""
+    if len(text) <= limit:
+        return text
+    head, tail = limit * 2 // 3, limit // 3
+    return f"{text[:head]} [... {len(text) - head - tail:,} characters left out ...] {text[-tail:]}"
 
 
 def counted(count: int, noun: str) -> str:

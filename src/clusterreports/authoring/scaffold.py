@@ -23,6 +23,8 @@ from ..site.urls import slug
 from .contentdocs import type_text
 
 SKIPPED_FIELDS = ("id",)
+# The longest id a new record gets from its title: a file name has at most 255 bytes.
+MAX_ID_LENGTH = 80
 
 
 class UnknownType(ValueError):
@@ -169,7 +171,7 @@ def new_record(site: Site, type_name: str, title: str, force: bool = False) -> P
     """Write a new record file; refuses to replace a record that is already there, and
     (unless ``force``) to write a person or organisation that probably has one."""
     model = record_type(type_name)
-    record_id = slug(title)
+    record_id = slug(title, MAX_ID_LENGTH)
     folder = site.content_dir / model.folder
     for suffix in RECORD_SUFFIXES:
         existing = folder / f"{record_id}{suffix}"

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import marshal
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -30,10 +31,58 @@ from ..tuning import choose_jobs, map_chunks
 from .models import TYPES_BY_FOLDER, Loc
 
 RECORD_SUFFIXES = (".yaml", ".yml", ".md")
+# UTF-8, with or without the byte order mark some Windows editors write first.
+ENCODING = "utf-8-sig"
 Positions = dict[Loc, tuple[int, int]]
 
 
-class _Loader(yaml.SafeLoader):
+# A record nests a few levels deep; deeper is a mistake, or an attempt to exhaust
+# Python's recursion (PyYAML's composer, pydantic and this module all recurse).
+MAX_DEPTH = 100
+# Values that aliases ('*name') may repeat in one file: a few nested aliases can
+# otherwise stand for billions of values (the "billion laughs" attack).
+MAX_REPEATED = 10_000
+# libyaml's composer recurses in C without a limit and crashes the process at about
+# 30,000 levels (8 MB of stack); below this bound it cannot get near that.
+C_SAFE_DEPTH = 2_000
+
+
+class _Refused(yaml.YAMLError):
+    """A file refused for its size or depth rather than its syntax, at ``mark`` (a
+    PyYAML or libyaml mark); ``problem`` says what to do."""
+
+    def __init__(self, problem: str, mark: Any) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.line: int | None = mark.line if mark else None
+        self.column: int | None = mark.column if mark else None
+
+
+class _Composer(yaml.composer.Composer):
+    """PyYAML's composer, refusing to nest deeper than ``MAX_DEPTH`` before Python's
+    own recursion limit (a RecursionError) or the stack is reached."""
+
+    nesting = 0
+    peek_event: Callable[[], yaml.Event]  # the parser's, PyYAML's or libyaml's
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.nesting >= MAX_DEPTH:
+            raise _Refused(_too_deep(), self.peek_event().start_mark)
+        self.nesting += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.nesting -= 1
+
+
+def _too_deep() -> str:
+    return (
+        f"values nested more than {MAX_DEPTH} levels deep: a record needs only a few; "
+        "check the brackets and the indentation"
+    )
+
+
+class _Loader(_Composer, yaml.SafeLoader):
     """Safe YAML that leaves dates as text, so the model parses them with a clear message
     (PyYAML's own date parsing crashes on '2016-02-30'), and notes keys given twice
     (PyYAML keeps the last one silently)."""
@@ -68,30 +117,110 @@ _Loader.yaml_implicit_resolvers = {
 
 # libyaml's parser composes ~10x faster than PyYAML's; with the same resolvers it
 # yields the same nodes and marks. Errors are re-parsed by ``_Loader`` so every
-# message stays PyYAML's own.
+# message stays PyYAML's own. A text that might nest too deep for libyaml's own
+# composer is composed by ``_Composer`` from libyaml's events (3x slower).
 _FastLoader: type[yaml.SafeLoader | yaml.CSafeLoader] = _Loader
+_DeepLoader: type[yaml.SafeLoader | yaml.CSafeLoader] = _Loader
 if yaml.__with_libyaml__:
 
     class _CLoader(yaml.CSafeLoader):
         yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
 
+    class _CEventLoader(_Composer, yaml.CSafeLoader):
+        yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+        def __init__(self, stream: str) -> None:
+            yaml.CSafeLoader.__init__(self, stream)
+            self.anchors: dict[Any, yaml.Node] = {}
+
     _FastLoader = _CLoader
+    _DeepLoader = _CEventLoader
 
 
 def _compose(text: str) -> yaml.Node | None:
+    """The document's nodes; raises ``_Refused`` for one too deep or too large."""
+    # Every collection starts with one of these characters ('-' a list item, ':' or
+    # '?' a key), so a text with fewer of them cannot nest deeper than that; and an
+    # alias starts with '*'. Most records need no walk of their nodes.
+    bound = sum(map(text.count, "[{-:?"))
     try:
-        return yaml.compose(text, Loader=_FastLoader)
+        node = yaml.compose(text, Loader=_FastLoader if bound < C_SAFE_DEPTH else _DeepLoader)
+    except _Refused:
+        raise
     except yaml.YAMLError:
-        return yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=_Loader)
+    if node is not None and (bound >= MAX_DEPTH or "*" in text):
+        _check_size(node)
+    return node
+
+
+def _check_size(root: yaml.Node) -> None:
+    """Refuse a document nested more than ``MAX_DEPTH`` deep or whose aliases repeat
+    more than ``MAX_REPEATED`` values, counted as every later stage would see them
+    (aliases followed) but without building them. The place named is in the text
+    as written: for a value reached through an alias, where the alias is used."""
+    seen: set[int] = set()
+    inside: set[int] = set()  # the collections being walked, to stop at a cycle
+    repeated = 0
+    # (node, depth, where it is written; None marks leaving a collection)
+    stack: list[tuple[yaml.Node, int, yaml.Mark | None]] = [(root, 1, root.start_mark)]
+    while stack:
+        node, depth, where = stack.pop()
+        if where is None:
+            inside.discard(id(node))
+            continue
+        if id(node) in seen:
+            repeated += 1
+            if repeated > MAX_REPEATED:
+                raise _Refused(
+                    f"the aliases ('*name') here repeat more than {MAX_REPEATED:,} values: "
+                    "write the values out, or use fewer aliases",
+                    where,
+                )
+        else:
+            seen.add(id(node))
+            where = node.start_mark
+        if depth > MAX_DEPTH:
+            raise _Refused(_too_deep(), where)
+        if isinstance(node, yaml.ScalarNode) or id(node) in inside:
+            continue
+        inside.add(id(node))
+        stack.append((node, depth, None))
+        children = (
+            node.value
+            if isinstance(node, yaml.SequenceNode)
+            else [part for pair in node.value for part in pair]
+        )
+        stack.extend((child, depth + 1, where) for child in reversed(children))
 
 
 class _NotPlain(Exception):
     """A node ``_plain`` leaves to PyYAML's own constructor."""
 
 
+_SAFE = SafeConstructor()  # stateless for scalars: one serves every file
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    """PyYAML's integer, or a problem for one too long for Python to read (its
+    int-to-text limit, which guards against slow conversions)."""
+    try:
+        return _SAFE.construct_yaml_int(node)
+    except ValueError:
+        digits = sum(c.isdigit() for c in node.value)
+        raise _Refused(
+            f"a number of {digits:,} digits is longer than a number can be "
+            f"({sys.get_int_max_str_digits():,} digits): quote it to keep it as text",
+            node.start_mark,
+        ) from None
+
+
+_INT = "tag:yaml.org,2002:int"
+_Loader.add_constructor(_INT, _construct_int)
+
 _STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{name}" for name in ("str", "seq", "map"))
-_SCALARS = {  # stateless: one constructor serves every file
-    tag: functools.partial(SafeConstructor.yaml_constructors[tag], SafeConstructor())
+_SCALARS = {
+    tag: functools.partial(_Loader.yaml_constructors[tag], _SAFE)
     for tag in (f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float"))
 }
 _PLAIN_KEYS = {_STR, *_SCALARS}
@@ -178,6 +307,8 @@ def parse_yaml(
     (left empty unless ``positions``)."""
     try:
         node = _compose(text)
+    except _Refused as exc:
+        return None, {}, [_refused(exc, display, line_offset)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
@@ -195,6 +326,8 @@ def parse_yaml(
         _index(node, (), where)
     try:
         data, repeated = _construct(node)
+    except _Refused as exc:
+        return None, {}, [_refused(exc, display, line_offset)]
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 + line_offset if mark else None
@@ -213,6 +346,12 @@ def parse_yaml(
     if line_offset:
         where = {loc: (line + line_offset, column) for loc, (line, column) in where.items()}
     return data, where, problems
+
+
+def _refused(exc: _Refused, display: str, line_offset: int) -> Problem:
+    line = exc.line + 1 + line_offset if exc.line is not None else None
+    column = exc.column + 1 if exc.column is not None else None
+    return Problem(display, line, column, f"YAML error: {exc.problem}")
 
 
 def _index(node: yaml.Node, loc: Loc, positions: Positions, above: set[int] | None = None) -> None:
@@ -240,7 +379,7 @@ def _index(node: yaml.Node, loc: Loc, positions: Positions, above: set[int] | No
 def positions_in(path: Path) -> Positions:
     """The positions of a record file's keys and items, read again from the file."""
     try:
-        split = _split(path, path.read_text(encoding="utf-8"), "")
+        split = _split(path, path.read_text(encoding=ENCODING), "")
     except (OSError, UnicodeDecodeError):
         return {}
     if isinstance(split, Problem):
@@ -262,22 +401,43 @@ def _split(path: Path, text: str, display: str) -> tuple[str, int, str | None] |
             "no front matter: a Markdown record starts with a line '---', "
             "then its fields in YAML, then another '---' line",
         )
-    front, body = handler.split(text)
+    try:
+        front, body = handler.split(text)
+    except ValueError:  # no second '---'
+        return Problem(
+            display,
+            1,
+            None,
+            "the front matter is not closed: add a line '---' after the record's fields",
+        )
     # Lines before the front matter text, so positions match the file's own lines.
     offset = text[: text.find(front)].count("\n") if front else 1
     return front, offset, body
 
 
+def read_text(path: Path, display: str) -> str | Problem:
+    """A content or settings file's text, or why it cannot be read."""
+    try:
+        return path.read_text(encoding=ENCODING)
+    except UnicodeDecodeError as exc:
+        return Problem(display, None, None, f"not UTF-8 text ({exc.reason}): save it as UTF-8")
+    except IsADirectoryError:
+        return Problem(display, None, None, "is a folder, not a file: rename or remove it")
+    except OSError as exc:  # e.g. no permission to read it
+        return Problem(
+            display,
+            None,
+            None,
+            f"this file cannot be read ({exc.strerror or exc}): make it readable, "
+            "or move it out of the site",
+        )
+
+
 def read_record(path: Path, type_name: str, root: Path) -> tuple[RawRecord | None, list[Problem]]:
     display = display_path(path, root)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [
-            Problem(display, None, None, f"not UTF-8 text ({exc.reason}): save it as UTF-8")
-        ]
-    except OSError as error:  # e.g. no permission to read it
-        return None, [_unreadable(path, root, error, "file")]
+    text = read_text(path, display)
+    if isinstance(text, Problem):
+        return None, [text]
     kept = _parsed_cache()
     key = kept.key(path.suffix + "\0" + text)
     data = _unmarshal(kept.get(key))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import pickle
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
 from importlib.metadata import version
 from pathlib import Path
@@ -129,9 +130,27 @@ def template_dirs(site: Site) -> list[Path]:
     return unique
 
 
+class _TemplateLoader(jinja2.FileSystemLoader):
+    """Jinja's loader of template files (UTF-8, a byte order mark read past); one that
+    is not UTF-8 is a template error naming the file, as a syntax error is."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            parts = jinja2.loaders.split_template_path(template)
+            found = (os.path.join(folder, *parts) for folder in self.searchpath)
+            path = next((name for name in found if os.path.isfile(name)), None)
+            raise jinja2.TemplateSyntaxError(
+                f"not UTF-8 text ({exc.reason}): save it as UTF-8", 1, template, path
+            ) from None
+
+
 def make_environment(site: Site) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(site)]),
+        loader=_TemplateLoader([str(d) for d in template_dirs(site)], encoding="utf-8-sig"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

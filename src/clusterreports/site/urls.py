@@ -30,9 +30,10 @@ class UnsafePathError(ValueError):
     """A URL that would resolve outside the output folder."""
 
 
-def slug(text: str) -> str:
-    """Unicode-aware slug: 'Anaïs Le Corvec' -> 'anais-le-corvec', 'Köcker' -> 'kocker'."""
-    return slugify(text) or "untitled"
+def slug(text: str, max_length: int = 0) -> str:
+    """Unicode-aware slug: 'Anaïs Le Corvec' -> 'anais-le-corvec', 'Köcker' -> 'kocker';
+    cut at a word to at most ``max_length`` characters (0: any length)."""
+    return slugify(text, max_length=max_length, word_boundary=True) or "untitled"
 
 
 def index_url(type_name: str) -> str:
