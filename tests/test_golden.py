@@ -9,7 +9,10 @@ and review the diff like any other change (docs/testing.md):
 
 The build is fixed so that it gives the same bytes on every machine: ``--today``, a full
 ``base_url`` (so canonical links, feeds and the sitemap carry full URLs, as published),
-and ``--no-search``. Left out of the byte comparison, each for a reason:
+and ``--no-search``. The calendars' time-zone rules come from the time-zone database
+(the system's, else the tzdata package: both give the same bytes today), so a change of
+the rules themselves would show here too, as it should. Left out of the byte comparison,
+each for a reason:
 
 - ``static/``: copied verbatim from the built-in theme, so it is compared with the
   theme's own files instead of a second copy that every CSS edit would make stale;
