@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from markupsafe import Markup
 
-from ...content.models import Organisation, Record, Role
+from ...content.models import EventPerson, Organisation, Participant, Record, Role
 from .. import urls
 from .format import humanise, link_html
 
@@ -119,8 +119,31 @@ def by_date(reports: list[V]) -> list[V]:
     return sorted(reports, key=lambda r: (dated_first(r.sort_key), r.title))
 
 
+def joined(*parts: str | View[Any] | None) -> Markup:
+    """The parts given, as one line: 'Head of Unit, <a …>DG GROW</a>'. Views are links
+    and text is escaped, as the ``link``s of a template joined with ", " would be."""
+    return Markup(", ").join(p.anchor_html if isinstance(p, View) else p for p in parts if p)
+
+
+class InCapacity:
+    """Someone somewhere as the source words it: a position and an organisation, which
+    is not named again where the position names it already."""
+
+    position: str | None
+    organisation: OrganisationView | None
+
+    @property
+    def organisation_shown(self) -> OrganisationView | None:
+        return None if named_in(self.position, self.organisation) else self.organisation
+
+    @property
+    def capacity(self) -> Markup:
+        """'Head of Unit, <a …>DG GROW</a>'; empty where neither is known."""
+        return joined(self.position, self.organisation_shown)
+
+
 @dataclass
-class Appearance:
+class Appearance(InCapacity):
     """A person at an event: in a session, as its moderator, or outside any session."""
 
     role: str
@@ -135,25 +158,25 @@ class Appearance:
         session_key = self.session.sort_key if self.session else (-1,)
         return (dated_first(event_key), session_key)
 
-    @property
-    def organisation_shown(self) -> OrganisationView | None:
-        return None if named_in(self.position, self.organisation) else self.organisation
-
 
 @dataclass
-class ParticipantView:
+class ParticipantView(InCapacity):
+    """A person in a session, or at an event outside any session."""
+
     person: PersonView
     role: str | None
     position: str | None
     organisation: OrganisationView | None
 
+    @classmethod
+    def of(cls, part: Participant | EventPerson, site: SiteView) -> ParticipantView:
+        person = site.find("person", part.person)
+        assert person is not None, "validation stops a build on a dangling reference"
+        return cls(person, part.role, part.position, site.find("organisation", part.organisation))
+
     @property
     def role_label(self) -> str:
         return humanise(self.role)
-
-    @property
-    def organisation_shown(self) -> OrganisationView | None:
-        return None if named_in(self.position, self.organisation) else self.organisation
 
 
 @dataclass
@@ -179,6 +202,23 @@ class RoleView:
     @property
     def title(self) -> str:
         return self.role.title or ""
+
+    @property
+    def text(self) -> str:
+        """'Head of Unit, DG GROW', where a link to the organisation cannot go (inside
+        another link, or a page's description)."""
+        organisation = self.organisation.title if self.organisation else ""
+        return ", ".join(p for p in (self.title, organisation) if p)
+
+    @property
+    def capacity(self) -> Markup:
+        """'Head of Unit, <a …>DG GROW</a>'."""
+        return joined(self.title, self.organisation)
+
+    @property
+    def title_and_when(self) -> str:
+        """'Head of Unit, from 2019': the role on its organisation's own page."""
+        return ", ".join(p for p in (self.title, self.when) if p)
 
     @property
     def when(self) -> str:

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from ...content.models import Event, EventPerson, Series, Session
+from ...content.models import Event, Series, Session
 from ...content.moment import Moment
 from .. import urls
-from .base import EVENT_ORGANISATION_ROLES, ParticipantView, QuoteView, View, by_date, named_in
+from .base import EVENT_ORGANISATION_ROLES, ParticipantView, QuoteView, View, by_date
 from .format import FigureCard, figure_icon, humanise, span_text
 
 if TYPE_CHECKING:
@@ -147,15 +147,9 @@ class EventView(View[Event]):
         return self._refs("person", self.record.moderators)
 
     @property
-    def people(self) -> list[tuple[PersonView, EventPerson, OrganisationView | None]]:
+    def people(self) -> list[ParticipantView]:
         """People at the event outside any session, with what they were there as."""
-        found = []
-        for p in self.record.people:
-            person = self.site.find("person", p.person)
-            assert person is not None, "validation stops a build on a dangling reference"
-            org = self.site.find("organisation", p.organisation)
-            found.append((person, p, None if named_in(p.position, org) else org))
-        return found
+        return [ParticipantView.of(p, self.site) for p in self.record.people]
 
     @cached_property
     def speakers(self) -> list[tuple[PersonView, list[str]]]:
@@ -299,13 +293,7 @@ class SessionView(View[Session]):
 
     @cached_property
     def participants(self) -> list[ParticipantView]:
-        found = []
-        for p in self.record.participants:
-            person = self.site.find("person", p.person)
-            assert person is not None, "validation stops a build on a dangling reference"
-            org = self.site.find("organisation", p.organisation)
-            found.append(ParticipantView(person, p.role, p.position, org))
-        return found
+        return [ParticipantView.of(p, self.site) for p in self.record.participants]
 
     @property
     def showcased(self) -> list[OrganisationView]:

@@ -107,10 +107,7 @@ class PersonView(View[Person]):
     @property
     def description(self) -> str:
         role = self.latest_role
-        if role is None:
-            return self.title
-        parts = [role.title, role.organisation.title if role.organisation else ""]
-        return f"{self.title}: " + ", ".join(p for p in parts if p)
+        return f"{self.title}: {role.text}" if role is not None else self.title
 
 
 class OrganisationView(View[Organisation]):
