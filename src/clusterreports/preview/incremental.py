@@ -30,7 +30,7 @@ import os
 import shutil
 import time
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import chain
@@ -49,23 +49,17 @@ from ..content.registry import CHAINS, Backlink, Key, Registry, key_of, link
 from ..content.validate import validate_records
 from ..outputs.context import BuildContext, Interrupted
 from ..outputs.extras import CARRY_OVER, extra_files, finalising
-from ..pipeline import check
+from ..pipeline import Builder, check, stoppable_content
 from ..problems import ContentError, Problem, counted
-from ..site.parallel import render_pages
 from ..site.plan import Page, dependencies
-from ..site.progress import BuildProgress
 from ..site.render import Renderer, fragments_named, template_dirs
 from ..site.theme import builtin_dir
 from ..site.urls import output_path
 from ..site.write import (
-    Content,
     OutputRefused,
-    StageWriter,
     WriteError,
     check_output,
-    copy_static,
     scratch_folder,
-    staging,
     write_file,
 )
 from ..tuning import can_fork, collect_and_freeze, thaw
@@ -353,22 +347,6 @@ class _Readers:
         return dict(zip(self.pages, self.masks, strict=True))
 
 
-def _stoppable(content: Content, interrupted: Stop) -> Content:
-    """A file made in pieces is given up between pieces once an edit is waiting: the
-    data of every session takes 0.3 s to make at N = 1,000 and 3.2 s at 10,000, which
-    an edit would otherwise wait out."""
-    if isinstance(content, bytes):
-        return content
-
-    def pieces() -> Iterator[bytes]:
-        for piece in content:
-            if interrupted():
-                raise Interrupted
-            yield piece
-
-    return pieces()
-
-
 @dataclass
 class _State:
     """The last good build, and what each page (by index in ``pages``) read."""
@@ -495,7 +473,7 @@ class Preview:
             self._stop_if_cancelled()
             self.site = site = load_site_config(self.root, **self.overrides)
             try:
-                check_output(site.output_dir, site.inputs())
+                builder = Builder(site, self.jobs, stop=stop)
             except OutputRefused as refused:
                 raise ContentError([Problem(CONFIG_NAME, None, None, str(refused))]) from None
             checked = check(site)
@@ -514,22 +492,9 @@ class Preview:
             state.page_of = {
                 p.record: i for i, p in enumerate(checked.pages) if p.record is not None
             }
-            with staging(site.output_dir) as stage:
-                # In parallel like a build; each run's reads come back with its counts.
-                writer = StageWriter(stage, site.output_dir)
-                quiet = BuildProgress(0, enabled=False)
-                renderer = state.renderer
-
-                counts = render_pages(
-                    checked.pages, renderer, writer, self.jobs, quiet, noted=state.note_run
-                )
-                # The search index is made while the other files are written.
-                context = self._context(state)
-                with finalising(context, stage, interrupted=stop) as start_finalisers:
-                    start_finalisers()
-                    state.extra_urls = self._extras(context, stage, [], stop)
-                    copy_static([builtin_dir("static"), site.static_dir], stage, site.root)
-                self._stop_if_cancelled()  # the last moment before the stage is published
+            # Each run's reads come back with its counts.
+            built = builder.write(checked, state.renderer, noted=state.note_run)
+            state.extra_urls = built.rendered.extra_urls
         except ContentError as error:
             self.error = error
             return Outcome("error", [], 0, time.perf_counter() - started, reason, error)
@@ -541,7 +506,8 @@ class Preview:
         collect_and_freeze()
         urls = [p.url for p in checked.pages]
         seconds = time.perf_counter() - started
-        return Outcome("full", urls, len(urls), seconds, reason, unchanged=counts.unchanged)
+        unchanged = built.rendered.unchanged
+        return Outcome("full", urls, len(urls), seconds, reason, unchanged=unchanged)
 
     def _context(self, state: _State) -> BuildContext:
         renderer = Renderer(state.site, state.registry)
@@ -555,7 +521,7 @@ class Preview:
             if interrupted():
                 raise Interrupted
             found.add(url)
-            if write_file(root, url, _stoppable(content, interrupted)):
+            if write_file(root, url, stoppable_content(content, interrupted)):
                 written.append(url)
         return found
 
