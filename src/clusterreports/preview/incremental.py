@@ -43,7 +43,7 @@ from jinja2 import meta
 
 from ..cache import flush_all
 from ..config import CONFIG_NAME, Site, load_site_config
-from ..content.load import RECORD_SUFFIXES, RawRecord, read_record
+from ..content.load import RECORD_SUFFIXES, RawRecord, is_ignored, read_record
 from ..content.models import TYPES_BY_FOLDER, Loc, Record, iter_references
 from ..content.registry import CHAINS, Backlink, Key, Registry, key_of, link
 from ..content.validate import validate_records
@@ -242,11 +242,6 @@ def _inside(path: Path, folder: Path) -> Path | None:
         return None
 
 
-def _skipped(relative: Path) -> bool:
-    """Files the loader never reads (hidden, '_'-prefixed, editor backups)."""
-    return any(part.startswith((".", "_")) or part.endswith("~") for part in relative.parts)
-
-
 def _backup(relative: Path) -> bool:
     """Editors' hidden and backup files ('.x.swp', 'x~'); '_macros.html' is a template."""
     return any(part.startswith(".") or part.endswith("~") for part in relative.parts)
@@ -268,7 +263,7 @@ def classify(site: Site, paths: Iterable[Path]) -> Changes:
             continue
         relative = _inside(path, content)
         if relative is not None:
-            if relative.parts and not _skipped(relative):
+            if relative.parts and not is_ignored(relative):
                 changes.content.add(path)
             continue
         for root in template_roots:
