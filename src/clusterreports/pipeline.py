@@ -111,9 +111,10 @@ class Builder:
     these hooks:
 
     * ``progress``: the bar that shows the stages (none in the preview);
-    * ``stop``: asked before each page and extra file and while the finalisers run;
-      once it returns True the build raises Interrupted and nothing is published (the
-      preview's, when an edit comes in);
+    * ``stop``: asked between the extra files (and the pieces of a large one), while
+      the finalisers run and before publishing; once it returns True the build raises
+      Interrupted and nothing is published (the preview's, set when an edit comes in,
+      which its renderer also asks before each page);
     * ``write``'s ``renderer`` and ``noted``: the preview's renderer notes what each
       page read, and ``noted`` is given it with the indices of each run's pages.
 
