@@ -49,7 +49,7 @@ from ..content.registry import CHAINS, Backlink, Key, Registry, key_of, link
 from ..content.validate import validate_records
 from ..outputs.context import BuildContext, Interrupted
 from ..outputs.extras import CARRY_OVER, extra_files, finalising
-from ..pipeline import Builder, check, stoppable_content
+from ..pipeline import Builder, check, stoppable
 from ..problems import ContentError, Problem, counted
 from ..site.plan import Page, dependencies
 from ..site.render import Renderer, fragments_named, template_dirs
@@ -508,15 +508,13 @@ class Preview:
         renderer = Renderer(state.site, state.registry)
         return BuildContext(state.site, state.registry, state.pages, renderer)
 
-    def _extras(
+    def _write_extra_files(
         self, context: BuildContext, root: Path, written: list[str], interrupted: Stop = _never
     ) -> set[str]:
         found = set()
-        for url, content in extra_files(context):
-            if interrupted():
-                raise Interrupted
+        for url, content in stoppable(extra_files(context), interrupted):
             found.add(url)
-            if write_file(root, url, stoppable_content(content, interrupted)):
+            if write_file(root, url, content):
                 written.append(url)
         return found
 
@@ -544,10 +542,10 @@ class Preview:
             unindexed = set(state.unindexed)
             with finalising(context, output, side, interrupted, unindexed) as start:
                 start()
-                extras = self._extras(context, output, written, interrupted)
-                for url in state.extra_urls - extras:  # a full build would not write it
+                urls = self._write_extra_files(context, output, written, interrupted)
+                for url in state.extra_urls - urls:  # a full build would not write it
                     output_path(output, url).unlink(missing_ok=True)
-                state.extra_urls = extras
+                state.extra_urls = urls
             for carry_over in CARRY_OVER:  # e.g. the index parts not made again
                 carry_over(output, side)
             for name in os.listdir(side):
