@@ -405,7 +405,7 @@ class _State:
         return not closure.isdisjoint(names)
 
     def planned(self, key: Key) -> set[int]:
-        """The pages whose planned ``deps`` hold ``key``: its neighbourhood, by symmetry."""
+        """The pages whose ``plan.dependencies`` hold ``key``: its neighbourhood, by symmetry."""
         return {self.page_of[k] for k in dependencies(self.registry, key) if k in self.page_of}
 
     def showing(self, old: Record, new: Record) -> set[int]:
@@ -608,7 +608,7 @@ class Preview:
         changed = [(old, new) for old, new, _ in edits if old != new]
         relinked = [key_of(new) for old, new in changed if links(old) != links(new)]
         affected: set[int] = set()
-        for key in relinked:  # who shows whom changes: the planned deps, before and after
+        for key in relinked:  # who shows whom changes: the planned dependencies, before and after
             affected |= state.planned(key)
         for old, new, raw in edits:
             self._patch(state, old, new, raw)
