@@ -18,10 +18,11 @@ from pathlib import Path
 
 from ..site.plan import Page
 from ..site.write import Content
-from . import calendars, feeds, opendata, search, sitemap
+from . import calendars, feeds, images, opendata, search, sitemap
 from .context import BuildContext, Finaliser, Generator, Interrupted, Running
 
 GENERATORS: list[Generator] = [
+    images.files,
     calendars.files,
     feeds.files,
     opendata.files,

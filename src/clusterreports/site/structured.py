@@ -148,6 +148,7 @@ class Graph:
             "about": self.refs(view.about_events),
             "sameAs": str(event.website) if event.website else None,
             "keywords": event.hashtag,
+            "image": [p.absolute for p in view.photos] or None,
         }
 
     @staticmethod
@@ -223,6 +224,7 @@ class Graph:
             "affiliation": self.refs(view.organisations),
             "award": [award.title for award in view.awards_won],
             "nationality": view.record.country,
+            "image": view.portrait.absolute if view.portrait else None,
         }
 
     def organisation(self, view: OrganisationView) -> JsonObject:
@@ -347,6 +349,17 @@ class Discovery:
         self.noindex = page.kind in NOINDEX_KINDS
         self.record_type = record.type_label if record else None
         self.og_type = "profile" if page.kind == "person" else "article" if record else "website"
+
+    @cached_property
+    def image(self) -> Any:
+        """The picture that stands for the page in a shared link (Open Graph)."""
+        record = self.record
+        for name in ("portrait", "logo"):
+            shown = getattr(record, name, None) if record is not None else None
+            if shown is not None and not shown.decorative:
+                return shown
+        photos = getattr(record, "photos", None) if record is not None else None
+        return next((p for p in photos or [] if not p.decorative and not p.is_svg), None)
 
     @cached_property
     def pagefind_parts(self) -> list[str]:

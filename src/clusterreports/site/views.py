@@ -37,7 +37,7 @@ from ..content.models import (
 )
 from ..content.moment import Moment
 from ..content.registry import Registry, key_of
-from . import urls
+from . import imageviews, urls
 
 STATUS_LABELS = {
     "open": "Open",
@@ -507,6 +507,10 @@ class RoleView:
 
 class EventView(View[Event]):
     @cached_property
+    def photos(self) -> list[imageviews.Picture]:
+        return imageviews.pictures(self, self.record.photos)
+
+    @cached_property
     def dated_by(self) -> EventView | None:
         """The event whose start dates this one: itself, or for a side event without a
         date of its own (``part_of``) the event it was held alongside. None when no
@@ -741,6 +745,10 @@ class EventView(View[Event]):
 
 class SessionView(View[Session]):
     @cached_property
+    def photos(self) -> list[imageviews.Picture]:
+        return imageviews.pictures(self, self.record.photos)
+
+    @cached_property
     def event_view(self) -> EventView | None:
         return self.site.find("event", self.record.event)
 
@@ -822,6 +830,14 @@ class SessionView(View[Session]):
 
 
 class PersonView(View[Person]):
+    @cached_property
+    def portrait(self) -> imageviews.Picture | None:
+        return imageviews.picture(self, self.record.portrait)
+
+    @cached_property
+    def photos_showing(self) -> list[tuple[imageviews.Picture, Any]]:
+        return imageviews.photos_showing(self)
+
     @property
     def sort_key(self) -> str:
         return slugify(self.record.sort_text)
@@ -909,6 +925,10 @@ class PersonView(View[Person]):
 
 
 class OrganisationView(View[Organisation]):
+    @cached_property
+    def logo(self) -> imageviews.Picture | None:
+        return imageviews.picture(self, self.record.logo)
+
     @property
     def sort_key(self) -> str:
         return slugify(self.record.name)
@@ -1088,6 +1108,10 @@ class OrganisationView(View[Organisation]):
 
 
 class AwardView(View[Award]):
+    @cached_property
+    def photos(self) -> list[imageviews.Picture]:
+        return imageviews.pictures(self, self.record.photos)
+
     @property
     def event(self) -> EventView | None:
         return self.site.find("event", self.record.event)
