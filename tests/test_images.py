@@ -18,6 +18,7 @@ from PIL import Image
 from clusterreports.config import load_site_config
 from clusterreports.outputs import images as outputs_images
 from clusterreports.pipeline import build
+from clusterreports.preview.incremental import Preview
 
 from .conftest import tools
 from .test_accessibility import axe_violations
@@ -222,3 +223,34 @@ def test_gallery_at_a_phone_width_is_accessible_and_keyboard_usable(
             page.wait_for_url(re.compile(r"/media/\w+-400\.jpg$"))
         finally:
             page.close()
+
+
+def test_the_preview_rebuilds_with_an_edited_image_and_resizes_only_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_site(tmp_path)
+    preview = Preview(root)
+    assert preview.build_all().kind == "full"
+    made: list[tuple[int, str]] = []
+    encode = outputs_images.encode
+
+    def counting(picture: Image.Image, variant: Any) -> bytes:
+        made.append((variant.width, variant.format))
+        return encode(picture, variant)
+
+    monkeypatch.setattr(outputs_images, "encode", counting)
+    (root / "content" / "images" / "gps.jpg").write_bytes(_jpeg((90, 60), (0, 0, 0)))
+    outcome = preview.update([root / "content" / "images" / "gps.jpg"])
+    assert (outcome.kind, outcome.reason) == ("full", "image gps.jpg changed")
+    preview.settle()
+    assert sorted(made) == [(90, "JPEG"), (90, "WEBP")]
+    page = (root / "_site" / "events" / "expo" / "index.html").read_text(encoding="utf-8")
+    assert 'alt="A green stand" width="90" height="60"' in page
+    # A record that names another file is checked and rebuilt whole, too.
+    expo = root / "content" / "events" / "expo.yaml"
+    expo.write_text(expo.read_text(encoding="utf-8").replace("gps.jpg", "landscape.jpg"))
+    outcome = preview.update([expo])
+    assert (outcome.kind, outcome.reason) == ("full", "the images of event expo changed")
+    # An unrelated file beside the images changes nothing.
+    (root / "content" / "images" / "notes.txt").write_text("to do\n")
+    assert preview.update([root / "content" / "images" / "notes.txt"]).written == []
