@@ -167,20 +167,26 @@ def test_a_rebuild_takes_every_image_from_the_cache(
     assert {p.name: p.read_bytes() for p in (built / "media").iterdir()} == before
 
 
-def test_an_edited_image_alone_is_made_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root = make_site(tmp_path)
-    build(load_site_config(root, search=False), jobs=1)
-    (root / "content" / "images" / "gps.jpg").write_bytes(_jpeg((90, 60), (0, 0, 0)))
-    made: list[tuple[int, str]] = []
+@pytest.fixture
+def made(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
+    """(width, format) of each image file made (not taken from the cache) from now on."""
+    noted: list[tuple[int, str]] = []
     encode = outputs_images.encode
 
     def counting(picture: Image.Image, variant: Any) -> bytes:
-        made.append((variant.width, variant.format))
+        noted.append((variant.width, variant.format))
         return encode(picture, variant)
 
     monkeypatch.setattr(outputs_images, "encode", counting)
+    return noted
+
+
+def test_an_edited_image_alone_is_made_again(tmp_path: Path, made: list[tuple[int, str]]) -> None:
+    root = make_site(tmp_path)
+    build(load_site_config(root, search=False), jobs=1)
+    made.clear()
+    # The cache is shared by every test: this picture must be made in no other.
+    (root / "content" / "images" / "gps.jpg").write_bytes(_jpeg((90, 60), (0, 0, 0)))
     build(load_site_config(root, search=False), jobs=1)
     assert sorted(made) == [(90, "JPEG"), (90, "WEBP")]
 
@@ -226,20 +232,14 @@ def test_gallery_at_a_phone_width_is_accessible_and_keyboard_usable(
 
 
 def test_the_preview_rebuilds_with_an_edited_image_and_resizes_only_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, made: list[tuple[int, str]]
 ) -> None:
     root = make_site(tmp_path)
     preview = Preview(root)
     assert preview.build_all().kind == "full"
-    made: list[tuple[int, str]] = []
-    encode = outputs_images.encode
-
-    def counting(picture: Image.Image, variant: Any) -> bytes:
-        made.append((variant.width, variant.format))
-        return encode(picture, variant)
-
-    monkeypatch.setattr(outputs_images, "encode", counting)
-    (root / "content" / "images" / "gps.jpg").write_bytes(_jpeg((90, 60), (0, 0, 0)))
+    made.clear()
+    # Not the picture of the test above: the cache would hold it.
+    (root / "content" / "images" / "gps.jpg").write_bytes(_jpeg((90, 60), (7, 7, 7)))
     outcome = preview.update([root / "content" / "images" / "gps.jpg"])
     assert (outcome.kind, outcome.reason) == ("full", "image gps.jpg changed")
     preview.settle()
