@@ -449,8 +449,9 @@ _FILE_NAME = re.compile(
 
 class Image(Part):
     """A picture: a person's portrait, an organisation's logo, an event's photo. Its file
-    is looked for beside the record, then under content/images/, then under static/; the
-    build checks that it is there and readable (content/images.py): models do no I/O."""
+    is looked for beside the record, then under content/images/, then under static/."""
+
+    # That the file is there and readable is checked by content/images.py: models do no I/O.
 
     file: Text = Field(
         description="The image file: beside the record, under content/images/ or static/."
