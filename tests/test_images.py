@@ -16,8 +16,9 @@ import pytest
 from PIL import Image
 
 from clusterreports.config import load_site_config
+from clusterreports.content import images as content_images
 from clusterreports.outputs import images as outputs_images
-from clusterreports.pipeline import build
+from clusterreports.pipeline import build, check
 from clusterreports.preview.incremental import Preview
 
 from .conftest import tools
@@ -153,6 +154,9 @@ def test_pages_show_responsive_images_with_their_text(built: Path) -> None:
     assert re.fullmatch(r"/media/\w+-300\.jpg", ld["image"])
     org = (built / "organisations" / "acme" / "index.html").read_text(encoding="utf-8")
     assert re.search(r'<img src="/media/\w+\.svg" alt="Acme" width="120" height="40"', org)
+    assert "og:image" not in org  # link previews do not show SVG
+    ld = json.loads(re.findall(r'application/ld\+json">(.*?)</script>', org, re.S)[0])
+    assert re.fullmatch(r"/media/\w+\.svg", ld["logo"])
 
 
 def test_a_rebuild_takes_every_image_from_the_cache(
@@ -254,3 +258,21 @@ def test_the_preview_rebuilds_with_an_edited_image_and_resizes_only_it(
     # An unrelated file beside the images changes nothing.
     (root / "content" / "images" / "notes.txt").write_text("to do\n")
     assert preview.update([root / "content" / "images" / "notes.txt"]).written == []
+
+
+def test_a_second_check_does_not_decode_the_images_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_site(tmp_path)
+    # A picture of this test alone: no other has put it in the cache.
+    Image.new("RGB", (33, 11), (1, 2, 3)).save(root / "content" / "images" / "own.png")
+    expo = root / "content" / "events" / "expo.yaml"
+    expo.write_text(
+        expo.read_text(encoding="utf-8") + "  - file: own.png\n    alt: A thin strip\n",
+        encoding="utf-8",
+    )
+    first = check(load_site_config(root))
+    monkeypatch.setattr(content_images, "_decoded", None)  # would fail if called
+    second = check(load_site_config(root))
+    assert second.registry.images == first.registry.images
+    assert ("event", "expo", "own.png") in second.registry.images

@@ -14,6 +14,8 @@ import hashlib
 import os
 import warnings
 from collections.abc import Iterator
+from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 
 import PIL.Image
@@ -21,6 +23,7 @@ import PIL.ImageOps
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from ..cache import Store
 from ..problems import Problem
 from .models import Image, ImageFile, Loc, Record
 from .registry import Registry, key_of
@@ -83,6 +86,7 @@ def check_images(
                 )
             else:
                 registry.images[(*key_of(record), image.file)] = seen
+    _facts().flush()  # now: `check` ends here, and a forked worker must not write them again
     return problems
 
 
@@ -124,6 +128,26 @@ def _inspect(path: Path, name: str, max_kb: int) -> ImageFile | str:
     digest = hashlib.sha256(data).hexdigest()
     if path.suffix.lower() == ".svg":
         return _inspect_svg(data, name, digest, str(path))
+    # Decoding a whole photo to find a cut-short one is most of the check's time: what a
+    # file with these bytes and this suffix was found to be is kept between builds.
+    kept = _facts()
+    key = kept.key(f"{digest} {path.suffix.lower()}")
+    known = kept.get(key)
+    if known is not None:
+        fmt, width, height = known.decode("ascii").split()
+        return ImageFile(str(path), digest, fmt, int(width), int(height))
+    found = _decoded(path, name, digest)
+    if isinstance(found, ImageFile):
+        kept.put(key, f"{found.format} {found.width} {found.height}".encode("ascii"))
+    return found
+
+
+@cache
+def _facts() -> Store:
+    return Store.named("image-facts", repr((version("pillow"), sorted(SUFFIXES))))
+
+
+def _decoded(path: Path, name: str, digest: str) -> ImageFile | str:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PIL.Image.DecompressionBombWarning)

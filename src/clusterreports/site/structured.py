@@ -241,6 +241,7 @@ class Graph:
             else None,
             "sameAs": str(org.website) if org.website else None,
             "award": [f"{award.title} ({how.lower()})" for award, how in view.awards],
+            "logo": view.logo.absolute if view.logo else None,
         }
 
     def award(self, view: AwardView) -> JsonObject:
@@ -354,12 +355,12 @@ class Discovery:
     def image(self) -> Any:
         """The picture that stands for the page in a shared link (Open Graph)."""
         record = self.record
-        for name in ("portrait", "logo"):
-            shown = getattr(record, name, None) if record is not None else None
-            if shown is not None and not shown.decorative:
-                return shown
-        photos = getattr(record, "photos", None) if record is not None else None
-        return next((p for p in photos or [] if not p.decorative and not p.is_svg), None)
+        if record is None:
+            return None
+        # Link previews take JPEG or PNG, not SVG; a decorative picture says nothing.
+        shown = [getattr(record, name, None) for name in ("portrait", "logo")]
+        shown += getattr(record, "photos", None) or []
+        return next((p for p in shown if p and not p.decorative and not p.is_svg), None)
 
     @cached_property
     def pagefind_parts(self) -> list[str]:
