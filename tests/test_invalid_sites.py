@@ -43,6 +43,7 @@ def test_every_case_is_covered() -> None:
         "dangling-reference",
         "duplicate-id",
         "impossible-dates",
+        "images",
         "links",
         "malformed-yaml",
         "many-problems",

@@ -69,6 +69,19 @@ def base_path(base_url: str) -> str:
     return "/" + path.strip("/") + "/" if path.strip("/") else "/"
 
 
+class ImageSettings(BaseModel):
+    """How pictures are checked and resized (``images:`` in ``site.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    widths: list[Annotated[int, Field(ge=16, le=8192)]] = Field(
+        [480, 960, 1600],
+        min_length=1,
+        description="The widths, in pixels, each photo is resized to (never enlarged).",
+    )
+    max_kb: int = Field(10_000, ge=1, description="The largest image file accepted, in kilobytes.")
+
+
 class SiteConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -106,6 +119,7 @@ class SiteConfig(BaseModel):
         description="Treat warnings (probable duplicate people or organisations) as "
         "problems, as the --strict option does.",
     )
+    images: ImageSettings = Field(default_factory=ImageSettings)
     content: str = "content"
     templates: str = "templates"
     static: str = "static"

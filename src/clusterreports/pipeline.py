@@ -14,6 +14,7 @@ from typing import Any
 
 from .config import Site
 from .content import duplicates
+from .content.images import check_images
 from .content.load import read_content, walk_files
 from .content.registry import Registry, link
 from .content.validate import unreadable, validate_records
@@ -92,6 +93,9 @@ def check(
     say(f"Linking {counted(len(validated.records), 'record')}")
     unread = unreadable(read_problems, site.content_dir, site.root)
     registry, link_problems = link(validated.records, validated.invalid | unread)
+    say("Reading the images")
+    places = (site.content_dir / "images", site.static_dir)
+    link_problems += check_images(registry, site.root, places, site.config.images.max_kb)
     say("Planning the pages")
     pages, plan_problems = plan_pages(registry, site.config.search)
     problems = read_problems + validated.problems + link_problems + plan_problems

@@ -29,6 +29,7 @@ from pydantic import (
     ValidationInfo,
     ValidatorFunctionWrapHandler,
     WrapValidator,
+    field_validator,
     model_validator,
 )
 
@@ -438,6 +439,83 @@ class Entry(Part):
         return self
 
 
+# What an alt text must not be: a camera's or an export's file name says nothing to
+# someone who cannot see the picture.
+_FILE_NAME = re.compile(
+    r"[^\s/\\]+\.(?:jpe?g|png|webp|gif|svg|heic|tiff?)|(?:img|dsc|dscn|dscf|pxl|p)[_-]?\d+",
+    re.IGNORECASE,
+)
+
+
+class Image(Part):
+    """A picture: a person's portrait, an organisation's logo, an event's photo. Its file
+    is looked for beside the record, then under content/images/, then under static/."""
+
+    # That the file is there and readable is checked by content/images.py: models do no I/O.
+
+    file: Text = Field(
+        description="The image file: beside the record, under content/images/ or static/."
+    )
+    decorative: Flag = Field(False, description='true: the image only decorates (then alt is "").')
+    alt: Line | None = Field(
+        None,
+        validate_default=True,
+        description="Required: what someone who cannot see the image needs to know.",
+    )
+    caption: Line | None = None
+    credit: Line | None = Field(None, description="The photographer or source.")
+    people: list[PersonRef] = Field(
+        default_factory=list, description="Who is pictured: the photo shows on their pages too."
+    )
+
+    @field_validator("alt")
+    @classmethod
+    def _described(cls, alt: str | None, info: ValidationInfo) -> str | None:
+        decorative = info.data.get("decorative", False)
+        if decorative:
+            if alt is None or alt.strip():
+                raise ValueError(
+                    'a decorative image has an empty alt: write alt: "" (or describe it '
+                    "and leave out decorative: true)"
+                )
+            return ""
+        if alt is None:
+            raise ValueError(
+                "missing 'alt': describe what the image shows for someone who cannot see "
+                'it (an image that only decorates says alt: "" and decorative: true)'
+            )
+        if not alt.strip():
+            raise ValueError(
+                "an empty alt is for a decorative image: describe what the image shows, "
+                "or add decorative: true if it only decorates"
+            )
+        file = info.data.get("file", "")
+        name = file.rsplit("/", 1)[-1]
+        if _FILE_NAME.fullmatch(alt.strip()) or alt.strip() in (name, name.rsplit(".", 1)[0]):
+            raise ValueError(
+                f"{alt!r} is a file name, not a description: say what the image shows "
+                "for someone who cannot see it"
+            )
+        return alt
+
+
+@dataclass(frozen=True, slots=True)
+class ImageFile:
+    """What the build found at an image's file (content/images.py fills these in)."""
+
+    path: str  # absolute
+    digest: str  # sha256 of its bytes, hex: processed files are named and cached by it
+    format: str  # JPEG, PNG, WEBP, GIF or SVG
+    width: int | None  # as shown, after EXIF orientation; None: an SVG without a size
+    height: int | None
+
+
+Photos = Annotated[
+    list[Image],
+    Field(description="Photos, shown in a gallery (each with alt; caption, credit, people)."),
+]
+
+
 class Answer(Part):
     """One answer of a poll. Sources often give only the winning answer or a ranking,
     so the share is optional; ``chosen`` and ``rank`` say what they give instead."""
@@ -496,6 +574,7 @@ class Event(Record):
     )
     website: WebUrl | None = None
     hashtag: Line | None = None
+    photos: Photos = Field(default_factory=list)
 
     @property
     def title_text(self) -> str:
@@ -530,6 +609,7 @@ class Session(Record):
     )
     key_messages: list[Paragraph] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
+    photos: Photos = Field(default_factory=list)
 
     @property
     def title_text(self) -> str:
@@ -554,6 +634,7 @@ class Person(Record):
     )
     country: Line | None = None
     roles: list[Role] = Field(default_factory=list)
+    portrait: Image | None = None
 
     @property
     def title_text(self) -> str:
@@ -596,6 +677,7 @@ class Organisation(Record):
     formerly: OrgRef | None = Field(
         None, description="The record of its earlier name (that record's page links back)."
     )
+    logo: Image | None = Field(None, description="JPEG, PNG, WebP, GIF or SVG.")
 
     @property
     def title_text(self) -> str:
@@ -617,6 +699,7 @@ class Award(Record):
     shortlist: list[Entry] = Field(default_factory=list)
     shortlisted_by: DecisionMethod | None = None
     decided_by: DecisionMethod | None = None
+    photos: Photos = Field(default_factory=list)
 
     @property
     def title_text(self) -> str:

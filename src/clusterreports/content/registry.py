@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..problems import Problem, did_you_mean
 from .load import RawRecord
-from .models import RECORD_TYPES, TYPES_BY_NAME, Loc, Record, iter_references
+from .models import RECORD_TYPES, TYPES_BY_NAME, ImageFile, Loc, Record, iter_references
 
 Key = tuple[str, str]
 
@@ -49,6 +49,8 @@ class Registry:
     records: dict[str, dict[str, Record]] = field(default_factory=dict)
     origins: dict[Key, RawRecord] = field(default_factory=dict)
     backlinks: dict[Key, list[Backlink]] = field(default_factory=lambda: defaultdict(list))
+    # (type, id, file) of each image a record names: what content/images.py found there.
+    images: dict[tuple[str, str, str], ImageFile] = field(default_factory=dict)
 
     def get(self, type_name: str, record_id: str) -> Record:
         return self.records[type_name][record_id]

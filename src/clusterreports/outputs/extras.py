@@ -19,10 +19,11 @@ from pathlib import Path
 
 from ..site.plan import Page
 from ..site.write import Content
-from . import calendars, feeds, opendata, search, sitemap
+from . import calendars, feeds, images, opendata, search, sitemap
 from .context import BuildContext, ExtraFilesMaker, Finaliser, Interrupted, Running
 
 EXTRA_FILES: list[ExtraFilesMaker] = [
+    images.files,
     calendars.files,
     feeds.files,
     opendata.files,

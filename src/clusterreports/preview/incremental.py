@@ -43,6 +43,7 @@ from jinja2 import meta
 
 from ..cache import flush_all
 from ..config import CONFIG_NAME, Site, load_site_config
+from ..content.images import images_of
 from ..content.load import RECORD_SUFFIXES, RawRecord, is_ignored, read_record
 from ..content.models import TYPES_BY_FOLDER, Loc, Record, iter_references
 from ..content.registry import CHAINS, Backlink, Key, Registry, key_of, link
@@ -141,6 +142,7 @@ class TrackedRegistry(Registry):
         self.records = inner.records
         self.origins = inner.origins
         self.backlinks = inner.backlinks
+        self.images = inner.images
 
     def referrers(
         self, target: Record, type_name: str | None = None, field: str | None = None
@@ -645,7 +647,11 @@ class Preview:
                 inside = f"{path}{os.sep}"
                 if not path.exists() and any(known.startswith(inside) for known in state.files):
                     raise _Unsure(f"folder {path.name} was removed or renamed")
-                continue  # not a record (a temporary file, a picture...)
+                if any(image.path == str(path) for image in state.registry.images.values()):
+                    # Its files are named by its digest: every page showing it changes.
+                    # The rebuild resizes this image alone (the others are in the cache).
+                    raise _Unsure(f"image {path.name} changed")
+                continue  # not a record nor an image shown (a temporary file...)
             folder = path.relative_to(content).parts[0]
             raw, found = read_record(path, TYPES_BY_FOLDER[folder].type_name, state.site.root)
             problems += found
@@ -663,6 +669,8 @@ class Preview:
             if key_of(new) != key:
                 raise _Unsure(f"the id in {raw.path.name} changed")
             old = state.registry.get(*key)
+            if [i.file for _, i in images_of(old)] != [i.file for _, i in images_of(new)]:
+                raise _Unsure(f"the images of {key[0]} {key[1]} changed")  # found by check
             for type_name, field_name, _ in CHAINS:  # a full check finds any cycle
                 if key[0] == type_name and getattr(old, field_name) != getattr(new, field_name):
                     raise _Unsure(f"the {field_name} of {type_name} {key[1]} changed")

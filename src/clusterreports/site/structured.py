@@ -148,6 +148,7 @@ class Graph:
             "about": self.refs(view.about_events),
             "sameAs": str(event.website) if event.website else None,
             "keywords": event.hashtag,
+            "image": [p.absolute for p in view.photos] or None,
         }
 
     @staticmethod
@@ -223,6 +224,7 @@ class Graph:
             "affiliation": self.refs(view.organisations),
             "award": [award.title for award in view.awards_won],
             "nationality": view.record.country,
+            "image": view.portrait.absolute if view.portrait else None,
         }
 
     def organisation(self, view: OrganisationView) -> JsonObject:
@@ -239,6 +241,7 @@ class Graph:
             else None,
             "sameAs": str(org.website) if org.website else None,
             "award": [f"{award.title} ({how.lower()})" for award, how in view.awards],
+            "logo": view.logo.absolute if view.logo else None,
         }
 
     def award(self, view: AwardView) -> JsonObject:
@@ -347,6 +350,17 @@ class Discovery:
         self.noindex = page.kind in NOINDEX_KINDS
         self.record_type = record.type_label if record else None
         self.og_type = "profile" if page.kind == "person" else "article" if record else "website"
+
+    @cached_property
+    def image(self) -> Any:
+        """The picture that stands for the page in a shared link (Open Graph)."""
+        record = self.record
+        if record is None:
+            return None
+        # Link previews take JPEG or PNG, not SVG; a decorative picture says nothing.
+        shown = [getattr(record, name, None) for name in ("portrait", "logo")]
+        shown += getattr(record, "photos", None) or []
+        return next((p for p in shown if p and not p.decorative and not p.is_svg), None)
 
     @cached_property
     def pagefind_parts(self) -> list[str]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ...content.models import Award, Entry
+from .. import imageviews
 from .base import EntryView, View
 from .format import humanise
 
@@ -14,6 +16,10 @@ if TYPE_CHECKING:
 
 
 class AwardView(View[Award]):
+    @cached_property
+    def photos(self) -> list[imageviews.Picture]:
+        return imageviews.pictures(self, self.record.photos)
+
     @property
     def event(self) -> EventView | None:
         return self.site.find("event", self.record.event)

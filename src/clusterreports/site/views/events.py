@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from ...content.models import Event, Series, Session
 from ...content.moment import Moment
-from .. import urls
+from .. import imageviews, urls
 from .base import EVENT_ORGANISATION_ROLES, ParticipantView, QuoteView, View, by_date
 from .format import FigureCard, figure_icon, humanise, span_text
 
@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 
 
 class EventView(View[Event]):
+    @cached_property
+    def photos(self) -> list[imageviews.Picture]:
+        return imageviews.pictures(self, self.record.photos)
+
     @cached_property
     def dated_by(self) -> EventView | None:
         """The event whose start dates this one: itself, or for a side event without a
@@ -253,6 +257,10 @@ class EventView(View[Event]):
 
 
 class SessionView(View[Session]):
+    @cached_property
+    def photos(self) -> list[imageviews.Picture]:
+        return imageviews.pictures(self, self.record.photos)
+
     @cached_property
     def event_view(self) -> EventView | None:
         return self.site.find("event", self.record.event)

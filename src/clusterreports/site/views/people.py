@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slugify import slugify
 
 from ...content.models import Organisation, Person, Quote
+from .. import imageviews
 from .base import (
     EVENT_ORGANISATION_ROLES,
     Appearance,
@@ -27,6 +28,14 @@ if TYPE_CHECKING:
 
 
 class PersonView(View[Person]):
+    @cached_property
+    def portrait(self) -> imageviews.Picture | None:
+        return imageviews.picture(self, self.record.portrait)
+
+    @cached_property
+    def photos_showing(self) -> list[tuple[imageviews.Picture, Any]]:
+        return imageviews.photos_showing(self)
+
     @property
     def sort_key(self) -> str:
         return slugify(self.record.sort_text)
@@ -111,6 +120,10 @@ class PersonView(View[Person]):
 
 
 class OrganisationView(View[Organisation]):
+    @cached_property
+    def logo(self) -> imageviews.Picture | None:
+        return imageviews.picture(self, self.record.logo)
+
     @property
     def sort_key(self) -> str:
         return slugify(self.record.name)
