@@ -4,9 +4,9 @@ The preview keeps the last good build in memory: the registry, the planned pages
 what each page read while it rendered. An edit to one record re-reads that file,
 patches the registry in place and re-renders:
 
-* the pages that read a field the edit changed. Every page renders with
-  ``Record.__getattribute__`` noting the fields it reads, record by record, so editing
-  an event's prose re-renders its own page and not the people who spoke there; and
+* the pages that read a field the edit changed. Every page renders from a registry
+  that hands out tracked records, noting the fields it reads, record by record, so
+  editing an event's prose re-renders its own page and not the people who spoke there; and
   views that reach past the planned two hops (an organisation's breadcrumbs walk every
   ancestor, an award lists every year of the same name) are covered too;
 * when the edit changes a reference (who shows whom), the pages whose planned

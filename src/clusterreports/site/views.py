@@ -168,7 +168,8 @@ class SiteView:
     def view(self, record: Record) -> Any:
         key = key_of(record)
         if key not in self._views:
-            self._views[key] = VIEW_TYPES.get(type(record), View)(record, self)
+            # __class__, not type(): the preview's tracked records stand in for their model
+            self._views[key] = VIEW_TYPES.get(record.__class__, View)(record, self)
         return self._views[key]
 
     def limit_views(self, most: int) -> None:
