@@ -23,7 +23,9 @@ from clusterreports.outputs.context import Interrupted
 from clusterreports.outputs.search import SearchIndexError
 from clusterreports.pipeline import check
 from clusterreports.preview import incremental
-from clusterreports.preview.incremental import Outcome, Preview, classify, referenced_templates
+from clusterreports.preview.changes import classify
+from clusterreports.preview.incremental import Outcome, Preview
+from clusterreports.preview.reads import referenced_templates
 from clusterreports.problems import ContentError, Problem
 from clusterreports.site import urls
 from clusterreports.site.plan import Page

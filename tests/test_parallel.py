@@ -18,7 +18,7 @@ from clusterreports.cli import main
 from clusterreports.outputs import extras as outputs
 from clusterreports.outputs import search
 from clusterreports.outputs.context import BuildContext, Running
-from clusterreports.preview.incremental import Reads, TrackingRenderer
+from clusterreports.preview.reads import Reads, TrackingRenderer
 from clusterreports.site import parallel
 from clusterreports.site.parallel import MIN_PARALLEL_PAGES, choose_jobs
 from clusterreports.site.progress import BuildProgress

@@ -145,8 +145,11 @@ class Builder:
         noted: Callable[[list[int], list[Any]], object] | None = None,
     ) -> Built:
         site, stop = self.site, self.stop
-        renderer = renderer or Renderer(site, checked.registry)
-        context = BuildContext(site, checked.registry, checked.pages, renderer)
+        plain = Renderer(site, checked.registry)
+        # The extra files are made from the whole site with the plain records: the
+        # preview's renderer hands out tracked ones, noted as the reads of a page.
+        context = BuildContext(site, checked.registry, checked.pages, plain)
+        renderer = renderer or plain
         self.progress.total = len(checked.pages)
         with staging(site.output_dir) as stage:
             writer = StageWriter(stage, site.output_dir)

@@ -51,7 +51,9 @@ class SiteView:
     def view(self, record: Record) -> Any:
         key = key_of(record)
         if key not in self._views:
-            self._views[key] = VIEW_TYPES.get(type(record), View)(record, self)
+            self._views[key] = VIEW_TYPES.get(record.__class__, View)(
+                record, self
+            )  # a tracked record's class is its model's
         return self._views[key]
 
     def limit_views(self, most: int) -> None:

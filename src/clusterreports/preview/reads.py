@@ -1,0 +1,296 @@
+"""What a page reads while it renders: the fields of each record, and whose backlinks.
+
+The preview re-renders after an edit only the pages that read what the edit changed
+(``preview/incremental.py``); this module notes those reads, page by page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from itertools import chain
+from types import FunctionType
+from typing import Any, ClassVar, cast
+
+import jinja2
+from jinja2 import meta
+from pydantic import BaseModel
+
+from ..config import Site
+from ..content.models import Part, Record
+from ..content.registry import Backlink, Key, Registry, key_of
+from ..outputs.context import Interrupted
+from ..site.plan import Page
+from ..site.render import Renderer, fragments_named
+
+# Asked between steps of long work: True once it should stop.
+Stop = Callable[[], bool]
+
+
+def never() -> bool:
+    return False
+
+
+ALL_FIELDS = -1  # a field mask with every bit set
+
+
+@dataclass
+class Reads:
+    """What one page read while it rendered: for each record, a bit mask of the fields
+    it read (bit i is field i of the record's model); and the records whose backlinks
+    (who refers to them) it asked for."""
+
+    fields: dict[Key, int] = field(default_factory=dict)
+    backlinks: set[Key] = field(default_factory=set)
+
+
+@cache
+def field_bits(model: type[Record]) -> dict[str, int]:
+    """Each field of a record type as its bit in a :class:`Reads` mask."""
+    bits = {name: 1 << i for i, name in enumerate(model.model_fields)}
+    bits.pop("id")  # a changed id rebuilds everything anyway
+    return bits
+
+
+def changed_fields(old: Record, new: Record) -> int:
+    """The mask of the fields that differ between two versions of a record."""
+    bits = field_bits(type(new))
+    mask = 0
+    for name, bit in bits.items():
+        if getattr(old, name) != getattr(new, name):
+            mask |= bit
+    return mask
+
+
+# How a tracked record answers for a name that is not one of its fields (worked out
+# once per record type and name, as the model's class decides it):
+_OWN = "own"  # a property or method of our models: run with the tracked record as self
+_WHOLE = "whole"  # pydantic's (a dump, a copy, a repr): reads the whole record
+_PLAIN = "plain"  # anything else (a class constant, a slot): taken from the record
+
+
+class TrackedRecord:
+    """A record as one page sees it while it renders for the preview.
+
+    Reading a field notes the field's bit in the page's :class:`Reads`; the value is
+    then kept on this object, so reading it again costs a plain attribute lookup (and
+    needs no note: the page read it already). The models' own properties and methods
+    run with this object as ``self``, so the fields they read are noted too; pydantic's
+    (``model_dump``, ``copy``, equality, hashing) count as reading every field.
+    ``isinstance`` sees the record's class, and the type's name is the model's, so a
+    template's error names the same class it does in a build.
+
+    One is made per record and page (:class:`TrackedRegistry`); a record never changes
+    while a page renders, so a kept value, a property's included, is the record's. The
+    kept values are this object's ``__dict__``: the models' own code reads fields by
+    name, never through ``self.__dict__``."""
+
+    __slots__ = ("__dict__", "_key", "_reads", "_record")
+    _model: ClassVar[type[Record]]
+    _bits: ClassVar[dict[str, int]]
+    _kinds: ClassVar[dict[str, tuple[str, Any]]]
+
+    def __init__(self, record: Record, reads: Reads) -> None:
+        self._record = record
+        self._reads = reads
+        self._key = key_of(record)
+
+    @property  # type: ignore[misc]  # isinstance() and Jinja ask for the record's class
+    def __class__(self) -> type[Record]:  # type: ignore[override]
+        return self._model
+
+    def _note(self, mask: int) -> None:
+        fields = self._reads.fields
+        fields[self._key] = fields.get(self._key, 0) | mask
+
+    def __getattr__(self, name: str) -> Any:  # only for a name not kept yet
+        bit = self._bits.get(name)
+        if bit is not None:
+            self._note(bit)
+            value = getattr(self._record, name)
+        else:
+            kind, found = self._kinds.get(name) or self._kind(name)
+            if kind == _OWN and isinstance(found, property):
+                value = found.__get__(self)
+            elif kind == _OWN:
+                return found.__get__(self)  # a method bound to this, made when asked
+            elif kind == _WHOLE:
+                self._note(ALL_FIELDS)
+                return getattr(self._record, name)
+            else:
+                value = getattr(self._record, name)  # raises AttributeError as it would
+        self.__dict__[name] = value
+        return value
+
+    @classmethod
+    def _kind(cls, name: str) -> tuple[str, Any]:
+        kind: tuple[str, Any] = (_PLAIN, None)
+        for owner in cls._model.__mro__:
+            if name not in owner.__dict__:
+                continue
+            found = owner.__dict__[name]
+            if issubclass(owner, Part) and isinstance(found, property | FunctionType):
+                kind = (_OWN, found)
+            elif owner is BaseModel and (callable(found) or isinstance(found, property)):
+                kind = (_WHOLE, None)
+            break
+        cls._kinds[name] = kind
+        return kind
+
+    def _whole(self) -> Record:
+        self._note(ALL_FIELDS)
+        return self._record
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, TrackedRecord):
+            other = other._whole()
+        return self._whole() == other
+
+    def __hash__(self) -> int:
+        return hash(self._whole())
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        return iter(self._whole())
+
+    def __repr__(self) -> str:
+        return repr(self._whole())
+
+    def __str__(self) -> str:
+        return str(self._whole())
+
+
+@cache
+def tracked_type(model: type[Record]) -> type[TrackedRecord]:
+    """The tracked records of one model, under the model's own name."""
+    namespace = {
+        "__slots__": (),
+        "__module__": model.__module__,
+        "__qualname__": model.__qualname__,
+        "_model": model,
+        "_bits": field_bits(model),
+        "_kinds": {},
+    }
+    return type(model.__name__, (TrackedRecord,), namespace)
+
+
+class TrackedRegistry(Registry):
+    """The registry as a page sees it: it hands out tracked records, which note the
+    fields the page reads, and notes whose backlinks the page asks for.
+
+    :meth:`start_page` begins each page with new notes and new tracked records: one per
+    record and page, so the same record is the same object all through a page."""
+
+    def __init__(self, inner: Registry) -> None:  # shares inner's data, so patches show
+        self.inner = inner
+        self.reads = Reads()
+        self.records = inner.records
+        self.origins = inner.origins
+        self.backlinks = inner.backlinks
+        self.images = inner.images
+        self._tracked: dict[Key, Record] = {}
+
+    def start_page(self) -> Reads:
+        self.reads = Reads()
+        self._tracked = {}
+        return self.reads
+
+    def track(self, record: Record) -> Record:
+        """The page's tracked record of ``record`` (typed as the record it stands for)."""
+        key = key_of(record)
+        tracked = self._tracked.get(key)
+        if tracked is None:
+            tracked = self._tracked[key] = cast(
+                Record, tracked_type(type(record))(record, self.reads)
+            )
+        return tracked
+
+    def get(self, type_name: str, record_id: str) -> Record:
+        return self.track(self.inner.get(type_name, record_id))
+
+    def find(self, type_name: str, record_id: str | None) -> Record | None:
+        found = self.inner.find(type_name, record_id)
+        return None if found is None else self.track(found)
+
+    def all(self, type_name: str) -> list[Record]:
+        return [self.track(record) for record in self.inner.all(type_name)]
+
+    def __iter__(self) -> Iterator[Record]:
+        return map(self.track, self.inner)
+
+    def referrers(
+        self, target: Record, type_name: str | None = None, field: str | None = None
+    ) -> list[Record]:
+        self.reads.backlinks.add(key_of(target))
+        return [self.track(r) for r in self.inner.referrers(target, type_name, field)]
+
+    def links_to(self, target: Record, type_name: str | None = None) -> list[Backlink]:
+        self.reads.backlinks.add(key_of(target))
+        found = self.inner.links_to(target, type_name)
+        return [Backlink(self.track(b.source), b.loc) for b in found]
+
+    def refers_to(self, key: Key) -> set[Key]:
+        """Worked out from every field of the record: no view asks, so no finer note."""
+        if key in self.origins:
+            self.reads.fields[key] = ALL_FIELDS
+        return self.inner.refers_to(key)
+
+    def neighbours(self, key: Key) -> set[Key]:
+        self.reads.backlinks.add(key)
+        return super().neighbours(key)
+
+
+class TrackingRenderer(Renderer):
+    """Renders a page and returns what it read.
+
+    Templates and views read records through the page's :class:`TrackedRegistry`, so
+    they need no knowledge of tracking, and nothing changes for any other registry or
+    record in the process. Views cache what they compute (a view's sessions, the events
+    by date): a value cached for one page would hide its reads from the next, so every
+    page gets a new SiteView."""
+
+    def __init__(self, site: Site, registry: Registry, stop: Stop = never) -> None:
+        self.tracked = TrackedRegistry(registry)
+        self.notes: list[Reads] = []
+        self.stop = stop  # checked before each page
+        super().__init__(site, self.tracked)
+
+    def render(self, page: Page) -> bytes:
+        """Render, noting what the page read for :meth:`take_notes` (so the reads come
+        back with the pages rendered in a worker process)."""
+        if self.stop():
+            raise Interrupted
+        reads = self.tracked.start_page()
+        self.view = type(self.view)(self.tracked, self.site.config, self.site.today())
+        self.env.globals["site"] = self.view
+        content = super().render(page)
+        self.notes.append(reads)
+        return content
+
+    def take_notes(self) -> list[Reads]:
+        notes, self.notes = self.notes, []
+        return notes
+
+    def render_tracked(self, page: Page) -> tuple[bytes, Reads]:
+        content = self.render(page)
+        return content, self.notes.pop()
+
+
+def referenced_templates(env: jinja2.Environment, name: str) -> frozenset[str] | None:
+    """``name`` and every template it extends, includes, imports or renders as a
+    fragment, recursively; None when one of them names its template only at render time."""
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        assert env.loader is not None
+        source = env.loader.get_source(env, current)[0]
+        tree = env.parse(source)
+        for ref in chain(meta.find_referenced_templates(tree), fragments_named(tree)):
+            if ref is None:
+                return None
+            todo.append(ref)
+    return frozenset(seen)

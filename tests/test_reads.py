@@ -1,0 +1,94 @@
+"""What a page reads, noted through the tracked records a page's registry hands out:
+field by field, through the models' own properties and methods too, and never by
+changing the model classes for the whole process."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from clusterreports import load_site_config
+from clusterreports.content.models import Event, FundingCall, Record
+from clusterreports.content.registry import Registry
+from clusterreports.pipeline import check
+from clusterreports.preview.incremental import Preview
+from clusterreports.preview.reads import ALL_FIELDS, TrackedRegistry, field_bits
+from clusterreports.site.views import EventView, SiteView
+
+
+@pytest.fixture
+def registry(valid_site: Path) -> Registry:
+    return check(load_site_config(valid_site)).registry
+
+
+def _bits(model: type[Record], *names: str) -> int:
+    bits = field_bits(model)
+    return sum(bits[name] for name in names)
+
+
+def test_a_field_read_is_noted_once_and_then_kept(registry: Registry) -> None:
+    tracked = TrackedRegistry(registry)
+    reads = tracked.start_page()
+    event = tracked.get("event", "ecc-2016")
+    assert reads.fields == {}  # handing a record out reads nothing
+    title = event.title
+    assert event.title is title == registry.get("event", "ecc-2016").title
+    assert event.id == "ecc-2016"  # the id is no field to note: changing it rebuilds all
+    assert reads.fields == {("event", "ecc-2016"): _bits(Event, "title")}
+
+
+def test_properties_and_methods_note_the_fields_they_read(registry: Registry) -> None:
+    tracked = TrackedRegistry(registry)
+    reads = tracked.start_page()
+    call = tracked.get("call", "open-call")
+    assert call.title_text == "Specialised education programmes"
+    assert reads.fields == {("call", "open-call"): _bits(FundingCall, "title")}
+    assert isinstance(call, FundingCall)
+    assert call.status(dt.date(2023, 1, 20)) == "closing-soon"
+    assert reads.fields == {("call", "open-call"): _bits(FundingCall, "title", "deadline", "opens")}
+
+
+def test_a_whole_record_read_notes_every_field(registry: Registry) -> None:
+    tracked = TrackedRegistry(registry)
+    reads = tracked.start_page()
+    event, person = tracked.get("event", "ecc-2016"), tracked.get("person", "bianca-dragomir")
+    assert event.model_dump() == registry.get("event", "ecc-2016").model_dump()
+    assert event != person
+    assert reads.fields == {
+        ("event", "ecc-2016"): ALL_FIELDS,
+        ("person", "bianca-dragomir"): ALL_FIELDS,
+    }
+
+
+def test_a_page_sees_one_object_per_record_and_views_of_the_model(valid_site: Path) -> None:
+    site = load_site_config(valid_site)
+    tracked = TrackedRegistry(check(site).registry)
+    tracked.start_page()
+    event = tracked.get("event", "ecc-2016")
+    assert tracked.find("event", "ecc-2016") is event
+    assert event in tracked.all("event")
+    assert type(event).__name__ == "Event" and isinstance(event, Event)
+    view = SiteView(tracked, site.config, site.today())
+    assert isinstance(view.view(event), EventView)
+    with pytest.raises(AttributeError, match="'Event' object has no attribute 'colour'"):
+        event.colour  # noqa: B018
+
+
+def test_backlinks_asked_for_are_noted_and_their_sources_tracked(registry: Registry) -> None:
+    tracked = TrackedRegistry(registry)
+    reads = tracked.start_page()
+    person = tracked.get("person", "bianca-dragomir")
+    sources = [link.source for link in tracked.links_to(person)]
+    assert sources and all(s is tracked.find(*(s.type_name, s.id)) for s in sources)
+    assert reads.backlinks == {("person", "bianca-dragomir")}
+    tracked.start_page()
+    assert tracked.get("person", "bianca-dragomir") is not person  # a new page, new notes
+
+
+def test_previewing_patches_no_class(valid_site: Path) -> None:
+    """Outside the preview's own pages, records read as they always do."""
+    assert Preview(valid_site).build_all().kind == "full"
+    assert "__getattribute__" not in vars(Record) and "__getattr__" not in vars(Record)
+    assert Record.__getattribute__ is object.__getattribute__
