@@ -52,6 +52,7 @@ def test_every_case_is_covered() -> None:
         "site-url-elsewhere",
         "new-fields",
         "probable-duplicates",
+        "raw-control-characters",
         "unknown-field",
         "unknown-folder",
         "unreadable-reference",

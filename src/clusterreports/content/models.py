@@ -130,20 +130,25 @@ class BadCharacter(ValueError):
 
     def __init__(self, text: str, index: int, one_line: bool) -> None:
         self.character = text[index]
-        code = ord(self.character)
-        if code in range(0xD800, 0xE000):
-            what = "a lone surrogate"
-        elif code in range(0xFDD0, 0xFDF0) or code & 0xFFFE == 0xFFFE:
-            what = "a Unicode noncharacter"
-        else:
-            what = _CHARACTER_NAMES.get(self.character, "a control character")
         if one_line and self.character in "\t\n":
             fix = "which this one-line field cannot hold: " + (
                 "join the lines" if self.character == "\n" else "use a space"
             )
         else:
             fix = "which text cannot hold: delete it"
-        super().__init__(f"character {index + 1} is {what} (U+{code:04X}), {fix}")
+        super().__init__(f"character {index + 1} is {character_name(self.character)}, {fix}")
+
+
+def character_name(character: str) -> str:
+    """What a character that text cannot hold is, for a message: 'a tab (U+0009)'."""
+    code = ord(character)
+    if code in range(0xD800, 0xE000):
+        what = "a lone surrogate"
+    elif code in range(0xFDD0, 0xFDF0) or code & 0xFFFE == 0xFFFE:
+        what = "a Unicode noncharacter"
+    else:
+        what = _CHARACTER_NAMES.get(character, "a control character")
+    return f"{what} (U+{code:04X})"
 
 
 def _check_line(value: str) -> str:
