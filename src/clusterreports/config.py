@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from .content.load import RawRecord, parse_yaml, read_text
+from .content.models import Line, Prose
 from .content.validate import problems_from
 from .problems import ContentError, Problem
 
@@ -72,8 +73,9 @@ def base_path(base_url: str) -> str:
 class SiteConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    title: str = "Conference reports"
-    description: str = ""
+    # Line and Prose: no character a page, feed or calendar cannot carry.
+    title: Line = "Conference reports"
+    description: Prose = ""
     base_url: Annotated[str, AfterValidator(check_base_url)] = Field(
         "/", description="Where the site is served from: '/' or '/sub/path/' or a full URL."
     )
@@ -82,7 +84,7 @@ class SiteConfig(BaseModel):
         description="The site's full address, e.g. 'https://example.org/reports/', for the "
         "absolute links of canonical URLs, Open Graph, the sitemap and feeds.",
     )
-    language: str = "en"
+    language: Line = "en"
     today: dt.date | None = Field(
         None, description="The build date for call statuses; default: the day of the build."
     )
@@ -106,10 +108,10 @@ class SiteConfig(BaseModel):
         description="Treat warnings (probable duplicate people or organisations) as "
         "problems, as the --strict option does.",
     )
-    content: str = "content"
-    templates: str = "templates"
-    static: str = "static"
-    output: str = "_site"
+    content: Line = "content"  # Line: no NUL or lone surrogate, which no path holds
+    templates: Line = "templates"
+    static: Line = "static"
+    output: Line = "_site"
 
     @field_validator("url")
     @classmethod
