@@ -56,6 +56,7 @@ def test_every_case_is_covered() -> None:
         "raw-control-characters",
         "unknown-field",
         "unknown-folder",
+        "unprintable-urls",
         "unreadable-reference",
         "unsafe-values",
         "wrong-type",

@@ -20,7 +20,7 @@ from pydantic import (
 from .content.load import RawRecord, parse_yaml, read_text
 from .content.models import Line, Prose
 from .content.validate import problems_from
-from .problems import ContentError, Problem
+from .problems import ContentError, Problem, printable
 
 CONFIG_NAME = "site.yaml"
 
@@ -31,8 +31,8 @@ def check_base_url(value: str) -> str:
     if not value.endswith("/"):
         value += "/"
     if not (_is_path(value) or _is_web_url(value)):
-        raise ValueError(
-            f"'{value}' must be a path starting with a single '/' (e.g. '/reports/') "
+        raise ValueError(  # printable: pydantic cannot carry a lone surrogate
+            f"'{printable(value)}' must be a path starting with a single '/' (e.g. '/reports/') "
             "or a full http(s) URL (e.g. 'https://example.org/reports/')"
         )
     return value
@@ -43,7 +43,7 @@ def _check_url(value: str) -> str:
         value += "/"
     if not _is_web_url(value):
         raise ValueError(
-            f"'{value}' must be a full http(s) URL, e.g. 'https://example.org/reports/'"
+            f"'{printable(value)}' must be a full http(s) URL, e.g. 'https://example.org/reports/'"
         )
     return value
 
@@ -54,7 +54,10 @@ def _is_path(value: str) -> bool:
 
 
 def _is_web_url(value: str) -> bool:
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. 'http://[::1': an unclosed IPv6 address
+        return False
     return parts.scheme in ("http", "https") and bool(parts.hostname) and _plain(value)
 
 
