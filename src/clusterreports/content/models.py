@@ -165,6 +165,26 @@ def _check_prose(value: str) -> str:
     return value
 
 
+# Markdown's lists and quotes nest by indentation and by markers ('- - x', '> > x'), and
+# the converter recurses once per level of lists: at about 250 levels it fails. A text
+# needs a few; this many columns of them is at least 50 levels (4 columns each).
+MAX_MARKDOWN_PREFIX = 200
+_NESTING = re.compile(r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+[ \t>]*)*")
+
+
+def _check_markdown_nesting(value: str) -> str:
+    for number, line in enumerate(value.splitlines(), start=1):
+        prefix = _NESTING.match(line)
+        width = len(prefix.group().expandtabs(4)) if prefix else 0
+        if width > MAX_MARKDOWN_PREFIX:
+            raise ValueError(
+                f"line {number} of the text starts with {width} columns of indentation "
+                f"and list or quote markers, more than {MAX_MARKDOWN_PREFIX}: Markdown "
+                "nested that deep cannot be shown; flatten it"
+            )
+    return value
+
+
 Line = Annotated[str, AfterValidator(_check_line)]
 """One line of text: a name, a title, a label."""
 Prose = Annotated[str, AfterValidator(_check_prose)]
@@ -216,7 +236,9 @@ class Record(Part):
     sources: list[ReportRef] = Field(
         default_factory=list, description="The source reports this record's facts come from."
     )
-    body: Prose = Field("", description="Markdown prose.")
+    body: Annotated[Prose, AfterValidator(_check_markdown_nesting)] = Field(
+        "", description="Markdown prose."
+    )
 
     @property
     def title_text(self) -> str:
