@@ -258,7 +258,10 @@ def nest(draw: st.DrawFn) -> Mutation:
     """One value becomes a deeply nested list or mapping, in flow or block style."""
     index = draw(st.integers(min_value=0, max_value=50))
     depth = draw(st.sampled_from((2, 20, 99, 100, 101, 150, 1000)))
-    style = draw(st.sampled_from(("list", "map", "block")))
+    style = draw(st.sampled_from(("list", "map", "block", "markdown")))
+    if style == "markdown":  # a list in a Markdown body (YAML takes it as text)
+        deep_list = "".join("    " * level + "- x\n" for level in range(depth)).encode()
+        return Mutation(f"a Markdown list {depth} deep at the end", lambda raw: raw + deep_list)
     if style == "list":
         value = "[" * depth + "x" + "]" * depth
     elif style == "map":
