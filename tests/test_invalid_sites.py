@@ -30,10 +30,12 @@ def test_every_case_is_covered() -> None:
         "bad-base-url",
         "alias-bomb",
         "bad-config",
+        "bad-config-text",
         "byte-order-mark",
         "config-is-a-folder",
         "config-not-utf8",
         "deep-nesting",
+        "deep-markdown",
         "long-number",
         "unclosed-front-matter",
         "bad-file-name",
@@ -53,8 +55,10 @@ def test_every_case_is_covered() -> None:
         "site-url-elsewhere",
         "new-fields",
         "probable-duplicates",
+        "raw-control-characters",
         "unknown-field",
         "unknown-folder",
+        "unprintable-urls",
         "unreadable-reference",
         "unsafe-values",
         "wrong-type",
@@ -106,4 +110,23 @@ def test_a_lone_surrogate_is_reported_escaped(
         "content/events/ecc-2016.yaml:5:1: id: character 4 is a lone surrogate (U+D800), "
         "which text cannot hold: delete it\n"
         "3 problems found; nothing was written.\n"
+    )
+
+
+def test_lone_surrogates_in_site_settings_are_reported_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Not a fixture site, as above. A lone surrogate crashed the calendar (title) and
+    # pydantic, which cannot carry it in a message (base_url).
+    (tmp_path / "site.yaml").write_text(
+        'title: "Reports \\uD800\\uDC00"\nbase_url: "/reports\\uD800"\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 1
+    assert capsys.readouterr().err == (
+        "site.yaml:1:1: title: character 9 is a lone surrogate (U+D800), which text cannot "
+        "hold: delete it\n"
+        "site.yaml:2:1: base_url: '/reports\\ud800/' must be a path starting with a single "
+        "'/' (e.g. '/reports/') or a full http(s) URL (e.g. 'https://example.org/reports/')\n"
+        "2 problems found; nothing was written.\n"
     )

@@ -18,8 +18,9 @@ from pydantic import (
 )
 
 from .content.load import RawRecord, parse_yaml, read_text
+from .content.models import Line, Prose
 from .content.validate import problems_from
-from .problems import ContentError, Problem
+from .problems import ContentError, Problem, printable
 
 CONFIG_NAME = "site.yaml"
 
@@ -30,8 +31,8 @@ def check_base_url(value: str) -> str:
     if not value.endswith("/"):
         value += "/"
     if not (_is_path(value) or _is_web_url(value)):
-        raise ValueError(
-            f"'{value}' must be a path starting with a single '/' (e.g. '/reports/') "
+        raise ValueError(  # printable: pydantic cannot carry a lone surrogate
+            f"'{printable(value)}' must be a path starting with a single '/' (e.g. '/reports/') "
             "or a full http(s) URL (e.g. 'https://example.org/reports/')"
         )
     return value
@@ -42,7 +43,7 @@ def _check_url(value: str) -> str:
         value += "/"
     if not _is_web_url(value):
         raise ValueError(
-            f"'{value}' must be a full http(s) URL, e.g. 'https://example.org/reports/'"
+            f"'{printable(value)}' must be a full http(s) URL, e.g. 'https://example.org/reports/'"
         )
     return value
 
@@ -53,7 +54,10 @@ def _is_path(value: str) -> bool:
 
 
 def _is_web_url(value: str) -> bool:
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. 'http://[::1': an unclosed IPv6 address
+        return False
     return parts.scheme in ("http", "https") and bool(parts.hostname) and _plain(value)
 
 
@@ -85,8 +89,9 @@ class ImageSettings(BaseModel):
 class SiteConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    title: str = "Conference reports"
-    description: str = ""
+    # Line and Prose: no character a page, feed or calendar cannot carry.
+    title: Line = "Conference reports"
+    description: Prose = ""
     base_url: Annotated[str, AfterValidator(check_base_url)] = Field(
         "/", description="Where the site is served from: '/' or '/sub/path/' or a full URL."
     )
@@ -95,7 +100,7 @@ class SiteConfig(BaseModel):
         description="The site's full address, e.g. 'https://example.org/reports/', for the "
         "absolute links of canonical URLs, Open Graph, the sitemap and feeds.",
     )
-    language: str = "en"
+    language: Line = "en"
     today: dt.date | None = Field(
         None, description="The build date for call statuses; default: the day of the build."
     )
@@ -120,10 +125,10 @@ class SiteConfig(BaseModel):
         "problems, as the --strict option does.",
     )
     images: ImageSettings = Field(default_factory=ImageSettings)
-    content: str = "content"
-    templates: str = "templates"
-    static: str = "static"
-    output: str = "_site"
+    content: Line = "content"  # Line: no NUL or lone surrogate, which no path holds
+    templates: Line = "templates"
+    static: Line = "static"
+    output: Line = "_site"
 
     @field_validator("url")
     @classmethod

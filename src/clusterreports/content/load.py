@@ -28,7 +28,7 @@ from yaml.constructor import SafeConstructor
 from ..cache import Store, flush_all
 from ..problems import Problem, did_you_mean, display_path
 from ..tuning import choose_jobs, map_chunks
-from .models import TYPES_BY_FOLDER, Loc
+from .models import TYPES_BY_FOLDER, Loc, character_name
 
 RECORD_SUFFIXES = (".yaml", ".yml", ".md")
 # UTF-8, with or without the byte order mark some Windows editors write first.
@@ -300,6 +300,16 @@ class Loaded:
     problems: list[Problem]
 
 
+def _refused_character(
+    exc: yaml.reader.ReaderError, text: str, display: str, line_offset: int
+) -> Problem:
+    """Where the character is (PyYAML gives only its index in the text), and which."""
+    line = text.count("\n", 0, exc.position) + 1 + line_offset
+    column = exc.position - text.rfind("\n", 0, exc.position)
+    what = character_name(chr(exc.character))
+    return Problem(display, line, column, f"{what} cannot be in a YAML file: delete it")
+
+
 def parse_yaml(
     text: str, display: str, line_offset: int = 0, positions: bool = True
 ) -> tuple[Any, Positions, list[Problem]]:
@@ -309,6 +319,8 @@ def parse_yaml(
         node = _compose(text)
     except _Refused as exc:
         return None, {}, [_refused(exc, display, line_offset)]
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses even inside quotes
+        return None, {}, [_refused_character(exc, text, display, line_offset)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None

@@ -131,20 +131,25 @@ class BadCharacter(ValueError):
 
     def __init__(self, text: str, index: int, one_line: bool) -> None:
         self.character = text[index]
-        code = ord(self.character)
-        if code in range(0xD800, 0xE000):
-            what = "a lone surrogate"
-        elif code in range(0xFDD0, 0xFDF0) or code & 0xFFFE == 0xFFFE:
-            what = "a Unicode noncharacter"
-        else:
-            what = _CHARACTER_NAMES.get(self.character, "a control character")
         if one_line and self.character in "\t\n":
             fix = "which this one-line field cannot hold: " + (
                 "join the lines" if self.character == "\n" else "use a space"
             )
         else:
             fix = "which text cannot hold: delete it"
-        super().__init__(f"character {index + 1} is {what} (U+{code:04X}), {fix}")
+        super().__init__(f"character {index + 1} is {character_name(self.character)}, {fix}")
+
+
+def character_name(character: str) -> str:
+    """What a character that text cannot hold is, for a message: 'a tab (U+0009)'."""
+    code = ord(character)
+    if code in range(0xD800, 0xE000):
+        what = "a lone surrogate"
+    elif code in range(0xFDD0, 0xFDF0) or code & 0xFFFE == 0xFFFE:
+        what = "a Unicode noncharacter"
+    else:
+        what = _CHARACTER_NAMES.get(character, "a control character")
+    return f"{what} (U+{code:04X})"
 
 
 def _check_line(value: str) -> str:
@@ -158,6 +163,26 @@ def _check_prose(value: str) -> str:
     found = _NOT_IN_PROSE.search(value)
     if found:
         raise BadCharacter(value, found.start(), one_line=False)
+    return value
+
+
+# Markdown's lists and quotes nest by indentation and by markers ('- - x', '> > x'), and
+# the converter recurses once per level of lists: at about 250 levels it fails. A text
+# needs a few; this many columns of them is at least 50 levels (4 columns each).
+MAX_MARKDOWN_PREFIX = 200
+_NESTING = re.compile(r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+[ \t>]*)*")
+
+
+def _check_markdown_nesting(value: str) -> str:
+    for number, line in enumerate(value.splitlines(), start=1):
+        prefix = _NESTING.match(line)
+        width = len(prefix.group().expandtabs(4)) if prefix else 0
+        if width > MAX_MARKDOWN_PREFIX:
+            raise ValueError(
+                f"line {number} of the text starts with {width} columns of indentation "
+                f"and list or quote markers, more than {MAX_MARKDOWN_PREFIX}: Markdown "
+                "nested that deep cannot be shown; flatten it"
+            )
     return value
 
 
@@ -212,7 +237,9 @@ class Record(Part):
     sources: list[ReportRef] = Field(
         default_factory=list, description="The source reports this record's facts come from."
     )
-    body: Prose = Field("", description="Markdown prose.")
+    body: Annotated[Prose, AfterValidator(_check_markdown_nesting)] = Field(
+        "", description="Markdown prose."
+    )
 
     @property
     def title_text(self) -> str:
