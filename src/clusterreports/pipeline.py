@@ -72,7 +72,7 @@ def check(
     unread = unreadable(read_problems, site.content_dir, site.root)
     registry, link_problems = link(validated.records, validated.invalid | unread)
     say("Planning the pages")
-    pages, plan_problems = plan_pages(registry, site.config.search)
+    pages, plan_problems = plan_pages(registry, site.config.search, site.config.page_size)
     problems = read_problems + validated.problems + link_problems + plan_problems
     warnings = duplicates.warnings(registry) if not problems else []
     if strict or site.config.strict:

@@ -27,6 +27,7 @@ from ..content.registry import Registry
 from ..problems import ContentError, Problem, display_path
 from ..version import __version__
 from . import structured
+from .paginate import Pager
 from .plan import Page
 from .theme import builtin_dir
 from .views import SiteView, humanise
@@ -247,6 +248,8 @@ class Renderer:
         if page.index_of is not None:
             context["records"] = self.view.all(page.index_of)
             context["type_name"] = page.index_of
+            size = self.site.config.page_size
+            context["pager"] = Pager(page.index_of, page.number, page.of, size)
         return context
 
     def render(self, page: Page) -> bytes:
