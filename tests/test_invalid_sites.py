@@ -30,6 +30,7 @@ def test_every_case_is_covered() -> None:
         "bad-base-url",
         "alias-bomb",
         "bad-config",
+        "bad-page-size",
         "byte-order-mark",
         "config-is-a-folder",
         "config-not-utf8",

@@ -51,8 +51,9 @@ def _check_url(value: str) -> str:
 def _check_page_size(value: object) -> object:
     # Before pydantic's own check, which would take true for 1 and '5' for 5.
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        shown = str(value).lower() if isinstance(value, bool) else value  # as YAML writes it
         raise ValueError(
-            f"'{value}' is not a whole number of 1 or more: give how many records an "
+            f"'{shown}' is not a whole number of 1 or more: give how many records an "
             "index page lists, e.g. page_size: 50"
         )
     return value
