@@ -91,11 +91,33 @@ def test_pager_shares_out_a_listing() -> None:
 
 def test_pager_regroups_the_records_of_a_page() -> None:
     a, b, c = object(), object(), object()
-    shown = [Group("kind 1", [a]), Group("kind 2", [c], True)]
-    assert Pager.among([("DE", [a, b]), ("FR", [c]), ("IT", [b])], shown) == [
-        Group("DE", [a]),
-        Group("FR", [c]),
+    shown = [Group("kind 1", [c, a]), Group("kind 2", [b], True)]
+    by_country = [("DE", [a, b]), ("FR", [object()]), ("IT", [c])]
+    assert Pager("organisation", 1, 1, 50).among(shown, by_country) == [
+        Group("DE", [a, b]),
+        Group("IT", [c]),
     ]
+
+
+def test_a_listing_is_made_once_for_the_pages_sharing_a_cache() -> None:
+    """A build's worker renders all pages of an index with one SiteView: the listing a
+    template names by its method is made for the first page only."""
+    made: list[str] = []
+
+    def by_letter(kind: str) -> list[tuple[str, list[int]]]:
+        made.append(kind)
+        return [("A", [1, 2, 3]), ("B", [4])]
+
+    cache: dict[object, object] = {}
+    pages = [Pager("person", n, 2, 2, cache) for n in (1, 2)]
+    assert [p.groups(by_letter, "people") for p in pages] == [
+        [Group("A", [1, 2])],
+        [Group("A", [3], True), Group("B", [4])],
+    ]
+    assert pages[1].starts(by_letter, "people") == [("A", 3, "/people/"), ("B", 1, "")]
+    assert made == ["people"]
+    Pager("person", 1, 2, 2).groups(by_letter, "people")  # a cache of its own
+    assert made == ["people", "people"]
 
 
 # --- built sites ---------------------------------------------------------------------

@@ -12,7 +12,7 @@ links each to the page where it starts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from . import urls
@@ -54,15 +54,35 @@ def split(groups: Iterable[tuple[Any, Sequence[T]]], page_size: int) -> list[lis
     return pages
 
 
+# A listing as a template hands it to the pager: the SiteView method that makes it (with
+# its arguments after it), so that it is made once for all the pages of an index; or the
+# listing itself (a short one, made in the template).
+Listing = Callable[..., Iterable[tuple[Any, Sequence[T]]]] | Iterable[tuple[Any, Sequence[T]]]
+
+
 class Pager:
     """What an index template sees as ``pager``: which page of its index it renders,
-    that page's share of a listing, and the links to the other pages."""
+    that page's share of a listing, and the links to the other pages.
 
-    def __init__(self, type_name: str, number: int, count: int, page_size: int) -> None:
+    Every page of an index shows a share of the same listing: made anew for each, the
+    listings of a large site would cost the square of its size. ``cache`` keeps them
+    for as long as the renderer keeps its SiteView: a build's worker, all its pages;
+    the preview, one page (each page renders with a view of its own, so that what it
+    reads is noted)."""
+
+    def __init__(
+        self,
+        type_name: str,
+        number: int,
+        count: int,
+        page_size: int,
+        cache: dict[Any, Any] | None = None,
+    ) -> None:
         self.type_name = type_name
         self.number = number
         self.count = count
         self.page_size = page_size
+        self.cache = {} if cache is None else cache
 
     def url(self, number: int) -> str:
         return urls.index_page_url(self.type_name, number)
@@ -88,21 +108,45 @@ class Pager:
             links.append((number, self.url(number)))
         return links
 
-    def items(self, records: Sequence[T]) -> list[T]:
-        """This page's share of a listing without groups."""
+    def _made(self, listing: Listing[T], args: tuple[Any, ...]) -> list[tuple[Any, Sequence[T]]]:
+        if not callable(listing):
+            return list(listing)
+        key = ("listing", getattr(listing, "__func__", listing), args)
+        made: list[tuple[Any, Sequence[T]]] | None = self.cache.get(key)
+        if made is None:
+            made = self.cache[key] = list(listing(*args))
+        return made
+
+    def _pages(self, listing: Listing[T], args: tuple[Any, ...]) -> list[list[Group[T]]]:
+        key = ("pages", getattr(listing, "__func__", listing), args)
+        pages: list[list[Group[T]]] | None = self.cache.get(key) if callable(listing) else None
+        if pages is None:
+            pages = split(self._made(listing, args), self.page_size)
+            if callable(listing):
+                self.cache[key] = pages
+        return pages
+
+    def items(self, records: Callable[..., Sequence[T]] | Sequence[T], *args: Any) -> list[T]:
+        """This page's share of a listing without groups (or a method making it)."""
         start = (self.number - 1) * self.page_size
+        if callable(records):
+            key = ("items", getattr(records, "__func__", records), args)
+            made: Sequence[T] | None = self.cache.get(key)
+            if made is None:
+                made = self.cache[key] = records(*args)
+            records = made
         return list(records[start : start + self.page_size])
 
-    def groups(self, listing: Iterable[tuple[Any, Sequence[T]]]) -> list[Group[T]]:
+    def groups(self, listing: Listing[T], *args: Any) -> list[Group[T]]:
         """This page's share of a listing of (label, records) groups."""
-        pages = split(listing, self.page_size)
+        pages = self._pages(listing, args)
         return pages[self.number - 1] if self.number <= len(pages) else []
 
-    def starts(self, listing: Iterable[tuple[Any, Sequence[T]]]) -> list[tuple[Any, int, str]]:
+    def starts(self, listing: Listing[T], *args: Any) -> list[tuple[Any, int, str]]:
         """(label, how many records, site URL of the page where it starts; "" for this
         page) for each group of a listing: the links of a bar of letters or years."""
         found: list[tuple[Any, int, str]] = []
-        for number, page in enumerate(split(listing, self.page_size), start=1):
+        for number, page in enumerate(self._pages(listing, args), start=1):
             for label, items, continued in page:
                 if continued:  # the group's last entry, begun on an earlier page
                     label, size, url = found[-1]
@@ -112,12 +156,35 @@ class Pager:
                     found.append((label, len(items), url))
         return found
 
-    @staticmethod
-    def among(
-        listing: Iterable[tuple[Any, Sequence[T]]], shown: Iterable[Group[T]]
-    ) -> list[Group[T]]:
-        """The groups of ``listing`` with only the records ``shown`` on this page in
-        another grouping (organisations by country, of those shown by kind)."""
-        kept = {id(item) for group in shown for item in group.items}
-        regrouped = ((label, [i for i in items if id(i) in kept]) for label, items in listing)
-        return [Group(label, items) for label, items in regrouped if items]
+    def among(self, shown: Iterable[Group[T]], listing: Listing[T], *args: Any) -> list[Group[T]]:
+        """The records ``shown`` on this page, grouped as in another listing of them all
+        (organisations by country, of those this page shows by kind), in its order."""
+        made = self._made(listing, args)
+        key = ("places", getattr(listing, "__func__", listing), args)
+        places: dict[int, tuple[int, int]] | None = (
+            self.cache.get(key) if callable(listing) else None
+        )
+        if places is None:
+            # Where each record is in the listing, by the record: a view may be made
+            # again between pages (SiteView.limit_views), the record it shows is not.
+            places = {
+                id(_shown(item)): (g, i)
+                for g, (_, items) in enumerate(made)
+                for i, item in enumerate(items)
+            }
+            if callable(listing):
+                self.cache[key] = places
+        regrouped: dict[int, list[tuple[int, T]]] = {}
+        for group in shown:
+            for item in group.items:
+                g, i = places[id(_shown(item))]
+                regrouped.setdefault(g, []).append((i, item))
+        return [
+            Group(made[g][0], [item for _, item in sorted(regrouped[g], key=lambda p: p[0])])
+            for g in sorted(regrouped)
+        ]
+
+
+def _shown(item: Any) -> Any:
+    """The record a listed view shows (the item itself when it is no view)."""
+    return getattr(item, "record", item)
