@@ -21,7 +21,7 @@ from pathlib import Path
 
 from clusterreports.config import load_site_config
 from clusterreports.outputs.context import BuildContext
-from clusterreports.outputs.extras import GENERATORS, finalising
+from clusterreports.outputs.extras import EXTRA_FILES, finalising
 from clusterreports.pipeline import check
 from clusterreports.site.parallel import render_pages
 from clusterreports.site.progress import BuildProgress
@@ -82,10 +82,10 @@ def _profile(args: argparse.Namespace) -> None:
         pages = render_pages(checked.pages, renderer, writer, args.jobs, BuildProgress(0, False))
         laps.lap(f"render and write {pages.pages:,} pages")
         context = BuildContext(site, checked.registry, checked.pages, renderer)
-        for generator in GENERATORS:
-            for url, content in generator(context):
+        for make in EXTRA_FILES:
+            for url, content in make(context):
                 writer.write(url, content)
-            laps.lap(f"extra files: {generator.__module__.rsplit('.', 1)[-1]}")
+            laps.lap(f"extra files: {make.__module__.rsplit('.', 1)[-1]}")
         copy_static([builtin_dir("static"), site.static_dir], stage, site.root)
         with finalising(context, stage):
             pass

@@ -29,6 +29,14 @@ settings.register_profile(
 settings.load_profile("suite")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/ from this build, after an intended change to the output",
+    )
+
+
 def _load_tools() -> Any:
     """tools/screenshots.py: building, serving and browser helpers the browser tests share."""
     spec = importlib.util.spec_from_file_location("screenshots", ROOT / "tools" / "screenshots.py")

@@ -9,7 +9,7 @@ import yaml
 
 from clusterreports.cache import CACHE_ENV, flush_all
 from clusterreports.content import load
-from clusterreports.content.load import RawRecord, _Loader, load_content, parse_yaml
+from clusterreports.content.load import RawRecord, _Loader, is_ignored, load_content, parse_yaml
 from clusterreports.problems import Problem
 
 from .conftest import SITES, as_a_user, copy_site
@@ -103,6 +103,14 @@ def test_hidden_and_editor_files_are_ignored(tmp_path: Path) -> None:
     (people / "notes.txt").write_text("not a record")
     loaded = load_content(tmp_path / "content", tmp_path)
     assert loaded.records == [] and loaded.problems == []
+
+
+def test_is_ignored_is_the_loaders_rule_for_a_path_below_content() -> None:
+    """The preview asks it whether an edit can change the site."""
+    ignored = ["people/.jane.yaml.swp", "people/jane.yaml~", "people/_draft.yaml", "_notes/x.yaml"]
+    assert [is_ignored(Path(p)) for p in ignored] == [True] * 4
+    assert not is_ignored(Path("people/jane.yaml"))
+    assert not is_ignored(Path("events/talk-2022.md"))
 
 
 def test_missing_content_folder_is_a_problem(tmp_path: Path) -> None:

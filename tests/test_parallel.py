@@ -155,17 +155,17 @@ def test_a_failing_extra_file_fails_the_build_and_keeps_the_site(
         yield "/feeds/half.xml", b"<feed>"
         raise OSError("disk full")
 
-    monkeypatch.setattr(pipeline, "GENERATORS", [*outputs.GENERATORS, broken])
+    monkeypatch.setattr(pipeline, "EXTRA_FILES", [*outputs.EXTRA_FILES, broken])
     with pytest.raises(WriteError, match="disk full"):  # an OSError, as a problem
         build(load_site_config(valid_site), jobs=jobs)
     assert _ours(valid_site / "_site") == before
 
 
 @pytest.mark.parametrize("search", [True, False])
-def test_the_extras_go_first_unless_something_waits_for_the_pages(
+def test_the_extra_files_go_first_unless_something_waits_for_the_pages(
     valid_site: Path, monkeypatch: pytest.MonkeyPatch, search: bool
 ) -> None:
-    """Without a search index, the extras (the longest tasks) start first, so both
+    """Without a search index, the extra files (the longest tasks) start first, so both
     cores finish together; with one, they come after the pages, beside Pagefind."""
     seen: list[bool] = []
 
@@ -174,7 +174,7 @@ def test_the_extras_go_first_unless_something_waits_for_the_pages(
         seen.append((stage / "people" / "anais-le-corvec" / "index.html").exists())
         yield "/probe.txt", b"probe"
 
-    monkeypatch.setattr(pipeline, "GENERATORS", [probe])
+    monkeypatch.setattr(pipeline, "EXTRA_FILES", [probe])
     build(load_site_config(valid_site, search=search), jobs=1)
     assert seen == [search]
 
@@ -211,7 +211,7 @@ def test_the_indexer_starts_once_the_record_pages_are_written(
     valid_site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Pagefind reads only the record pages: it starts as soon as they are written,
-    and the home and index pages render beside it with the extras."""
+    and the home and index pages render beside it with the extra files."""
     found: list[set[str]] = []
 
     def indexer(context: BuildContext, stage: Path, into: Path, changed: object) -> Running:

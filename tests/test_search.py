@@ -260,7 +260,7 @@ def test_the_indexer_is_stopped_when_the_build_fails_beside_it(
     def wait_then_fail() -> None:
         deadline = time.monotonic() + 20
         while not pid_file.exists():  # the indexer has started beside us
-            assert time.monotonic() < deadline, "Pagefind did not start beside the extras"
+            assert time.monotonic() < deadline, "Pagefind did not start beside the extra files"
             time.sleep(0.01)
         raise OSError("disk full")
 
@@ -269,7 +269,7 @@ def test_the_indexer_is_stopped_when_the_build_fails_beside_it(
         yield "/never.txt", b""
 
     if failing == "extra":
-        monkeypatch.setattr(pipeline, "GENERATORS", [broken_extra])
+        monkeypatch.setattr(pipeline, "EXTRA_FILES", [broken_extra])
     else:
         monkeypatch.setattr(pipeline, "copy_static", lambda *_: wait_then_fail())
     with pytest.raises(WriteError, match="disk full"):

@@ -27,8 +27,8 @@ from clusterreports.preview.server import (
     OVERLAY_ID,
     CannotListen,
     Debouncer,
+    PreviewSession,
     Redirect,
-    Session,
     folders_changed,
     host_allowed,
     inject,
@@ -250,11 +250,11 @@ class Reloads:
 
 
 @pytest.fixture
-def session(valid_site: Path) -> Iterator[tuple[Session, Reloads]]:
+def session(valid_site: Path) -> Iterator[tuple[PreviewSession, Reloads]]:
     preview = Preview(valid_site)
     preview.build_all()
     reloads = Reloads([], threading.Event())
-    session = Session(preview, reloads, say=lambda text: None)
+    session = PreviewSession(preview, reloads, say=lambda text: None)
     session.start()
     try:
         yield session, reloads
@@ -263,7 +263,9 @@ def session(valid_site: Path) -> Iterator[tuple[Session, Reloads]]:
     assert not any(t.is_alive() for t in session.threads)
 
 
-def test_session_rebuilds_and_reloads_after_an_edit(session: tuple[Session, Reloads]) -> None:
+def test_session_rebuilds_and_reloads_after_an_edit(
+    session: tuple[PreviewSession, Reloads],
+) -> None:
     session_, reloads = session
     person = session_.preview.site.content_dir / "people" / "bianca-dragomir.yaml"
     person.write_text(person.read_text().replace("Bianca Dragomir", "Bianca D. Dragomir"))
@@ -279,7 +281,7 @@ def test_session_rebuilds_once_for_a_burst(valid_site: Path) -> None:
     reloads = Reloads([], threading.Event())
     outcomes: list[Outcome] = []
     # (a quiet time well above a stall of a loaded CI machine between the three writes)
-    session = Session(preview, reloads, say=outcomes.append, debouncer=Debouncer(quiet=2.5))
+    session = PreviewSession(preview, reloads, say=outcomes.append, debouncer=Debouncer(quiet=2.5))
     session.start()
     try:
         people = sorted((valid_site / "content" / "people").iterdir())
@@ -301,7 +303,7 @@ def test_after_an_edit_the_search_index_is_updated(valid_site: Path) -> None:
     preview.build_all()
     said: list[object] = []
     reloads = Reloads([], threading.Event())
-    session = Session(preview, reloads, say=said.append)
+    session = PreviewSession(preview, reloads, say=said.append)
     session.start()
     try:
         person = valid_site / "content" / "people" / "bianca-dragomir.yaml"
@@ -328,7 +330,7 @@ def test_an_edit_is_not_held_back_by_the_search_index(
     fake, pid_file = hanging_pagefind(tmp_path)
     monkeypatch.setattr(search, "get_executable", lambda: fake)
     reloads = Reloads([], threading.Event())
-    session = Session(preview, reloads, say=lambda text: None)
+    session = PreviewSession(preview, reloads, say=lambda text: None)
     session.start()
     person = valid_site / "content" / "people" / "bianca-dragomir.yaml"
     page = preview.site.output_dir / "people" / "bianca-dragomir" / "index.html"
@@ -358,7 +360,9 @@ def test_other_files_beside_site_yaml_do_not_stop_the_search_index(
     fake, pid_file = hanging_pagefind(tmp_path)
     monkeypatch.setattr(search, "get_executable", lambda: fake)
     reloads = Reloads([], threading.Event())
-    session = Session(preview, reloads, say=lambda text: None, debouncer=Debouncer(quiet=0.1))
+    session = PreviewSession(
+        preview, reloads, say=lambda text: None, debouncer=Debouncer(quiet=0.1)
+    )
     session.start()
     try:
         person = valid_site / "content" / "people" / "bianca-dragomir.yaml"
@@ -379,7 +383,7 @@ def test_a_templates_folder_made_while_previewing_is_used(valid_site: Path) -> N
     preview = Preview(valid_site)
     preview.build_all()
     said: list[object] = []
-    session_ = Session(preview, Reloads([], threading.Event()), say=said.append)
+    session_ = PreviewSession(preview, Reloads([], threading.Event()), say=said.append)
     session_.start()
     site = session_.preview.site
     page = site.output_dir / "people" / "bianca-dragomir" / "index.html"
@@ -429,7 +433,7 @@ def test_stopping_abandons_a_full_rebuild_and_keeps_the_last_good_site(
     before = snapshot(output)
     fake, pid_file = hanging_pagefind(tmp_path)
     monkeypatch.setattr(search, "get_executable", lambda: fake)
-    session = Session(preview, Reloads([], threading.Event()), say=lambda text: None)
+    session = PreviewSession(preview, Reloads([], threading.Event()), say=lambda text: None)
     session.start()
     try:
         config = valid_site / "site.yaml"
@@ -446,7 +450,7 @@ def test_stopping_abandons_a_full_rebuild_and_keeps_the_last_good_site(
     assert sorted(p.name for p in valid_site.iterdir() if p.name.startswith(".")) == []
 
 
-def test_session_reports_problems_and_recovers(session: tuple[Session, Reloads]) -> None:
+def test_session_reports_problems_and_recovers(session: tuple[PreviewSession, Reloads]) -> None:
     session_, reloads = session
     person = session_.preview.site.content_dir / "people" / "bianca-dragomir.yaml"
     good = person.read_text()

@@ -517,12 +517,23 @@ def _record_files(
 ) -> list[tuple[Path, tuple[str, ...]]]:
     """Every file under ``content`` (but hidden, ``_``-prefixed and backup ones), with
     its path parts below ``content``, in the order of their parts."""
-    found = walk_files(content, root, problems, _shown)
+    found = walk_files(content, root, problems, _read)
     return [(content.joinpath(*parts), parts) for parts in found]
 
 
-def _shown(name: str) -> bool:
-    return not (name.startswith((".", "_")) or name.endswith("~"))
+def _ignored_name(name: str) -> bool:
+    return name.startswith((".", "_")) or name.endswith("~")
+
+
+def _read(name: str) -> bool:
+    return not _ignored_name(name)
+
+
+def is_ignored(relative: Path) -> bool:
+    """Whether the loader passes over this path below the content folder: it or a
+    folder it is in is hidden, '_'-prefixed (notes, drafts) or an editor's backup
+    ('x~'). The preview asks too, so that an edit there rebuilds nothing."""
+    return any(_ignored_name(part) for part in relative.parts)
 
 
 def walk_files(

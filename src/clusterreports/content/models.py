@@ -813,6 +813,28 @@ def _walk(value: Any, shape: Shape, loc: Loc) -> Iterator[tuple[Loc, str, str]]:
             yield from _walk(value, option, loc)
 
 
+def naming_fields(model_type: type[BaseModel]) -> Iterator[tuple[str, str]]:
+    """(field name, record type) of each field of a model that names records itself:
+    alone, in a list or in a union, not inside a nested part (which has its own)."""
+    for name, shape in _reference_fields(model_type):
+        kind = _named_kind(shape)
+        if kind is not None:
+            yield name, kind
+
+
+def _named_kind(shape: Shape) -> str | None:
+    if shape is None:
+        return None
+    tag, arg = shape
+    if tag == "ref":
+        return str(arg)
+    if tag == "list":
+        return _named_kind(arg)
+    if tag == "union":
+        return next((kind for option in arg if (kind := _named_kind(option))), None)
+    return None
+
+
 def iter_references(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, str, str]]:
     """Every reference in a record as (location, target type, id), nested parts included."""
     for name, shape in _reference_fields(type(model)):

@@ -51,14 +51,6 @@ class Moment:
     minute: int | None = None
 
     @property
-    def precision(self) -> str:
-        if self.hour is not None:
-            return "minute"
-        if self.day is not None:
-            return "day"
-        return "month" if self.month is not None else "year"
-
-    @property
     def has_time(self) -> bool:
         return self.hour is not None
 

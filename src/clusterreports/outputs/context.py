@@ -1,5 +1,5 @@
 """What every extra file and finaliser is given (the checked site and its renderer), and
-the shapes they take; in a module of its own so that the generators and their driver
+the shapes they take; in a module of its own so that the makers and their driver
 (``extras``) both import it and never each other."""
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ class BuildContext:
     renderer: Renderer
 
 
-Generator = Callable[[BuildContext], Iterable[tuple[str, Content]]]
+# Makes some of the files beside the pages, as (url, content): see extras.EXTRA_FILES.
+ExtraFilesMaker = Callable[[BuildContext], Iterable[tuple[str, Content]]]
 
 
 class Running(Protocol):

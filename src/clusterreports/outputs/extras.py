@@ -1,7 +1,8 @@
-"""Files beside the HTML pages (feeds, calendars, data exports, sitemap, search index).
+"""The extra files beside the HTML pages (feeds, calendars, data exports, sitemap), and
+the finalisers (the search index).
 
-Each generator takes the checked site and yields (url, content); the build runs them in
-its render pool (``parallel``). Finalisers work on the staging folder once its pages
+Each of ``EXTRA_FILES`` takes the checked site and yields (url, content); the build
+runs them in its render pool (``parallel``). Finalisers work on the staging folder once its pages
 are written (e.g. to index them for search): each starts a process that runs while the
 build writes the other files, and the stage is swapped in only after every one has
 finished. A finaliser reads the pages in one folder and writes into another (the same
@@ -19,9 +20,9 @@ from pathlib import Path
 from ..site.plan import Page
 from ..site.write import Content
 from . import calendars, feeds, opendata, search, sitemap
-from .context import BuildContext, Finaliser, Generator, Interrupted, Running
+from .context import BuildContext, ExtraFilesMaker, Finaliser, Interrupted, Running
 
-GENERATORS: list[Generator] = [
+EXTRA_FILES: list[ExtraFilesMaker] = [
     calendars.files,
     feeds.files,
     opendata.files,
@@ -40,8 +41,8 @@ def pages_read(context: BuildContext) -> Callable[[Page], bool] | None:
 
 
 def extra_files(context: BuildContext) -> Iterator[tuple[str, Content]]:
-    for generator in GENERATORS:
-        yield from generator(context)
+    for make in EXTRA_FILES:
+        yield from make(context)
 
 
 @contextmanager

@@ -13,9 +13,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import types
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, get_args
 
 from pydantic.json_schema import models_json_schema
 
@@ -25,8 +24,8 @@ from ..content.models import (
     TYPES_BY_NAME,
     Part,
     Record,
-    RefTo,
     iter_references,
+    naming_fields,
 )
 from ..content.registry import Registry
 from ..escape import CSV_QUOTING, csv_cell
@@ -42,19 +41,6 @@ JsonObject = dict[str, Any]
 
 
 # --- the schema ---------------------------------------------------------------------------
-
-
-def _reference_kind(annotation: Any) -> str | None:
-    """The record type a field refers to, looking through Optional, list and Annotated."""
-    origin = get_origin(annotation)
-    args = get_args(annotation)
-    if origin is Annotated:
-        found = [m.kind for m in args[1:] if isinstance(m, RefTo)]
-        return found[0] if found else _reference_kind(args[0])
-    if origin in (Union, types.UnionType, list):
-        kinds = [k for k in (_reference_kind(a) for a in args) if k]
-        return kinds[0] if kinds else None
-    return None
 
 
 def _part_models() -> dict[str, type[Part]]:
@@ -80,12 +66,8 @@ def _annotate(defs: JsonObject) -> None:
     and that a content file may leave its id to its file name."""
     for name, model in _part_models().items():
         properties = defs[name].get("properties", {})
-        for field_name, field in model.model_fields.items():
-            annotation: Any = field.annotation
-            if field.metadata:
-                annotation = Annotated[(annotation, *field.metadata)]
-            kind = _reference_kind(annotation)
-            if kind and field_name in properties:
+        for field_name, kind in naming_fields(model):
+            if field_name in properties:
                 target = TYPES_BY_NAME[kind]
                 properties[field_name]["x-reference"] = kind
                 label = target.label.lower()

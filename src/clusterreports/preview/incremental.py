@@ -30,7 +30,7 @@ import os
 import shutil
 import time
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import chain
@@ -43,29 +43,23 @@ from jinja2 import meta
 
 from ..cache import flush_all
 from ..config import CONFIG_NAME, Site, load_site_config
-from ..content.load import RECORD_SUFFIXES, RawRecord, read_record
+from ..content.load import RECORD_SUFFIXES, RawRecord, is_ignored, read_record
 from ..content.models import TYPES_BY_FOLDER, Loc, Record, iter_references
 from ..content.registry import CHAINS, Backlink, Key, Registry, key_of, link
 from ..content.validate import validate_records
 from ..outputs.context import BuildContext, Interrupted
 from ..outputs.extras import CARRY_OVER, extra_files, finalising
-from ..pipeline import check
+from ..pipeline import Builder, check, stoppable
 from ..problems import ContentError, Problem, counted
-from ..site.parallel import render_pages
 from ..site.plan import Page, dependencies
-from ..site.progress import BuildProgress
 from ..site.render import Renderer, fragments_named, template_dirs
 from ..site.theme import builtin_dir
 from ..site.urls import output_path
 from ..site.write import (
-    Content,
     OutputRefused,
-    StageWriter,
     WriteError,
     check_output,
-    copy_static,
     scratch_folder,
-    staging,
     write_file,
 )
 from ..tuning import can_fork, collect_and_freeze, thaw
@@ -248,11 +242,6 @@ def _inside(path: Path, folder: Path) -> Path | None:
         return None
 
 
-def _skipped(relative: Path) -> bool:
-    """Files the loader never reads (hidden, '_'-prefixed, editor backups)."""
-    return any(part.startswith((".", "_")) or part.endswith("~") for part in relative.parts)
-
-
 def _backup(relative: Path) -> bool:
     """Editors' hidden and backup files ('.x.swp', 'x~'); '_macros.html' is a template."""
     return any(part.startswith(".") or part.endswith("~") for part in relative.parts)
@@ -274,7 +263,7 @@ def classify(site: Site, paths: Iterable[Path]) -> Changes:
             continue
         relative = _inside(path, content)
         if relative is not None:
-            if relative.parts and not _skipped(relative):
+            if relative.parts and not is_ignored(relative):
                 changes.content.add(path)
             continue
         for root in template_roots:
@@ -353,22 +342,6 @@ class _Readers:
         return dict(zip(self.pages, self.masks, strict=True))
 
 
-def _stoppable(content: Content, interrupted: Stop) -> Content:
-    """A file made in pieces is given up between pieces once an edit is waiting: the
-    data of every session takes 0.3 s to make at N = 1,000 and 3.2 s at 10,000, which
-    an edit would otherwise wait out."""
-    if isinstance(content, bytes):
-        return content
-
-    def pieces() -> Iterator[bytes]:
-        for piece in content:
-            if interrupted():
-                raise Interrupted
-            yield piece
-
-    return pieces()
-
-
 @dataclass
 class _State:
     """The last good build, and what each page (by index in ``pages``) read."""
@@ -432,7 +405,7 @@ class _State:
         return not closure.isdisjoint(names)
 
     def planned(self, key: Key) -> set[int]:
-        """The pages whose planned ``deps`` hold ``key``: its neighbourhood, by symmetry."""
+        """The pages whose ``plan.dependencies`` hold ``key``: its neighbourhood, by symmetry."""
         return {self.page_of[k] for k in dependencies(self.registry, key) if k in self.page_of}
 
     def showing(self, old: Record, new: Record) -> set[int]:
@@ -495,7 +468,7 @@ class Preview:
             self._stop_if_cancelled()
             self.site = site = load_site_config(self.root, **self.overrides)
             try:
-                check_output(site.output_dir, site.inputs())
+                builder = Builder(site, self.jobs, stop=stop)
             except OutputRefused as refused:
                 raise ContentError([Problem(CONFIG_NAME, None, None, str(refused))]) from None
             checked = check(site)
@@ -514,22 +487,9 @@ class Preview:
             state.page_of = {
                 p.record: i for i, p in enumerate(checked.pages) if p.record is not None
             }
-            with staging(site.output_dir) as stage:
-                # In parallel like a build; each run's reads come back with its counts.
-                writer = StageWriter(stage, site.output_dir)
-                quiet = BuildProgress(0, enabled=False)
-                renderer = state.renderer
-
-                counts = render_pages(
-                    checked.pages, renderer, writer, self.jobs, quiet, noted=state.note_run
-                )
-                # The search index is made while the other files are written.
-                context = self._context(state)
-                with finalising(context, stage, interrupted=stop) as start_finalisers:
-                    start_finalisers()
-                    state.extra_urls = self._extras(context, stage, [], stop)
-                    copy_static([builtin_dir("static"), site.static_dir], stage, site.root)
-                self._stop_if_cancelled()  # the last moment before the stage is published
+            # Each run's reads come back with its counts.
+            built = builder.write(checked, state.renderer, noted=state.note_run)
+            state.extra_urls = built.rendered.extra_urls
         except ContentError as error:
             self.error = error
             return Outcome("error", [], 0, time.perf_counter() - started, reason, error)
@@ -541,21 +501,20 @@ class Preview:
         collect_and_freeze()
         urls = [p.url for p in checked.pages]
         seconds = time.perf_counter() - started
-        return Outcome("full", urls, len(urls), seconds, reason, unchanged=counts.unchanged)
+        unchanged = built.rendered.unchanged
+        return Outcome("full", urls, len(urls), seconds, reason, unchanged=unchanged)
 
     def _context(self, state: _State) -> BuildContext:
         renderer = Renderer(state.site, state.registry)
         return BuildContext(state.site, state.registry, state.pages, renderer)
 
-    def _extras(
+    def _write_extra_files(
         self, context: BuildContext, root: Path, written: list[str], interrupted: Stop = _never
     ) -> set[str]:
         found = set()
-        for url, content in extra_files(context):
-            if interrupted():
-                raise Interrupted
+        for url, content in stoppable(extra_files(context), interrupted):
             found.add(url)
-            if write_file(root, url, _stoppable(content, interrupted)):
+            if write_file(root, url, content):
                 written.append(url)
         return found
 
@@ -583,10 +542,10 @@ class Preview:
             unindexed = set(state.unindexed)
             with finalising(context, output, side, interrupted, unindexed) as start:
                 start()
-                extras = self._extras(context, output, written, interrupted)
-                for url in state.extra_urls - extras:  # a full build would not write it
+                urls = self._write_extra_files(context, output, written, interrupted)
+                for url in state.extra_urls - urls:  # a full build would not write it
                     output_path(output, url).unlink(missing_ok=True)
-                state.extra_urls = extras
+                state.extra_urls = urls
             for carry_over in CARRY_OVER:  # e.g. the index parts not made again
                 carry_over(output, side)
             for name in os.listdir(side):
@@ -649,7 +608,7 @@ class Preview:
         changed = [(old, new) for old, new, _ in edits if old != new]
         relinked = [key_of(new) for old, new in changed if links(old) != links(new)]
         affected: set[int] = set()
-        for key in relinked:  # who shows whom changes: the planned deps, before and after
+        for key in relinked:  # who shows whom changes: the planned dependencies, before and after
             affected |= state.planned(key)
         for old, new, raw in edits:
             self._patch(state, old, new, raw)

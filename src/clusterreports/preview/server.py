@@ -209,7 +209,7 @@ def reload_path(outcome: Outcome) -> str:
 # --- the session: watchers and builder ------------------------------------------------------
 
 
-class Session:
+class PreviewSession:
     """Watches the site and rebuilds it on a builder thread; ``reload`` is called (from
     that thread) after every rebuild that changed what a browser shows."""
 
@@ -535,7 +535,7 @@ def serve(preview: Preview, host: str, port: int, say: Callable[[str], None] = p
     def reload(path: str) -> None:
         loop.add_callback(LiveReloadHandler.reload_waiters, path)
 
-    session = Session(preview, reload, say)
+    session = PreviewSession(preview, reload, say)
     server = HTTPServer(application(preview, host, port))
     try:
         session.start()  # before listening: once a page loads, every save is seen

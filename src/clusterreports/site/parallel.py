@@ -2,11 +2,12 @@
 
 Workers are forked after planning, so they inherit the registry, the views and the
 compiled templates instead of receiving them pickled. Each renders a contiguous run
-of pages and writes the files itself: only counts travel back, never HTML. The extra
-files (feeds, calendars, data) are tasks in the same pool, so no core waits while one
-process writes them: first, being the longest tasks, unless something reads some pages
-once written (the search indexer, which reads the record pages): those pages go
-first, and the indexer starts beside the extras and the other pages.
+of pages and writes the files itself: only counts (and the extra files' URLs) travel
+back, never HTML. The extra files (feeds, calendars, data) are tasks in the same pool,
+so no core waits while one process writes them: first, being the longest tasks, unless
+something reads some pages once written (the search indexer, which reads the record
+pages): those pages go first, and the indexer starts beside the extra files and the
+other pages.
 Without ``fork`` (Windows) or with one job, the same runs are rendered in this process.
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
@@ -42,23 +43,28 @@ MAX_VIEWS = 20_000
 
 
 @dataclass
-class Written:
+class Rendered:
+    """What the pool made: how many pages, how many of them changed (written, not
+    linked from the published site), and the URL of every extra file."""
+
     pages: int = 0
-    written: int = 0
+    changed: int = 0
+    extra_urls: set[str] = field(default_factory=set)
 
     @property
     def unchanged(self) -> int:
-        return self.pages - self.written
+        return self.pages - self.changed
 
 
-# Makes the (url, content) of the files beside the pages, e.g. a generator bound to its
-# build (outputs.GENERATORS).
-Extra = Callable[[], Iterable[tuple[str, Content]]]
+# Makes the (url, content) of some files beside the pages: one of outputs.EXTRA_FILES
+# bound to its build.
+ExtraFiles = Callable[[], Iterable[tuple[str, Content]]]
 
 
 @dataclass
-class Reader:
-    """Reads the pages ``reads`` picks once they are all written, from ``start`` on."""
+class StartOnceWritten:
+    """Calls ``start`` (e.g. the search indexer) once every page ``reads`` picks is
+    written, while the other pages and the extra files may still be rendering."""
 
     reads: Callable[[Page], bool]
     start: Callable[[], object]
@@ -70,7 +76,7 @@ class _Job:
     order: list[int]  # the pages' indices in the order they are rendered (runs cut it)
     renderer: Renderer
     writer: StageWriter
-    extras: Sequence[Extra] = ()
+    extra_files: Sequence[ExtraFiles] = ()
 
 
 _job: _Job | None = None  # set before forking; workers inherit it
@@ -122,24 +128,28 @@ def _render_run(bounds: tuple[int, int]) -> _Run:
     return _Run(start, stop - start, written, [], _job.renderer.take_notes())
 
 
-def _write_extra(index: int) -> None:
-    """Write the files of extras[index] (they are not pages: nothing to count)."""
+def _write_extra_files(index: int) -> list[str]:
+    """Write the files of extra_files[index]; their URLs (they are not pages: nothing
+    to count)."""
     assert _job is not None
     _job.renderer.view.limit_views(MAX_VIEWS)
-    for url, content in _job.extras[index]():
+    urls = []
+    for url, content in _job.extra_files[index]():
         _job.writer.write(url, content)
+        urls.append(url)
     flush_all()
+    return urls
 
 
 def _results(
-    jobs: int, runs: list[tuple[int, int]], extras: int, first: int, progress: BuildProgress
-) -> Iterator[_Run | None]:
-    """Results of every run (None for an extra), in any order: the first ``first``
-    runs, then the extras, then the other runs. The progress display (a thread) starts
-    only after forking, so no child inherits a lock it holds."""
-    Task = tuple[Callable[[Any], _Run | None], Any]
+    jobs: int, runs: list[tuple[int, int]], extra_files: int, first: int, progress: BuildProgress
+) -> Iterator[_Run | list[str]]:
+    """Results of every run (the URLs written for extra files), in any order: the first
+    ``first`` runs, then the extra files, then the other runs. The progress display (a
+    thread) starts only after forking, so no child inherits a lock it holds."""
+    Task = tuple[Callable[[Any], _Run | list[str]], Any]
     pages: list[Task] = [(_render_run, run) for run in runs]
-    others: list[Task] = [(_write_extra, index) for index in range(extras)]
+    others: list[Task] = [(_write_extra_files, index) for index in range(extra_files)]
     tasks = pages[:first] + others + pages[first:]
     if jobs <= 1:
         progress.start()
@@ -165,16 +175,15 @@ def render_pages(
     writer: StageWriter,
     jobs: int | None,
     progress: BuildProgress,
-    extras: Sequence[Extra] = (),
-    reader: Reader | None = None,
+    extra_files: Sequence[ExtraFiles] = (),
+    once_written: StartOnceWritten | None = None,
     noted: Callable[[list[int], list[Any]], object] | None = None,
-) -> Written:
+) -> Rendered:
     """Render every page into the stage with ``jobs`` processes (None: see
-    ``choose_jobs``), and write the files of ``extras`` beside them; raises
-    ContentError on a template problem. The ``reader`` is started as soon as every
-    page it reads is written, while the extras and the other pages may still be
-    rendering; ``noted`` is called with the indices of the pages of each run and what
-    the renderer noted about them."""
+    ``choose_jobs``), and write the ``extra_files`` beside them; raises ContentError on
+    a template problem. ``once_written`` is started as soon as every page it reads is
+    written; ``noted`` is called with the indices of the pages of each run and what the
+    renderer noted about them."""
     global _job
     for template in sorted({page.template for page in pages}):
         with contextlib.suppress(jinja2.TemplateError):  # reported with its page later
@@ -182,34 +191,35 @@ def render_pages(
     jobs = choose_jobs(jobs, len(pages))
     order = list(range(len(pages)))
     read = len(pages)  # the pages [:read] of the order go first
-    if reader is not None:
-        picked = [reader.reads(page) for page in pages]
+    if once_written is not None:
+        picked = [once_written.reads(page) for page in pages]
         order = [i for i in order if picked[i]] + [i for i in order if not picked[i]]
         read = sum(picked)
     runs = _runs(read, jobs)
-    waiting = len(runs) if reader is not None else 0  # runs the reader waits for
+    waiting = len(runs) if once_written is not None else 0  # runs to write before it starts
     # The unread pages are few (home, indexes), and an index page of a large site is
-    # slow to render: one run each, shared out beside the reader.
+    # slow to render: one run each, shared out beside what ``once_written`` started.
     runs += [(n, n + 1) for n in range(read, len(pages))]
-    _job = _Job(pages, order, renderer, writer, extras)
-    total = Written()
+    _job = _Job(pages, order, renderer, writer, extra_files)
+    total = Rendered()
     try:
-        if reader is not None and waiting == 0:
-            reader.start()
-        for result in _results(jobs, runs, len(extras), waiting, progress):
-            if result is None:
+        if once_written is not None and waiting == 0:
+            once_written.start()
+        for result in _results(jobs, runs, len(extra_files), waiting, progress):
+            if isinstance(result, list):
+                total.extra_urls.update(result)
                 continue
             if result.problems:
                 raise ContentError(result.problems)
             if noted is not None and result.notes is not None:
                 noted(order[result.start : result.start + result.count], result.notes)
             total.pages += result.count
-            total.written += result.written
+            total.changed += result.written
             progress.advance(result.count)
-            if reader is not None and result.start < read:
+            if once_written is not None and result.start < read:
                 waiting -= 1
                 if waiting == 0:
-                    reader.start()
+                    once_written.start()
     finally:
         _job = None
         flush_all()  # what this process converted itself (with one job, everything)

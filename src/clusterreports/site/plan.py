@@ -1,18 +1,17 @@
-"""Stage 4, plan pages: decide every page of the site, its template, its URL and the
-records it depends on, before anything is rendered.
+"""Stage 4, plan pages: decide every page of the site, its template and its URL, before
+anything is rendered.
 
-Dependencies are what a preview rebuild uses to re-render only the pages an edit
-touches: a record page shows its own record, the records it refers to and those
-that refer to it, and one step further (a person page names each session's
-event). Index pages list whole types, so they depend on everything (``None``).
-They are worked out on first use: a full build never needs them, and around a hub
-(someone who spoke at hundreds of events) the two-hop sets grow quadratically.
+``dependencies`` are the records a record page may show, which a preview rebuild uses
+when an edit changes who refers to whom: its own record, the records it refers to and
+those that refer to it, and one step further (a person page names each session's
+event). They are worked out only for the records an edit touches: a full build never
+needs them, and around a hub (someone who spoke at hundreds of events) the two-hop
+sets grow quadratically.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 
 from ..content.models import RECORD_TYPES
 from ..content.registry import Key, Registry, key_of
@@ -32,13 +31,6 @@ class Page:
     index_of: str | None = None
     number: int = 1  # of an index page: which page of its index (paginate.py)
     of: int = 1  # of an index page: how many pages its index has
-    registry: Registry | None = field(default=None, repr=False, compare=False)
-
-    @cached_property
-    def deps(self) -> frozenset[Key] | None:
-        if self.record is None or self.registry is None:
-            return None
-        return dependencies(self.registry, self.record)
 
 
 TEMPLATES = {
@@ -78,15 +70,7 @@ def plan_pages(
             pages.append(Page(url, template, "index", index_of=name, number=number, of=count))
         for record in registry.all(name):
             key = key_of(record)
-            pages.append(
-                Page(
-                    urls.url_of(record),
-                    TEMPLATES[name],
-                    name,
-                    record=key,
-                    registry=registry,
-                )
-            )
+            pages.append(Page(urls.url_of(record), TEMPLATES[name], name, record=key))
     return pages, _collisions(registry, pages)
 
 
