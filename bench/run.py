@@ -34,6 +34,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 WORK = BENCH / "_work"
@@ -79,8 +80,10 @@ class Run:
     pages: int
     files: int
     finished: bool = True  # False: stopped at the time limit, so wall is a lower bound
-    largest_page: int = 0  # bytes of the largest HTML file written (0: not measured)
-    largest_path: str = ""  # and where it is in the output
+    # Keyword-only, so that rows keep their positional order: bytes of the largest HTML
+    # file written (0: not measured) and where it is in the output.
+    largest_page: int = field(default=0, kw_only=True)
+    largest_path: str = field(default="", kw_only=True)
 
 
 @dataclass
@@ -339,7 +342,7 @@ def bench_size(
                 max(r.pages for r in done),
                 max(r.files for r in done),
                 tool not in stopped,
-                *_largest(done),
+                **_largest(done),
                 runs=len([r for r in mine if r.finished]),
                 walls=[r.wall for r in mine if r.finished],
                 cpus=[r.cpu for r in mine if r.finished],
@@ -375,7 +378,7 @@ def pooled(summaries: list[Summary]) -> list[Summary]:
                 max(s.pages for s in finished),
                 max(s.files for s in finished),
                 True,
-                *_largest(finished),
+                **_largest(finished),
                 runs=len(walls),
                 walls=walls,
                 cpus=cpus,
@@ -384,10 +387,10 @@ def pooled(summaries: list[Summary]) -> list[Summary]:
     return rows
 
 
-def _largest(runs: Sequence[Run]) -> tuple[int, str]:
-    """The largest HTML page of any of ``runs``: (bytes, path in the output)."""
+def _largest(runs: Sequence[Run]) -> dict[str, Any]:
+    """The largest HTML page of any of ``runs``, as Run's fields for it."""
     heaviest = max(runs, key=lambda r: r.largest_page)
-    return heaviest.largest_page, heaviest.largest_path
+    return {"largest_page": heaviest.largest_page, "largest_path": heaviest.largest_path}
 
 
 def page_weight(summaries: list[Summary]) -> str:
