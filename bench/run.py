@@ -31,8 +31,10 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 WORK = BENCH / "_work"
@@ -59,6 +61,8 @@ RESULTS_END = "<!-- results:end -->"
 # of Markdown texts: clusterreports/cache.py) in a folder of the run's own, which the
 # warm-up round fills, as an editor's first build does; "ours-cold" is our build with
 # search from an empty cache folder every time, as a site's very first build.
+# The page weight above which a run says so (page_weight): 1 MB of HTML.
+PAGE_WEIGHT_LIMIT = 1_000_000
 TOOLS = ("ours", "ours-no-search", "ours-cold", "hugo", "hugo-pagefind", "pelican")
 CACHE_FOLDER = "cache"
 
@@ -76,6 +80,10 @@ class Run:
     pages: int
     files: int
     finished: bool = True  # False: stopped at the time limit, so wall is a lower bound
+    # Keyword-only, so that rows keep their positional order: bytes of the largest HTML
+    # file written (0: not measured) and where it is in the output.
+    largest_page: int = field(default=0, kw_only=True)
+    largest_path: str = field(default="", kw_only=True)
 
 
 @dataclass
@@ -193,8 +201,19 @@ def measure(
             f"{stderr.decode()[-2000:]}"
         )
     files = [p for p in out.rglob("*") if p.is_file()]
-    pages = sum(1 for p in files if p.suffix == ".html")
-    return Run(tool, events, wall, usage.ru_utime + usage.ru_stime, peak, pages, len(files))
+    html = [(p.stat().st_size, p) for p in files if p.suffix == ".html"]
+    size, largest = max(html, default=(0, out))
+    return Run(
+        tool,
+        events,
+        wall,
+        usage.ru_utime + usage.ru_stime,
+        peak,
+        len(html),
+        len(files),
+        largest_page=size,
+        largest_path=largest.relative_to(out).as_posix(),
+    )
 
 
 def delete_outputs(outputs: Path) -> None:
@@ -323,9 +342,10 @@ def bench_size(
                 max(r.pages for r in done),
                 max(r.files for r in done),
                 tool not in stopped,
-                len([r for r in mine if r.finished]),
-                [r.wall for r in mine if r.finished],
-                [r.cpu for r in mine if r.finished],
+                **_largest(done),
+                runs=len([r for r in mine if r.finished]),
+                walls=[r.wall for r in mine if r.finished],
+                cpus=[r.cpu for r in mine if r.finished],
             )
         )
     return summaries
@@ -358,12 +378,38 @@ def pooled(summaries: list[Summary]) -> list[Summary]:
                 max(s.pages for s in finished),
                 max(s.files for s in finished),
                 True,
-                len(walls),
-                walls,
-                cpus,
+                **_largest(finished),
+                runs=len(walls),
+                walls=walls,
+                cpus=cpus,
             )
         )
     return rows
+
+
+def _largest(runs: Sequence[Run]) -> dict[str, Any]:
+    """The largest HTML page of any of ``runs``, as Run's fields for it."""
+    heaviest = max(runs, key=lambda r: r.largest_page)
+    return {"largest_page": heaviest.largest_page, "largest_path": heaviest.largest_path}
+
+
+def page_weight(summaries: list[Summary]) -> str:
+    """The largest HTML page each tool wrote for each corpus, against PAGE_WEIGHT_LIMIT:
+    a page a phone has to download and lay out whole (an unpaginated index grows with
+    the site). Printed for reading, never asserted."""
+    lines = [
+        "| N events | tool | largest HTML page | KB | over 1 MB |",
+        "|---:|---|---|---:|---|",
+    ]
+    for s in summaries:
+        if not s.finished or not s.largest_page:  # stopped, or from an older --json file
+            continue
+        over = "**yes**" if s.largest_page > PAGE_WEIGHT_LIMIT else "no"
+        lines.append(
+            f"| {s.events:,} | {s.tool} | `{s.largest_path}` | {s.largest_page / 1000:,.0f} "
+            f"| {over} |"
+        )
+    return "\n".join(lines)
 
 
 def table(summaries: list[Summary]) -> str:
@@ -567,6 +613,10 @@ def main() -> None:
         timed + (f" {written}" if sizes else ""),
         "",
         table(summaries),
+        "",
+        "Page weight (the largest HTML page of each build; over 1 MB is too heavy for a phone):",
+        "",
+        page_weight(summaries),
         "",
     ]
     if args.json:

@@ -31,6 +31,7 @@ def test_every_case_is_covered() -> None:
         "alias-bomb",
         "bad-config",
         "bad-config-text",
+        "bad-page-size",
         "byte-order-mark",
         "config-is-a-folder",
         "config-not-utf8",

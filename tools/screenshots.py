@@ -57,7 +57,8 @@ def page_type(url: str) -> str:
     if not parts:
         return "home"
     if parts[0] in names:
-        return names[parts[0]] if len(parts) > 1 else f"{parts[0]}-index"
+        paged = len(parts) == 3 and parts[1] == "page"  # '/people/page/2/' (paginate.py)
+        return names[parts[0]] if len(parts) > 1 and not paged else f"{parts[0]}-index"
     return "-".join(parts)
 
 

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -44,6 +45,17 @@ def _check_url(value: str) -> str:
     if not _is_web_url(value):
         raise ValueError(
             f"'{printable(value)}' must be a full http(s) URL, e.g. 'https://example.org/reports/'"
+        )
+    return value
+
+
+def _check_page_size(value: object) -> object:
+    # Before pydantic's own check, which would take true for 1 and '5' for 5.
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        shown = str(value).lower() if isinstance(value, bool) else value  # as YAML writes it
+        raise ValueError(
+            f"'{shown}' is not a whole number of 1 or more: give how many records an "
+            "index page lists, e.g. page_size: 50"
         )
     return value
 
@@ -118,6 +130,11 @@ class SiteConfig(BaseModel):
         description="The most record pages one part of the search index holds. Pagefind "
         "keeps an index in memory (about 30 KB a page); a larger site is indexed in parts, "
         "one after another, which the search page merges.",
+    )
+    page_size: Annotated[int, BeforeValidator(_check_page_size)] = Field(
+        50,
+        description="How many records an index page lists (people, sessions, events, ...); "
+        "a longer index is split into pages: /sessions/, /sessions/page/2/, ...",
     )
     strict: bool = Field(
         False,

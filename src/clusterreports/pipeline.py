@@ -97,7 +97,7 @@ def check(
     places = (site.content_dir / "images", site.static_dir)
     link_problems += check_images(registry, site.root, places, site.config.images.max_kb)
     say("Planning the pages")
-    pages, plan_problems = plan_pages(registry, site.config.search)
+    pages, plan_problems = plan_pages(registry, site.config.search, site.config.page_size)
     problems = read_problems + validated.problems + link_problems + plan_problems
     warnings = duplicates.warnings(registry) if not problems else []
     if strict or site.config.strict:

@@ -17,6 +17,7 @@ from ..content.models import RECORD_TYPES
 from ..content.registry import Key, Registry, key_of
 from ..problems import Problem
 from . import urls
+from .paginate import page_count
 
 DEPENDENCY_HOPS = 2
 
@@ -28,6 +29,8 @@ class Page:
     kind: str
     record: Key | None = None
     index_of: str | None = None
+    number: int = 1  # of an index page: which page of its index (paginate.py)
+    of: int = 1  # of an index page: how many pages its index has
 
 
 TEMPLATES = {
@@ -52,15 +55,19 @@ def dependencies(registry: Registry, key: Key, hops: int = DEPENDENCY_HOPS) -> f
     return frozenset(reached)
 
 
-def plan_pages(registry: Registry, search: bool = True) -> tuple[list[Page], list[Problem]]:
+def plan_pages(
+    registry: Registry, search: bool = True, page_size: int = 50
+) -> tuple[list[Page], list[Problem]]:
     pages = [Page(urls.HOME_URL, "home.html", "home"), Page(urls.NOT_FOUND_URL, "404.html", "404")]
     if search:
         pages.append(Page(urls.SEARCH_URL, "search.html", "search"))
     for record_type in RECORD_TYPES:
         name = record_type.type_name
-        pages.append(
-            Page(urls.index_url(name), f"{record_type.folder}_index.html", "index", index_of=name)
-        )
+        count = page_count(len(registry.all(name)), page_size)
+        template = f"{record_type.folder}_index.html"
+        for number in range(1, count + 1):
+            url = urls.index_page_url(name, number)
+            pages.append(Page(url, template, "index", index_of=name, number=number, of=count))
         for record in registry.all(name):
             key = key_of(record)
             pages.append(Page(urls.url_of(record), TEMPLATES[name], name, record=key))

@@ -27,6 +27,7 @@ from ..content.registry import Registry
 from ..problems import ContentError, Problem, display_path
 from ..version import __version__
 from . import structured
+from .paginate import Pager
 from .plan import Page
 from .theme import builtin_dir
 from .views import SiteView, humanise
@@ -239,6 +240,7 @@ class Renderer:
         self.env = make_environment(site)
         self.view = SiteView(registry, site.config, site.today())
         self.env.globals["site"] = self.view
+        self._listings: tuple[SiteView, dict[Any, Any]] = (self.view, {})  # paginate.Pager's
 
     def context(self, page: Page) -> dict[str, Any]:
         context: dict[str, Any] = {"page": page}
@@ -247,6 +249,10 @@ class Renderer:
         if page.index_of is not None:
             context["records"] = self.view.all(page.index_of)
             context["type_name"] = page.index_of
+            if self._listings[0] is not self.view:  # listings last as long as their view
+                self._listings = (self.view, {})
+            size = self.site.config.page_size
+            context["pager"] = Pager(page.index_of, page.number, page.of, size, self._listings[1])
         return context
 
     def render(self, page: Page) -> bytes:

@@ -40,6 +40,13 @@ def index_url(type_name: str) -> str:
     return f"/{TYPES_BY_NAME[type_name].folder}/"
 
 
+def index_page_url(type_name: str, number: int) -> str:
+    """Page ``number`` of an index: the first at the index's own URL ('/sessions/'), the
+    others below it ('/sessions/page/2/')."""
+    first = index_url(type_name)
+    return first if number == 1 else f"{first}page/{number}/"
+
+
 def record_url(type_name: str, record_id: str) -> str:
     return f"{index_url(type_name)}{record_id}/"
 

@@ -1,0 +1,190 @@
+"""Index listings split into pages of ``page_size`` records (``site.yaml``).
+
+Every page of an index holds ``page_size`` records in the listing's order, the last
+one the rest, so how many pages an index has depends only on how many records it
+lists: editing a record never changes it (the preview re-renders the pages that read
+the edited fields), while adding or removing one rebuilds the whole site. A listing
+made of groups (people by letter, events by year, sessions by event) fills its pages
+across the groups: a group that does not fit goes on at the top of the next page,
+under its heading again, marked as continued; a bar of the groups (letters, years)
+links each to the page where it starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Generic, NamedTuple, TypeVar
+
+from . import urls
+
+T = TypeVar("T")
+
+# Page links shown either side of the current one, besides the first and the last.
+NEIGHBOURS = 2
+
+
+class Group(NamedTuple, Generic[T]):
+    """A group's records on one page; ``continued`` when the group began on an
+    earlier page."""
+
+    label: Any
+    items: list[T]
+    continued: bool = False
+
+
+def page_count(records: int, page_size: int) -> int:
+    """How many pages an index of ``records`` records takes: one at least, even empty."""
+    return max(1, -(-records // page_size))
+
+
+def split(groups: Iterable[tuple[Any, Sequence[T]]], page_size: int) -> list[list[Group[T]]]:
+    """The groups of a listing, in order, spread over pages of ``page_size`` records."""
+    pages: list[list[Group[T]]] = [[]]
+    room = page_size
+    for label, items in groups:
+        start = 0
+        while start < len(items):
+            if room == 0:
+                pages.append([])
+                room = page_size
+            part = list(items[start : start + room])
+            pages[-1].append(Group(label, part, start > 0))
+            start += len(part)
+            room -= len(part)
+    return pages
+
+
+# A listing as a template hands it to the pager: the SiteView method that makes it (with
+# its arguments after it), so that it is made once for all the pages of an index; or the
+# listing itself (a short one, made in the template).
+Listing = Callable[..., Iterable[tuple[Any, Sequence[T]]]] | Iterable[tuple[Any, Sequence[T]]]
+
+
+class Pager:
+    """What an index template sees as ``pager``: which page of its index it renders,
+    that page's share of a listing, and the links to the other pages.
+
+    Every page of an index shows a share of the same listing: made anew for each, the
+    listings of a large site would cost the square of its size. ``cache`` keeps them
+    for as long as the renderer keeps its SiteView: a build's worker, all its pages;
+    the preview, one page (each page renders with a view of its own, so that what it
+    reads is noted)."""
+
+    def __init__(
+        self,
+        type_name: str,
+        number: int,
+        count: int,
+        page_size: int,
+        cache: dict[Any, Any] | None = None,
+    ) -> None:
+        self.type_name = type_name
+        self.number = number
+        self.count = count
+        self.page_size = page_size
+        self.cache = {} if cache is None else cache
+
+    def url(self, number: int) -> str:
+        return urls.index_page_url(self.type_name, number)
+
+    @property
+    def previous(self) -> str | None:
+        return self.url(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.url(self.number + 1) if self.number < self.count else None
+
+    @property
+    def links(self) -> list[tuple[int | None, str]]:
+        """(page number, site URL) for the first page, the last, and the current one
+        with its neighbours; (None, "") where pages are left out between them."""
+        shown = {1, self.count} | set(range(self.number - NEIGHBOURS, self.number + NEIGHBOURS + 1))
+        numbers = sorted(n for n in shown if 1 <= n <= self.count)
+        links: list[tuple[int | None, str]] = []
+        for before, number in zip([0, *numbers], numbers, strict=False):
+            if number - before > 1 and before:
+                links.append((None, ""))
+            links.append((number, self.url(number)))
+        return links
+
+    def _made(self, listing: Listing[T], args: tuple[Any, ...]) -> list[tuple[Any, Sequence[T]]]:
+        if not callable(listing):
+            return list(listing)
+        key = ("listing", getattr(listing, "__func__", listing), args)
+        made: list[tuple[Any, Sequence[T]]] | None = self.cache.get(key)
+        if made is None:
+            made = self.cache[key] = list(listing(*args))
+        return made
+
+    def _pages(self, listing: Listing[T], args: tuple[Any, ...]) -> list[list[Group[T]]]:
+        key = ("pages", getattr(listing, "__func__", listing), args)
+        pages: list[list[Group[T]]] | None = self.cache.get(key) if callable(listing) else None
+        if pages is None:
+            pages = split(self._made(listing, args), self.page_size)
+            if callable(listing):
+                self.cache[key] = pages
+        return pages
+
+    def items(self, records: Callable[..., Sequence[T]] | Sequence[T], *args: Any) -> list[T]:
+        """This page's share of a listing without groups (or a method making it)."""
+        start = (self.number - 1) * self.page_size
+        if callable(records):
+            key = ("items", getattr(records, "__func__", records), args)
+            made: Sequence[T] | None = self.cache.get(key)
+            if made is None:
+                made = self.cache[key] = records(*args)
+            records = made
+        return list(records[start : start + self.page_size])
+
+    def groups(self, listing: Listing[T], *args: Any) -> list[Group[T]]:
+        """This page's share of a listing of (label, records) groups."""
+        pages = self._pages(listing, args)
+        return pages[self.number - 1] if self.number <= len(pages) else []
+
+    def starts(self, listing: Listing[T], *args: Any) -> list[tuple[Any, int, str]]:
+        """(label, how many records, site URL of the page where it starts; "" for this
+        page) for each group of a listing: the links of a bar of letters or years."""
+        found: list[tuple[Any, int, str]] = []
+        for number, page in enumerate(self._pages(listing, args), start=1):
+            for label, items, continued in page:
+                if continued:  # the group's last entry, begun on an earlier page
+                    label, size, url = found[-1]
+                    found[-1] = (label, size + len(items), url)
+                else:
+                    url = "" if number == self.number else self.url(number)
+                    found.append((label, len(items), url))
+        return found
+
+    def among(self, shown: Iterable[Group[T]], listing: Listing[T], *args: Any) -> list[Group[T]]:
+        """The records ``shown`` on this page, grouped as in another listing of them all
+        (organisations by country, of those this page shows by kind), in its order."""
+        made = self._made(listing, args)
+        key = ("places", getattr(listing, "__func__", listing), args)
+        places: dict[int, tuple[int, int]] | None = (
+            self.cache.get(key) if callable(listing) else None
+        )
+        if places is None:
+            # Where each record is in the listing, by the record: a view may be made
+            # again between pages (SiteView.limit_views), the record it shows is not.
+            places = {
+                id(_shown(item)): (g, i)
+                for g, (_, items) in enumerate(made)
+                for i, item in enumerate(items)
+            }
+            if callable(listing):
+                self.cache[key] = places
+        regrouped: dict[int, list[tuple[int, T]]] = {}
+        for group in shown:
+            for item in group.items:
+                g, i = places[id(_shown(item))]
+                regrouped.setdefault(g, []).append((i, item))
+        return [
+            Group(made[g][0], [item for _, item in sorted(regrouped[g], key=lambda p: p[0])])
+            for g in sorted(regrouped)
+        ]
+
+
+def _shown(item: Any) -> Any:
+    """The record a listed view shows (the item itself when it is no view)."""
+    return getattr(item, "record", item)
