@@ -627,3 +627,33 @@ def test_referenced_templates_follow_extends_imports_and_includes(preview: Previ
 def test_every_field_mask_fits_the_notes() -> None:
     """The preview keeps field masks in 64-bit arrays."""
     assert all(len(model.model_fields) < 63 for model in TYPES_BY_FOLDER.values())
+
+
+def test_a_template_failing_half_way_through_an_update_keeps_the_last_good_pages(
+    site: Path, preview: Preview, tmp_path: Path
+) -> None:
+    """The edited template renders the first people's pages and fails on the last one:
+    the update reports the template's file and line, the failing page keeps what the
+    last good build wrote, and fixing the template brings back what a clean build writes."""
+    output = preview.site.output_dir
+    last = output / "people" / "ulla-engelmann" / "index.html"
+    before = last.read_bytes()
+    template = site / "templates" / "person.html"
+    good = template.read_text(encoding="utf-8")
+    edit(
+        template,
+        "<h1>",
+        '{% if record.id == "ulla-engelmann" %}{{ no_such_value.attribute }}{% endif %}<h1>',
+    )
+    outcome = preview.update([template])
+    assert outcome.kind == "error" and outcome.error is not None
+    [problem] = outcome.error.problems
+    assert problem.path == "templates/person.html" and problem.line is not None
+    assert "no_such_value" in problem.message
+    assert last.read_bytes() == before  # never replaced by a page that failed
+    assert preview.error is outcome.error  # what the server shows over every page
+    template.write_text(good, encoding="utf-8")
+    assert preview.update([template]).kind == "full"  # half-applied: rebuilt whole
+    build(load_site_config(site, output=str(tmp_path / "clean")))
+    for page in ("people/ulla-engelmann/index.html", "people/anais-le-corvec/index.html"):
+        assert (output / page).read_bytes() == (tmp_path / "clean" / page).read_bytes()

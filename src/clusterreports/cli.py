@@ -189,8 +189,8 @@ def _report_bug(error: Exception) -> int:
 def run(argv: Sequence[str] | None = None) -> NoReturn:
     """The command's entry point (console script, ``python -m``, build.py): ``main``,
     then exit at once. Python's own exit would first collect and free every record,
-    view and page of the build: a third of a second at 1,000 events, four at 10,000,
-    for nothing. Every file is written and every worker gone by then; only the streams
+    view and page of the build, seconds on a large site (bench/HISTORY.md), for
+    nothing. Every file is written and every worker gone by then; only the streams
     need flushing. A thread still at work (the preview's builder, stopped mid-build)
     is left to Python's exit, which waits for it to clean up."""
     code = main(argv)

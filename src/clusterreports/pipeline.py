@@ -186,8 +186,8 @@ class Builder:
 
 def stoppable(files: Iterable[tuple[str, Content]], stop: Stop) -> Iterator[tuple[str, Content]]:
     """``files`` given up between files, and between the pieces of one made in pieces,
-    once ``stop`` says so: the data of every session takes 0.3 s to make at N = 1,000
-    and 3.2 s at 10,000, which an edit in the preview would otherwise wait out."""
+    once ``stop`` says so: a large site's data files take seconds to make, which an
+    edit in the preview would otherwise wait out (bench/HISTORY.md, 47.)."""
     for url, content in files:
         if stop():
             raise Interrupted

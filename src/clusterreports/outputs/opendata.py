@@ -307,7 +307,7 @@ def _json(data: object) -> bytes:
 def _json_with_records(head: JsonObject, records: Iterator[JsonObject]) -> Iterator[bytes]:
     """The pieces of ``_json(head | {"records": [...]})``, encoded a record at a time
     and written as they come: a large site's records never exist all at once, neither
-    as Python objects nor as bytes (sessions.json is 100 MB at 10,000 events)."""
+    as Python objects nor as bytes (sessions.json grows to hundreds of MB)."""
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     yield encode(head)[:-1].encode("utf-8") + b',"records":['
     for index, record in enumerate(records):
@@ -317,7 +317,7 @@ def _json_with_records(head: JsonObject, records: Iterator[JsonObject]) -> Itera
 
 def _csv(rows: Iterator[list[str]]) -> Iterator[bytes]:
     """The CSV in pieces of about 64 KB, like the JSON files: the preview can stop
-    between them (people.csv takes 2 s to make at 10,000 events). Every field is quoted
+    between them (a large site's people.csv takes seconds to make). Every field is quoted
     and no cell starts a formula (``escape.csv_cell``): spreadsheets open these files."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=CSV_QUOTING)

@@ -27,9 +27,9 @@ class Unsure(Exception):
 class Readers:
     """The pages that read one record, each with the mask of the fields it read.
 
-    Two arrays rather than a dict of ints: a preview of 10,000 events notes 2.7 million
-    such pairs, which took about 100 bytes each in dicts and take 35 here, each record's
-    arrays included (peak memory 1,392 → 1,290 MiB)."""
+    Two arrays rather than a dict of ints: a large preview notes millions of such
+    pairs, and arrays hold each in about a third of a dict's memory (measured in
+    bench/HISTORY.md)."""
 
     __slots__ = ("masks", "pages")
 

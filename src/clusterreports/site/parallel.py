@@ -38,7 +38,7 @@ MIN_RUN = 50
 MIN_PARALLEL_PAGES = 400
 # A worker keeps the record views it made (and what they cached) from one run of pages
 # to the next, up to this many; past it, it starts afresh, so a large site's worker
-# holds about a run's views, not the whole site's (a few hundred MB at 10,000 events).
+# holds about a run's views, not the whole site's.
 MAX_VIEWS = 20_000
 
 
