@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import io
 import itertools
 import json
 import random
@@ -424,11 +425,40 @@ def _write_pelican(model: dict[str, list[Fields]], site: Path) -> None:
             _write(site / "content" / "pages" / f"{record['id']}.md", header + body + "\n")
 
 
-def generate(root: Path, n: int, seed: int = 1) -> Corpus:
-    """Write the three sites under ``root`` (replacing what was there)."""
+def _portrait(rng: random.Random) -> bytes:
+    """A 480 x 600 JPEG like a photo's weight (smooth colour fields, not noise), drawn
+    from ``rng`` so that the corpus stays the same for the same seed."""
+    from PIL import Image  # only a corpus with portraits needs Pillow
+
+    small = Image.frombytes("RGB", (12, 15), rng.randbytes(12 * 15 * 3))
+    out = io.BytesIO()
+    small.resize((480, 600), Image.Resampling.BICUBIC).save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def _add_portraits(people: list[Fields], site: Path, share: float, seed: int) -> None:
+    """Give ``share`` of the people a portrait beside their record (our site only: Hugo
+    and Pelican rows stay like for like, and the images row says what pictures add)."""
+    rng = random.Random(seed + 7)
+    for person in people:
+        if rng.random() < share:
+            name = f"{person['id']}.jpg"
+            person["portrait"] = {"file": name, "alt": f"Portrait of {person['name']}"}
+            target = site / "content" / "people" / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(_portrait(rng))
+
+
+def generate(root: Path, n: int, seed: int = 1, portraits: float = 0.0) -> Corpus:
+    """Write the three sites under ``root`` (replacing what was there); with
+    ``portraits``, that share of our site's people get a portrait."""
     model = _model(n, seed)
     shutil.rmtree(root, ignore_errors=True)
+    if portraits:
+        _add_portraits(model["people"], root / "ours", portraits, seed)
     _write_ours(model, root / "ours")
+    for person in model["people"]:
+        person.pop("portrait", None)  # the other two sites show no pictures
     _write_hugo(model, root / "hugo")
     _write_pelican(model, root / "pelican")
     appearances: dict[object, int] = {}
@@ -455,8 +485,11 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--portraits", type=float, default=0.0, help="share of our people with a portrait"
+    )
     args = parser.parse_args()
-    corpus = generate(args.out, args.events, args.seed)
+    corpus = generate(args.out, args.events, args.seed, args.portraits)
     print(json.dumps(corpus.counts | {"most_appearances": corpus.most_appearances}))
 
 

@@ -59,3 +59,29 @@ def test_the_corpus_builds_completely(corpus: tuple[Any, Path]) -> None:
         assert (out / record.folder / record.id / "index.html").is_file()
     assert result.pages == result.written == len(list(out.rglob("*.html")))
     assert broken_links(out) == []
+
+
+def test_a_corpus_with_portraits_shows_them_and_only_on_our_site(tmp_path: Path) -> None:
+    """``--portraits`` gives that share of our people a portrait beside their record:
+    the site checks and shows each one; Hugo's and Pelican's sites stay as they were."""
+    counts = bench_corpus().generate(tmp_path / "with", EVENTS, portraits=0.1)
+    bench_corpus().generate(tmp_path / "without", EVENTS)
+    people = tmp_path / "with" / "ours" / "content" / "people"
+    pictures = sorted(people.glob("*.jpg"))
+    assert 0.05 * counts.people < len(pictures) < 0.2 * counts.people
+    for site in ("hugo", "pelican"):
+        files = sorted(
+            p.relative_to(tmp_path / "with")
+            for p in (tmp_path / "with" / site).rglob("*")
+            if p.is_file()
+        )
+        assert all(
+            (tmp_path / "with" / f).read_bytes() == (tmp_path / "without" / f).read_bytes()
+            for f in files
+        )
+    site = load_site_config(tmp_path / "with" / "ours", search=False)
+    build(site, jobs=2)
+    shown = pictures[0].stem
+    page = (site.output_dir / "people" / shown / "index.html").read_text(encoding="utf-8")
+    assert 'alt="Portrait of' in page and "srcset=" in page
+    assert len(list((site.output_dir / "media").glob("*.webp"))) >= len(pictures)

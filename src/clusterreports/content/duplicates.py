@@ -16,6 +16,7 @@ are never reported.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -47,8 +48,10 @@ class Named:
     column: int | None = None
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> tuple[str, ...]:
-    """A name's words without diacritics, case, punctuation or hyphens."""
+    """A name's words without diacritics, case, punctuation or hyphens (kept: each name
+    is compared with every other sharing its first word, and slugify is slow)."""
     return tuple(word for word in slugify(text).split("-") if word)
 
 
@@ -110,17 +113,8 @@ def _named(registry: Registry, type_name: str) -> list[Named]:
             related = {getattr(record, f) for f in RELATED_FIELDS if getattr(record, f)}
             related |= set(record.partners)
             related |= {other.id for other in registry.referrers(record, "organisation")}
-        line, column = raw.line_of(("name",))
         named.append(
-            Named(
-                record.id,
-                raw.display,
-                record.name,
-                tuple(record.aliases),
-                frozenset(related),
-                line,
-                column,
-            )
+            Named(record.id, raw.display, record.name, tuple(record.aliases), frozenset(related))
         )
     return named
 
@@ -131,11 +125,13 @@ def warnings(registry: Registry) -> list[Problem]:
     found = []
     for type_name, noun in (("person", "person"), ("organisation", "organisation")):
         for later, earlier, why in probable_duplicates(_named(registry, type_name)):
+            # Placed only now: finding a field's line parses its file again.
+            line, column = registry.origins[(type_name, later.id)].line_of(("name",))
             found.append(
                 Problem(
                     later.path,
-                    later.line,
-                    later.column,
+                    line,
+                    column,
                     f"probably the same {noun} as {earlier.path} ({why}): {MERGE_ADVICE}",
                 )
             )
