@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
+from babel import Locale, UnknownLocaleError
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -58,6 +59,30 @@ def _check_page_size(value: object) -> object:
             "index page lists, e.g. page_size: 50"
         )
     return value
+
+
+def _check_language(value: str) -> str:
+    """A language tag Babel knows ('fr', 'de', 'pt-BR'): dates and numbers are formatted
+    with its rules, so an unknown one would fail only half-way through a build."""
+    try:
+        Locale.parse(value.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        raise ValueError(
+            f"'{printable(value)}' is not a language tag: use a code such as 'en', 'fr' or 'pt-BR'"
+        ) from None
+    return value
+
+
+def _check_languages(value: list[str]) -> list[str]:
+    seen = set()
+    for tag in value:
+        if tag.lower() in seen:
+            raise ValueError(f"'{tag}' is listed twice: list each language once")
+        seen.add(tag.lower())
+    return value
+
+
+LanguageTag = Annotated[Line, AfterValidator(_check_language)]
 
 
 def _is_path(value: str) -> bool:
@@ -112,7 +137,20 @@ class SiteConfig(BaseModel):
         description="The site's full address, e.g. 'https://example.org/reports/', for the "
         "absolute links of canonical URLs, Open Graph, the sitemap and feeds.",
     )
-    language: Line = "en"
+    language: LanguageTag | None = Field(
+        None, description="The site's language, for a site in one language (default: en)."
+    )
+    languages: Annotated[list[LanguageTag], AfterValidator(_check_languages)] | None = Field(
+        None,
+        min_length=1,
+        description="The languages of a multilingual site; the first is the default, the "
+        "one content/ is written in (then leave out language).",
+    )
+    default_language_in_subdir: bool = Field(
+        False,
+        description="Put the default language's pages under their own folder too "
+        "(/en/events/...) rather than at the top (/events/...).",
+    )
     today: dt.date | None = Field(
         None, description="The build date for call statuses; default: the day of the build."
     )
@@ -147,6 +185,19 @@ class SiteConfig(BaseModel):
     static: Line = "static"
     output: Line = "_site"
 
+    @field_validator("languages")
+    @classmethod
+    def _one_default_language(
+        cls, value: list[str] | None, info: ValidationInfo
+    ) -> list[str] | None:
+        language = info.data.get("language")
+        if value and language is not None and language != value[0]:
+            raise ValueError(
+                f"the first language, '{value[0]}', is the default, but language is "
+                f"'{language}': remove language (or list '{language}' first)"
+            )
+        return value
+
     @field_validator("url")
     @classmethod
     def _url_agrees_with_base_url(cls, value: str | None, info: ValidationInfo) -> str | None:
@@ -160,6 +211,15 @@ class SiteConfig(BaseModel):
                 f"set base_url: {path} (or give url the path of base_url)"
             )
         return value
+
+    @property
+    def site_languages(self) -> tuple[str, ...]:
+        """Every language the site is built in, the default first."""
+        return tuple(self.languages) if self.languages else (self.language or "en",)
+
+    @property
+    def default_language(self) -> str:
+        return self.site_languages[0]
 
     @property
     def absolute_base(self) -> str:

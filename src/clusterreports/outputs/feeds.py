@@ -68,7 +68,7 @@ class FeedWriter:
         fg.title(xml_text(f"{config.title}: {title}"))
         fg.subtitle(xml_text(subtitle))
         fg.author({"name": xml_text(config.title)})
-        fg.language(config.language)
+        fg.language(config.default_language)
         fg.link(href=self.site.absolute_url(urls.HOME_URL), rel="alternate", type="text/html")
         fg.link(href=self.site.absolute_url(url), rel="self", type="application/atom+xml")
         fg.generator("clusterreports")

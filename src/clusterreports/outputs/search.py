@@ -242,7 +242,7 @@ def index_site(
         )
     options = [
         "--exclude-selectors", EXCLUDED,
-        "--force-language", config.language.split("-")[0],
+        "--force-language", config.default_language.split("-")[0],
         "--silent",
     ]  # fmt: skip
     # Every record has one page: the same count the search page merges parts by.

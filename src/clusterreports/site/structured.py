@@ -126,7 +126,7 @@ class Graph:
                 "url": self.site.absolute_url(urls.HOME_URL),
                 "name": config.title,
                 "description": config.description,
-                "inLanguage": config.language,
+                "inLanguage": config.default_language,
                 "potentialAction": action if config.search else None,
             }
         )
