@@ -22,6 +22,7 @@ from .outputs.context import BuildContext, ExtraFilesMaker, Interrupted
 from .outputs.extras import EXTRA_FILES, finalising, pages_read
 from .problems import ContentError, Problem, counted
 from .site.parallel import ExtraFiles, Rendered, StartOnceWritten, render_pages
+from .site import urls
 from .site.plan import Page, plan_pages
 from .site.progress import BuildProgress
 from .site.render import Renderer
@@ -97,7 +98,9 @@ def check(
     places = (site.content_dir / "images", site.static_dir)
     link_problems += check_images(registry, site.root, places, site.config.images.max_kb)
     say("Planning the pages")
-    pages, plan_problems = plan_pages(registry, site.config.search, site.config.page_size)
+    config = site.config
+    trees = urls.trees(config)
+    pages, plan_problems = plan_pages(registry, config.search, config.page_size, trees)
     problems = read_problems + validated.problems + link_problems + plan_problems
     warnings = duplicates.warnings(registry) if not problems else []
     if strict or site.config.strict:

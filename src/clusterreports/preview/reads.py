@@ -250,18 +250,25 @@ class TrackingRenderer(Renderer):
     page gets a new SiteView."""
 
     def __init__(self, site: Site, registry: Registry, stop: Stop = never) -> None:
-        self.tracked = TrackedRegistry(registry)
+        self.tracked: dict[str, TrackedRegistry] = {}  # by language
         self.notes: list[Reads] = []
         self.stop = stop  # checked before each page
-        super().__init__(site, self.tracked)
+        super().__init__(site, registry)
+
+    def registry_in(self, language: str) -> TrackedRegistry:
+        tracked = self.tracked.get(language)
+        if tracked is None:
+            tracked = self.tracked[language] = TrackedRegistry(super().registry_in(language))
+        return tracked
 
     def render(self, page: Page) -> bytes:
         """Render, noting what the page read for :meth:`take_notes` (so the reads come
         back with the pages rendered in a worker process)."""
         if self.stop():
             raise Interrupted
-        reads = self.tracked.start_page()
-        self.view = type(self.view)(self.tracked, self.site.config, self.site.today())
+        self.use(page.language)
+        reads = self.registry_in(self.language).start_page()
+        self.view = self.new_view(self.language)
         self.env.globals["site"] = self.view
         content = super().render(page)
         self.notes.append(reads)

@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..content.models import ImageFile
+from .urls import MEDIA_URL
 
-MEDIA_FOLDER = "/media/"
+MEDIA_FOLDER = MEDIA_URL
 EXTENSIONS = {"WEBP": "webp", "JPEG": "jpg", "PNG": "png", "SVG": "svg"}
 MIME_TYPES = {"WEBP": "image/webp", "JPEG": "image/jpeg", "PNG": "image/png"}
 # Enough of the sha256 to tell a site's images apart.

@@ -11,7 +11,9 @@ sets grow quadratically.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from ..content.models import RECORD_TYPES
 from ..content.registry import Key, Registry, key_of
@@ -24,6 +26,10 @@ DEPENDENCY_HOPS = 2
 
 @dataclass(frozen=True)
 class Page:
+    """A page to write at ``url``. Templates and views know it by its ``path`` within its
+    language's tree (``urls.Tree``), the same in every language ('/people/x/' for
+    '/fr/people/x/'), which is its URL on a site in one language."""
+
     url: str
     template: str
     kind: str
@@ -31,6 +37,12 @@ class Page:
     index_of: str | None = None
     number: int = 1  # of an index page: which page of its index (paginate.py)
     of: int = 1  # of an index page: how many pages its index has
+    language: str = ""  # '': the site's only (default) language
+    path: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.path:
+            object.__setattr__(self, "path", self.url)
 
 
 TEMPLATES = {
@@ -56,22 +68,50 @@ def dependencies(registry: Registry, key: Key, hops: int = DEPENDENCY_HOPS) -> f
 
 
 def plan_pages(
-    registry: Registry, search: bool = True, page_size: int = 50
+    registry: Registry,
+    search: bool = True,
+    page_size: int = 50,
+    trees: Sequence[urls.Tree] = (),
 ) -> tuple[list[Page], list[Problem]]:
-    pages = [Page(urls.HOME_URL, "home.html", "home"), Page(urls.NOT_FOUND_URL, "404.html", "404")]
+    """Every page of the site: on a site in several languages (``trees``), each
+    language's tree whole, the default's first. With the default language in a folder
+    of its own, the top of the site has a page that leads to each language, and the
+    default language's 404 page (servers look for /404.html)."""
+    if len(trees) < 2:
+        pages = _tree(registry, search, page_size, urls.Tree(""), "")
+        return pages, _collisions(registry, pages)
+    pages = []
+    if trees[0].prefix:
+        default = trees[0].language
+        pages.append(Page(urls.HOME_URL, "languages.html", "languages", language=default))
+        pages.append(Page(urls.NOT_FOUND_URL, "404.html", "404", language=default))
+    for tree in trees:
+        pages += _tree(registry, search, page_size, tree, tree.language)
+    return pages, _collisions(registry, pages)
+
+
+def _tree(
+    registry: Registry, search: bool, page_size: int, tree: urls.Tree, language: str
+) -> list[Page]:
+    """The pages of one language, each known by its path and written at its URL."""
+
+    def page(path: str, template: str, kind: str, **more: Any) -> Page:
+        url = urls.in_language(path, tree.prefix)
+        return Page(url, template, kind, language=language, path=path, **more)
+
+    pages = [page(urls.HOME_URL, "home.html", "home"), page(urls.NOT_FOUND_URL, "404.html", "404")]
     if search:
-        pages.append(Page(urls.SEARCH_URL, "search.html", "search"))
+        pages.append(page(urls.SEARCH_URL, "search.html", "search"))
     for record_type in RECORD_TYPES:
         name = record_type.type_name
         count = page_count(len(registry.all(name)), page_size)
         template = f"{record_type.folder}_index.html"
         for number in range(1, count + 1):
             url = urls.index_page_url(name, number)
-            pages.append(Page(url, template, "index", index_of=name, number=number, of=count))
+            pages.append(page(url, template, "index", index_of=name, number=number, of=count))
         for record in registry.all(name):
-            key = key_of(record)
-            pages.append(Page(urls.url_of(record), TEMPLATES[name], name, record=key))
-    return pages, _collisions(registry, pages)
+            pages.append(page(urls.url_of(record), TEMPLATES[name], name, record=key_of(record)))
+    return pages
 
 
 def _collisions(registry: Registry, pages: list[Page]) -> list[Problem]:

@@ -26,7 +26,7 @@ from ..content.moment import Moment
 from ..content.registry import Registry
 from ..problems import ContentError, Problem, display_path
 from ..version import __version__
-from . import structured
+from . import structured, urls
 from .paginate import Pager
 from .plan import Page
 from .theme import builtin_dir
@@ -233,14 +233,48 @@ def _compile_settings(env: jinja2.Environment) -> str:
 
 
 class Renderer:
-    """Renders planned pages; one per process, so workers can each own one."""
+    """Renders planned pages; one per process, so workers can each own one. A page is
+    rendered in its language's tree: an environment and a ``SiteView`` per language,
+    made when its first page comes (``use``)."""
 
     def __init__(self, site: Site, registry: Registry) -> None:
         self.site = site
-        self.env = make_environment(site)
-        self.view = SiteView(registry, site.config, site.today())
-        self.env.globals["site"] = self.view
+        self.registry = registry
+        self.trees = {tree.language: tree for tree in urls.trees(site.config)}
+        self.language = site.config.default_language
+        self._made: dict[str, tuple[jinja2.Environment, SiteView]] = {}
+        self.env, self.view = self._tree(self.language)
         self._listings: tuple[SiteView, dict[Any, Any]] = (self.view, {})  # paginate.Pager's
+
+    def use(self, language: str) -> None:
+        """Render the next pages in ``language`` ('': the default)."""
+        language = language or self.site.config.default_language
+        if language != self.language:
+            self.language = language
+            self.env, self.view = self._tree(language)
+
+    def view_in(self, language: str) -> SiteView:
+        """What the templates see as ``site`` on the pages of ``language``."""
+        self.use(language)
+        return self.view
+
+    def _tree(self, language: str) -> tuple[jinja2.Environment, SiteView]:
+        made = self._made.get(language)
+        if made is None:
+            env = make_environment(self.site)
+            view = self.new_view(language)
+            env.globals["site"] = view
+            made = self._made[language] = (env, view)
+        return made
+
+    def new_view(self, language: str) -> SiteView:
+        """A fresh ``site`` for the pages of ``language``, over its records."""
+        registry = self.registry_in(language)
+        return SiteView(registry, self.site.config, self.site.today(), self.trees[language])
+
+    def registry_in(self, language: str) -> Registry:
+        """The records as the pages of ``language`` show them."""
+        return self.registry
 
     def context(self, page: Page) -> dict[str, Any]:
         context: dict[str, Any] = {"page": page}
@@ -256,6 +290,7 @@ class Renderer:
         return context
 
     def render(self, page: Page) -> bytes:
+        self.use(page.language)
         try:
             template = self.env.get_template(page.template)
             return template.render(self.context(page)).encode("utf-8")

@@ -126,7 +126,7 @@ class Graph:
                 "url": self.site.absolute_url(urls.HOME_URL),
                 "name": config.title,
                 "description": config.description,
-                "inLanguage": config.default_language,
+                "inLanguage": self.site.language,
                 "potentialAction": action if config.search else None,
             }
         )
@@ -371,7 +371,7 @@ class Discovery:
 
     @cached_property
     def canonical(self) -> str | None:
-        return None if self.noindex else self.site.absolute_url(self.page.url)
+        return None if self.noindex else self.site.absolute_url(self.page.path)
 
     @cached_property
     def title(self) -> str:

@@ -6,10 +6,12 @@ when a page is rendered, so a site can be served from a sub-path.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from slugify import slugify
 
+from ..config import SiteConfig
 from ..content.models import TYPES_BY_NAME, Event, FundingCall, Record
 
 HOME_URL = "/"
@@ -24,6 +26,48 @@ EVENTS_CALENDAR_URL = "/calendars/events.ics"
 DEADLINES_CALENDAR_URL = "/calendars/deadlines.ics"
 DATA_INDEX_URL = "/data/index.json"
 DATA_SCHEMA_URL = "/data/schema.json"
+STATIC_URL = "/static/"
+MEDIA_URL = "/media/"  # processed pictures
+DATA_URL = "/data/"
+SITEMAPS_URL = "/sitemaps/"  # a multilingual site's sitemap per language
+# Files every language's pages share: a language's tree holds only pages, feeds and
+# calendars; the search index holds every language (Pagefind splits it by the pages'
+# lang) and the open data is one set with the translations inside.
+SHARED_FOLDERS = (STATIC_URL, MEDIA_URL, DATA_URL, PAGEFIND_URL, SITEMAPS_URL)
+
+
+@dataclass(frozen=True)
+class Tree:
+    """A language's pages: their language and the folder they are written under ('' for
+    the default language at the top, '/fr' for French). Inside a tree pages know each
+    other by their path ('/people/x/'); ``in_language`` gives the URL."""
+
+    language: str
+    prefix: str = ""
+
+
+def trees(config: SiteConfig) -> list[Tree]:
+    """The site's language trees, the default first."""
+    default = config.default_language
+    return [
+        Tree(
+            code,
+            "" if code == default and not config.default_language_in_subdir else f"/{code.lower()}",
+        )
+        for code in config.site_languages
+    ]
+
+
+def in_language(url: str, prefix: str) -> str:
+    """A path within a language's tree as a site URL: '/fr' + '/people/x/'; the files
+    every language shares keep their URL."""
+    if not prefix or not url.startswith("/") or url.startswith(SHARED_FOLDERS):
+        return url
+    return prefix + url
+
+
+def sitemap_url(language: str) -> str:
+    return f"{SITEMAPS_URL}{language.lower()}.xml"
 
 
 class UnsafePathError(ValueError):

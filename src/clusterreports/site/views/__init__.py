@@ -30,12 +30,13 @@ from .format import Bar, FigureCard, figure_icon, humanise, link_html, span_text
 from .people import OrganisationView, PersonView
 from .polls import PollView
 from .reports import ReportView
-from .site import VIEW_TYPES, SiteView
+from .site import VIEW_TYPES, Alternate, SiteView, language_name
 
 __all__ = [
     "EVENT_ORGANISATION_ROLES",
     "STATUS_LABELS",
     "VIEW_TYPES",
+    "Alternate",
     "Appearance",
     "AwardView",
     "Bar",
@@ -61,6 +62,7 @@ __all__ = [
     "figure_icon",
     "humanise",
     "joined",
+    "language_name",
     "link_html",
     "named_in",
     "span_text",

@@ -53,11 +53,11 @@ class View(Generic[R]):
 
     @cached_property
     def href(self) -> str:
-        return urls.with_base(self.site.config.base_url, self.url)
+        return urls.with_base(self.site.config.base_url, self.site.prefix + self.url)
 
     @cached_property
     def absolute_url(self) -> str:
-        return urls.absolute(self.site.config.absolute_base, self.url)
+        return urls.absolute(self.site.config.absolute_base, self.site.prefix + self.url)
 
     @cached_property
     def anchor_html(self) -> Markup:

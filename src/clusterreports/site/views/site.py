@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from functools import cached_property
+from dataclasses import dataclass
+from functools import cache, cached_property
 from typing import Any, Literal, overload
 
+from babel import Locale
 from markupsafe import Markup
 
 from ...config import SiteConfig
@@ -35,15 +37,43 @@ from .polls import PollView
 from .reports import ReportView
 
 
+@dataclass(frozen=True)
+class Alternate:
+    """A page in one of the site's languages."""
+
+    language: str  # its tag: 'fr'
+    name: str  # in the language itself: 'français'
+    href: str
+    absolute: str
+    current: bool  # the language of the page it is offered on
+
+
+@cache
+def language_name(tag: str) -> str:
+    """A language's name as its speakers write it ('français', 'Deutsch'), as language
+    switchers show them."""
+    return Locale.parse(tag.replace("-", "_")).get_display_name() or tag
+
+
 class SiteView:
     """What every template sees as ``site``."""
 
     search_url = urls.SEARCH_URL
 
-    def __init__(self, registry: Registry, config: SiteConfig, today: dt.date) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        config: SiteConfig,
+        today: dt.date,
+        tree: urls.Tree | None = None,
+    ) -> None:
         self.registry = registry
         self.config = config
         self.today = today
+        tree = tree or urls.Tree(config.default_language)
+        self.language = tree.language  # of the pages: their interface and their text
+        self.prefix = tree.prefix  # where the pages of that language are: '', '/fr'
+        self.trees = urls.trees(config)
         self._views: dict[tuple[str, str], View[Any]] = {}
         self._hrefs: dict[str, str] = {}  # the same few paths (navigation) on every page
         self.fragments: dict[Any, Markup] = {}  # render.fragment's, for this view's pages
@@ -104,7 +134,8 @@ class SiteView:
         path = str(target)
         href = self._hrefs.get(path)
         if href is None:
-            href = self._hrefs[path] = urls.with_base(self.config.base_url, path)
+            href = urls.with_base(self.config.base_url, urls.in_language(path, self.prefix))
+            self._hrefs[path] = href
         return href
 
     def link(self, view: Any) -> Markup:
@@ -119,7 +150,24 @@ class SiteView:
     def absolute_url(self, target: Any) -> str:
         if isinstance(target, View):
             return target.absolute_url
-        return urls.absolute(self.config.absolute_base, str(target))
+        return urls.absolute(self.config.absolute_base, urls.in_language(str(target), self.prefix))
+
+    def alternates(self, path: str) -> list[Alternate]:
+        """The page at ``path`` in each language of a multilingual site (none on a site in
+        one language): for the language switcher and the hreflang links."""
+        if len(self.trees) < 2:
+            return []
+        base, absolute_base = self.config.base_url, self.config.absolute_base
+        return [
+            Alternate(
+                tree.language,
+                language_name(tree.language),
+                urls.with_base(base, urls.in_language(path, tree.prefix)),
+                urls.absolute(absolute_base, urls.in_language(path, tree.prefix)),
+                tree.language == self.language,
+            )
+            for tree in self.trees
+        ]
 
     @cached_property
     def navigation(self) -> list[tuple[str, str, str]]:
