@@ -21,8 +21,8 @@ from .content.validate import unreadable, validate_records
 from .outputs.context import BuildContext, ExtraFilesMaker, Interrupted
 from .outputs.extras import EXTRA_FILES, finalising, pages_read
 from .problems import ContentError, Problem, counted
-from .site.parallel import ExtraFiles, Rendered, StartOnceWritten, render_pages
 from .site import urls
+from .site.parallel import ExtraFiles, Rendered, StartOnceWritten, render_pages
 from .site.plan import Page, plan_pages
 from .site.progress import BuildProgress
 from .site.render import Renderer
