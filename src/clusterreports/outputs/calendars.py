@@ -157,7 +157,7 @@ class CalendarWriter:
 
 
 def files(context: BuildContext) -> Iterator[tuple[str, bytes]]:
-    site = context.renderer.view
+    site = context.view
     writer = CalendarWriter(site)
     events: list[EventView] = sorted(site.all("event"), key=lambda e: e.sort_key)
     all_events = []

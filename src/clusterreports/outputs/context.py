@@ -14,6 +14,7 @@ from ..config import Site
 from ..content.registry import Registry
 from ..site.plan import Page
 from ..site.render import Renderer
+from ..site.views import SiteView
 from ..site.write import Content
 
 
@@ -23,6 +24,12 @@ class BuildContext:
     registry: Registry
     pages: list[Page]
     renderer: Renderer
+    language: str = ""  # of the files made per language (feeds, calendars); '': the default
+
+    @property
+    def view(self) -> SiteView:
+        """The site as the pages of ``language`` show it."""
+        return self.renderer.view_in(self.language or self.site.config.default_language)
 
 
 # Makes some of the files beside the pages, as (url, content): see extras.EXTRA_FILES.

@@ -15,17 +15,34 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..site import urls
 from ..site.plan import Page
 from ..site.write import Content
 from . import calendars, feeds, images, opendata, search, sitemap
 from .context import BuildContext, ExtraFilesMaker, Finaliser, Interrupted, Running
 
+
+@dataclass(frozen=True)
+class PerLanguage:
+    """``make``'s files for each language of the site, each in its language's folder
+    (a site in one language: as they are)."""
+
+    make: ExtraFilesMaker
+
+    def __call__(self, context: BuildContext) -> Iterator[tuple[str, Content]]:
+        for tree in urls.trees(context.site.config):
+            in_language = replace(context, language=tree.language)
+            for url, content in self.make(in_language):
+                yield urls.in_language(url, tree.prefix), content
+
+
 EXTRA_FILES: list[ExtraFilesMaker] = [
     images.files,
-    calendars.files,
-    feeds.files,
+    PerLanguage(calendars.files),
+    PerLanguage(feeds.files),
     opendata.files,
     sitemap.files,
 ]

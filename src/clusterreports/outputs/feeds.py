@@ -68,7 +68,7 @@ class FeedWriter:
         fg.title(xml_text(f"{config.title}: {title}"))
         fg.subtitle(xml_text(subtitle))
         fg.author({"name": xml_text(config.title)})
-        fg.language(config.default_language)
+        fg.language(self.site.language)
         fg.link(href=self.site.absolute_url(urls.HOME_URL), rel="alternate", type="text/html")
         fg.link(href=self.site.absolute_url(url), rel="self", type="application/atom+xml")
         fg.generator("clusterreports")
@@ -131,7 +131,7 @@ class FeedWriter:
 
 
 def files(context: BuildContext) -> Iterator[tuple[str, bytes]]:
-    site = context.renderer.view
+    site = context.view
     writer = FeedWriter(site)
     events = [entry for view in site.events_by_date for entry in writer.event_entries(view)]
     yield (

@@ -331,7 +331,7 @@ def _csv(rows: Iterator[list[str]]) -> Iterator[bytes]:
 
 
 def files(context: BuildContext) -> Iterator[tuple[str, Content]]:
-    site = context.renderer.view
+    site = context.view
     exporter = Exporter(site)
     listing = []
     for record_type in RECORD_TYPES:

@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import partial
@@ -48,9 +48,11 @@ class SearchIndexError(RuntimeError):
     """Pagefind is missing or failed: the build stops rather than publish a broken search."""
 
 
-def record_pages_glob() -> str:
-    """Pagefind's file glob for every record page, e.g. '{events,people}/*/index.html'."""
-    return "{" + ",".join(t.folder for t in RECORD_TYPES) + "}/*/index.html"
+def record_pages_glob(prefixes: Sequence[str] = ("",)) -> str:
+    """Pagefind's file glob for every record page, e.g. '{events,people}/*/index.html',
+    in each language's folder ('fr/events', ...) given their ``prefixes`` ('/fr')."""
+    folders = (f"{p}/{t.folder}".lstrip("/") for p in prefixes for t in RECORD_TYPES)
+    return "{" + ",".join(folders) + "}/*/index.html"
 
 
 @dataclass
@@ -240,20 +242,24 @@ def index_site(
         raise SearchIndexError(
             "the Pagefind binary is missing: install it with pip install 'pagefind[bin]'"
         )
-    options = [
-        "--exclude-selectors", EXCLUDED,
-        "--force-language", config.default_language.split("-")[0],
-        "--silent",
-    ]  # fmt: skip
-    # Every record has one page: the same count the search page merges parts by.
-    page_urls = sorted(urls.url_of(record) for record in context.registry)
+    trees = urls.trees(config)
+    # A site in several languages gets an index a language, Pagefind going by each
+    # page's lang; the search page searches its own language's.
+    language = [] if len(trees) > 1 else ["--force-language", config.default_language.split("-")[0]]
+    options = ["--exclude-selectors", EXCLUDED, *language, "--silent"]
+    # Every record has one page a language: the count the search page merges parts by.
+    page_urls = sorted(
+        urls.in_language(urls.url_of(record), tree.prefix)
+        for tree in trees
+        for record in context.registry
+    )
     bundles = urls.bundle_urls(len(page_urls), config.search_index_pages)
     parts = deal(page_urls, len(bundles))
     wanted = [changed is None or not changed.isdisjoint(pages) for pages in parts]
     if not any(wanted):
         return _Off()
     if len(bundles) == 1:
-        glob = ["--glob", record_pages_glob()]
+        glob = ["--glob", record_pages_glob([tree.prefix for tree in trees])]
         output = urls.output_path(into, bundles[0]).parent
         place = ["--site", str(stage), "--output-path", str(output)]
         return Indexing([Run([str(executable), *place, *glob, *options])])

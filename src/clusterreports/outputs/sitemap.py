@@ -4,6 +4,8 @@ The sitemap protocol wants full URLs: with the site's ``url`` or a full ``base_u
 (https://...) every ``<loc>`` is one and robots.txt points at the sitemap; with only a
 path ('/') the locations are site-absolute paths and robots.txt names no sitemap, since
 it cannot know the host. The 404 and search pages are left out (they are not content).
+A multilingual site has a sitemap a language (/sitemaps/fr.xml), each page with its
+alternates in the other languages, and /sitemap.xml is their index.
 """
 
 from __future__ import annotations
@@ -19,15 +21,45 @@ if TYPE_CHECKING:
     from .context import BuildContext
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
 LEFT_OUT = {urls.NOT_FOUND_URL, urls.SEARCH_URL}
 
 
-def sitemap(base_url: str, page_urls: list[str]) -> bytes:
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
+def sitemap(
+    base_url: str, page_urls: list[str], alternates: dict[str, list[tuple[str, str]]] | None = None
+) -> bytes:
+    """A sitemap of ``page_urls``; ``alternates`` gives each URL's pages in every language
+    as (hreflang, URL), the first the default, which is also the x-default."""
+    ns = f' xmlns:xhtml="{XHTML_NS}"' if alternates else ""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}"{ns}>']
     for url in sorted(page_urls):
-        lines.append(f"  <url><loc>{escape(xml_text(urls.absolute(base_url, url)))}</loc></url>")
+        loc = f"<loc>{_location(base_url, url)}</loc>"
+        if not alternates:
+            lines.append(f"  <url>{loc}</url>")
+            continue
+        lines.append(f"  <url>{loc}")
+        languages = alternates[url]
+        for language, href in [*languages, ("x-default", languages[0][1])]:
+            lines.append(
+                f'    <xhtml:link rel="alternate" hreflang="{escape(language)}" '
+                f'href="{_location(base_url, href)}"/>'
+            )
+        lines.append("  </url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def sitemap_index(base_url: str, sitemap_urls: list[str]) -> bytes:
+    """The sitemap of a multilingual site: the index of its sitemaps, one a language."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<sitemapindex xmlns="{SITEMAP_NS}">']
+    for url in sitemap_urls:
+        lines.append(f"  <sitemap><loc>{_location(base_url, url)}</loc></sitemap>")
+    lines.append("</sitemapindex>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _location(base_url: str, url: str) -> str:
+    return escape(xml_text(urls.absolute(base_url, url)))
 
 
 def robots(base_url: str) -> bytes:
@@ -39,8 +71,19 @@ def robots(base_url: str) -> bytes:
 
 def files(context: BuildContext) -> Iterator[tuple[str, bytes]]:
     base_url = context.site.config.absolute_base
-    yield (
-        urls.SITEMAP_URL,
-        sitemap(base_url, [p.url for p in context.pages if p.url not in LEFT_OUT]),
-    )
+    listed = [p for p in context.pages if p.path not in LEFT_OUT and p.kind != "languages"]
+    trees = urls.trees(context.site.config)
+    if len(trees) < 2:
+        yield urls.SITEMAP_URL, sitemap(base_url, [p.url for p in listed])
+    else:
+        alternates = {
+            p.url: [(t.language, urls.in_language(p.path, t.prefix)) for t in trees] for p in listed
+        }
+        for tree in trees:
+            mine = [p.url for p in listed if p.language == tree.language]
+            yield urls.sitemap_url(tree.language), sitemap(base_url, mine, alternates)
+        yield (
+            urls.SITEMAP_URL,
+            sitemap_index(base_url, [urls.sitemap_url(t.language) for t in trees]),
+        )
     yield urls.ROBOTS_URL, robots(base_url)

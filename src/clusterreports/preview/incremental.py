@@ -151,9 +151,9 @@ class Preview:
                     str(raw.path.resolve()): key for key, raw in checked.registry.origins.items()
                 },
             )
-            state.page_of = {
-                p.record: i for i, p in enumerate(checked.pages) if p.record is not None
-            }
+            for i, p in enumerate(checked.pages):
+                if p.record is not None:
+                    state.page_of.setdefault(p.record, []).append(i)
             # Each run's reads come back with its counts.
             built = builder.write(checked, state.renderer, noted=state.note_run)
             state.extra_urls = built.rendered.extra_urls

@@ -67,7 +67,7 @@ class State:
     today: dt.date
     order: dict[Key, int]  # each record's number: where its readers are in the lists below
     files: dict[str, Key]  # by resolved path, as text: a Path key costs three times more
-    page_of: dict[Key, int] = field(default_factory=dict)
+    page_of: dict[Key, list[int]] = field(default_factory=dict)  # a page a language
     readers: list[Readers | None] = field(init=False)
     backlink_readers: list[Readers | None] = field(init=False)
     templates: dict[str, frozenset[str] | None] = field(default_factory=dict)
@@ -120,7 +120,7 @@ class State:
 
     def planned(self, key: Key) -> set[int]:
         """The pages whose ``plan.dependencies`` hold ``key``: its neighbourhood, by symmetry."""
-        return {self.page_of[k] for k in dependencies(self.registry, key) if k in self.page_of}
+        return {i for k in dependencies(self.registry, key) for i in self.page_of.get(k, ())}
 
     def showing(self, old: Record, new: Record) -> set[int]:
         """The pages an edit from ``old`` to ``new`` can change (after the patch)."""

@@ -52,7 +52,7 @@ ATTENDANCE_MODES = {
     "offline": "https://schema.org/OfflineEventAttendanceMode",
     "mixed": "https://schema.org/MixedEventAttendanceMode",
 }
-NOINDEX_KINDS = {"404", "search"}
+NOINDEX_KINDS = {"404", "search", "languages"}
 
 
 def moment_value(moment: Moment | None, timezone: str | None = None) -> str | None:
@@ -366,7 +366,8 @@ class Discovery:
     def pagefind_parts(self) -> list[str]:
         """The parts of the search index after the first, for the search page to merge
         (a large site is indexed in parts: ``urls.bundle_urls``)."""
-        parts = urls.bundle_urls(len(self.site.registry), self.site.config.search_index_pages)
+        record_pages = len(self.site.registry) * len(self.site.trees)  # a page a language
+        parts = urls.bundle_urls(record_pages, self.site.config.search_index_pages)
         return [self.site.url(part) for part in parts[1:]]
 
     @cached_property
