@@ -1,0 +1,295 @@
+"""A site in several languages (site.yaml's ``languages``): each language's tree of
+pages under its folder, the switcher and hreflang links between them, the files made
+per language (feeds, calendars, sitemaps, search index), the settings' problems, the
+preview; in a real browser, the switcher and the French pages' accessibility."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+
+from clusterreports import build, load_site_config
+from clusterreports.config import SiteConfig
+from clusterreports.preview.incremental import Preview
+from clusterreports.problems import ContentError
+from clusterreports.site import urls
+
+from .conftest import copy_site, tools
+from .test_accessibility import _check_all
+from .test_html_valid import validate
+from .test_incremental import assert_same_as_full_build, edit
+
+LANGUAGES = ("en", "fr", "de")
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def multilingual(root: Path, *settings: str) -> Path:
+    """The fixture site in English, French and German (the fixture sets no language)."""
+    with (root / "site.yaml").open("a", encoding="utf-8") as config:
+        config.write("languages: [en, fr, de]\n" + "".join(f"{s}\n" for s in settings))
+    return root
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = multilingual(copy_site("valid", tmp_path_factory.mktemp("languages")))
+    build(load_site_config(root))
+    return root
+
+
+@pytest.fixture(scope="module")
+def in_subdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("subdir")
+    root = multilingual(copy_site("valid", folder), "default_language_in_subdir: true")
+    build(load_site_config(root))
+    return root
+
+
+class Links(HTMLParser):
+    """The hreflang links of a page's head and the anchors of its language switcher."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.html_lang = ""
+        self.alternates: dict[str, str] = {}
+        self.switcher: list[dict[str, str | None]] = []
+        self._in_switcher = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "html":
+            self.html_lang = found.get("lang") or ""
+        elif tag == "link" and found.get("rel") == "alternate" and found.get("hreflang"):
+            self.alternates[str(found["hreflang"])] = str(found["href"])
+        elif tag == "nav" and "languages" in (found.get("class") or "").split():
+            self._in_switcher = True
+        elif tag == "a" and self._in_switcher:
+            self.switcher.append(found)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "nav":
+            self._in_switcher = False
+
+
+def links(output: Path, url: str) -> Links:
+    parser = Links()
+    parser.feed(urls.output_path(output, url).read_text(encoding="utf-8"))
+    return parser
+
+
+# --- settings and URLs ---------------------------------------------------------------
+
+
+def test_trees_put_the_default_at_the_top_unless_told_otherwise() -> None:
+    config = SiteConfig.model_validate({"languages": ["en", "fr", "pt-BR"]})
+    assert urls.trees(config) == [
+        urls.Tree("en", ""),
+        urls.Tree("fr", "/fr"),
+        urls.Tree("pt-BR", "/pt-br"),
+    ]
+    config = SiteConfig.model_validate(
+        {"languages": ["de", "en"], "default_language_in_subdir": True}
+    )
+    assert urls.trees(config) == [urls.Tree("de", "/de"), urls.Tree("en", "/en")]
+    assert urls.trees(SiteConfig()) == [urls.Tree("en", "")]
+
+
+def test_shared_files_keep_their_url_in_every_language() -> None:
+    assert urls.in_language("/people/x/", "/fr") == "/fr/people/x/"
+    assert urls.in_language("/", "/fr") == "/fr/"
+    assert urls.in_language("/feeds/events.xml", "/fr") == "/fr/feeds/events.xml"
+    for shared in ("/static/style.css", "/media/ab.webp", "/data/index.json", "/pagefind/"):
+        assert urls.in_language(shared, "/fr") == shared
+    assert urls.in_language("/people/x/", "") == "/people/x/"
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (
+            "languages: [en, xx-qq-zz]\n",
+            "site.yaml:1:17: languages[1]: 'xx-qq-zz' is not a language tag: use a code such "
+            "as 'en', 'fr' or 'pt-BR'",
+        ),
+        (
+            "languages: [en, fr, EN]\n",
+            "site.yaml:1:1: languages: 'EN' is listed twice: list each language once",
+        ),
+        (
+            "language: en\nlanguages: [fr, en]\n",
+            "site.yaml:2:1: languages: the first language, 'fr', is the default, but language "
+            "is 'en': remove language (or list 'en' first)",
+        ),
+    ],
+)
+def test_bad_language_settings_are_named(tmp_path: Path, settings: str, message: str) -> None:
+    (tmp_path / "site.yaml").write_text(settings, encoding="utf-8")
+    with pytest.raises(ContentError) as raised:
+        load_site_config(tmp_path)
+    assert [str(p) for p in raised.value.problems] == [message]
+
+
+# --- the trees -----------------------------------------------------------------------
+
+
+def test_every_page_is_in_every_language(site: Path) -> None:
+    output = site / "_site"
+    english = [u for u in tools.page_urls(output) if not re.match(r"/(fr|de)/", u)]
+    assert "/people/anais-le-corvec/" in english
+    for url in english:
+        for language in ("fr", "de"):
+            assert urls.output_path(output, f"/{language}{url}").is_file(), (language, url)
+    assert links(output, "/fr/people/anais-le-corvec/").html_lang == "fr"
+    assert links(output, "/people/anais-le-corvec/").html_lang == "en"
+
+
+def test_the_switcher_and_hreflang_lead_to_the_same_page_in_each_language(site: Path) -> None:
+    output = site / "_site"
+    for url in tools.page_urls(output):
+        path = re.sub(r"^/(fr|de)/", "/", url)
+        found = links(output, url)
+        expected = {"en": path, "fr": "/fr" + path, "de": "/de" + path}
+        assert found.alternates == expected | {"x-default": path}, url
+        assert [a["href"] for a in found.switcher] == list(expected.values()), url
+        assert [a["lang"] for a in found.switcher] == list(LANGUAGES)
+        current = [a["lang"] for a in found.switcher if a.get("aria-current") == "true"]
+        assert current == [found.html_lang], url
+        for target in expected.values():  # and back: the target offers this page
+            assert urls.output_path(output, target).is_file(), (url, target)
+            assert links(output, target).alternates[found.html_lang] == url
+
+
+def test_links_inside_a_tree_stay_in_its_language(site: Path) -> None:
+    page = urls.output_path(site / "_site", "/fr/events/talk-2022/").read_text(encoding="utf-8")
+    hrefs = re.findall(r'<a href="(/[^"]*)"', page)
+    inside = [h for h in hrefs if not h.startswith(("/static/", "/data/", "/media/"))]
+    outside = [h for h in inside if not h.startswith("/fr/")]
+    # only the switcher leaves the French tree
+    assert outside == ["/events/talk-2022/", "/de/events/talk-2022/"]
+
+
+def test_the_default_language_in_its_own_folder(in_subdir: Path) -> None:
+    output = in_subdir / "_site"
+    assert (output / "en" / "people" / "anais-le-corvec" / "index.html").is_file()
+    assert not (output / "people").exists()
+    top = (output / "index.html").read_text(encoding="utf-8")
+    assert '<meta http-equiv="refresh" content="0; url=/en/">' in top
+    choice = top.split('class="language-choice"')[1]
+    assert re.findall(r'<li><a href="([^"]+)" hreflang="(\w+)"', choice) == [
+        ("/en/", "en"),
+        ("/fr/", "fr"),
+        ("/de/", "de"),
+    ]
+    assert 'name="robots" content="noindex"' in top
+    # servers look for /404.html: the default language's, linking into its folder
+    assert 'href="/en/events/"' in (output / "404.html").read_text(encoding="utf-8")
+
+
+# --- files made per language ---------------------------------------------------------
+
+
+def test_feeds_and_calendars_in_each_language(site: Path) -> None:
+    output = site / "_site"
+    for prefix, language in (("", "en"), ("/fr", "fr"), ("/de", "de")):
+        feed = ElementTree.parse(output / f"{prefix.lstrip('/')}/feeds/events.xml".lstrip("/"))
+        root = feed.getroot()
+        assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == language
+        self_link = root.find("{http://www.w3.org/2005/Atom}link[@rel='self']")
+        assert self_link is not None
+        assert self_link.get("href") == f"{prefix}/feeds/events.xml"
+        entry_links = [link.get("href") for link in root.iter("{http://www.w3.org/2005/Atom}link")]
+        assert f"{prefix}/events/talk-2022/" in entry_links
+        calendar = output / f"{prefix.lstrip('/')}/calendars/events.ics".lstrip("/")
+        assert f"{prefix}/events/talk-2022/" in calendar.read_text(encoding="utf-8")
+
+
+def test_a_sitemap_a_language_with_the_alternates(site: Path) -> None:
+    output = site / "_site"
+    index = ElementTree.parse(output / "sitemap.xml").getroot()
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    listed = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
+    assert listed == ["/sitemaps/en.xml", "/sitemaps/fr.xml", "/sitemaps/de.xml"]
+    for language in LANGUAGES:
+        sitemap = ElementTree.parse(output / "sitemaps" / f"{language}.xml").getroot()
+        entries = list(sitemap.iter(f"{SITEMAP}url"))
+        assert entries
+        for entry in entries:
+            loc = entry.findtext(f"{SITEMAP}loc") or ""
+            assert urls.output_path(output, loc).is_file()
+            assert links(output, loc).html_lang == language
+            alternates = {a.get("hreflang"): a.get("href") for a in entry.iter(f"{XHTML}link")}
+            assert alternates == links(output, loc).alternates
+    assert "/404.html" not in (output / "sitemaps" / "en.xml").read_text(encoding="utf-8")
+
+
+def test_the_search_index_has_a_part_a_language(site: Path) -> None:
+    entry = json.loads((site / "_site" / "pagefind" / "pagefind-entry.json").read_text())
+    records = len(list((site / "content").rglob("*.*")))
+    assert {k: v["page_count"] for k, v in entry["languages"].items()} == {
+        language: records for language in LANGUAGES
+    }
+
+
+def test_a_site_in_one_language_has_none_of_it(built_valid: Path) -> None:
+    page = (built_valid / "people" / "anais-le-corvec" / "index.html").read_text(encoding="utf-8")
+    assert "hreflang" not in page and 'class="languages' not in page
+    assert not (built_valid / "sitemaps").exists() and not (built_valid / "fr").exists()
+
+
+# --- the preview ---------------------------------------------------------------------
+
+
+def test_the_preview_renders_every_language_of_an_edit(tmp_path: Path) -> None:
+    root = multilingual(copy_site("valid", tmp_path))
+    preview = Preview(root)
+    assert preview.build_all().kind == "full"
+    outcome = preview.update(
+        [edit(root / "content/people/bianca-dragomir.yaml", "name: ", "name: Dr ")]
+    )
+    assert outcome.kind == "incremental", outcome.reason
+    assert "/fr/people/bianca-dragomir/" in outcome.written
+    assert "/de/people/bianca-dragomir/" in outcome.written
+    assert "/people/bianca-dragomir/" in outcome.written
+    assert_same_as_full_build(preview, tmp_path)
+
+
+# --- in a browser --------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_the_switcher_leads_to_the_page_in_the_other_language(browser: Any, site: Path) -> None:
+    with tools.served(site / "_site") as origin:
+        page = browser.new_page()
+        page.goto(origin + "/fr/people/anais-le-corvec/")
+        switcher = page.get_by_role("navigation", name="Language")
+        assert switcher.get_by_role("link").all_inner_texts() == ["English", "français", "Deutsch"]
+        switcher.get_by_role("link", name="English").click()
+        page.wait_for_url(origin + "/people/anais-le-corvec/")
+        assert page.evaluate("document.documentElement.lang") == "en"
+        page.get_by_role("navigation", name="Language").get_by_role("link", name="Deutsch").click()
+        page.wait_for_url(origin + "/de/people/anais-le-corvec/")
+        page.close()
+
+
+@pytest.mark.browser
+def test_french_pages_pass_axe(browser: Any, site: Path) -> None:
+    output = site / "_site"
+    french = [
+        f"/fr{u}" for u in tools.samples(output).values() if not u.startswith(("/fr/", "/de/"))
+    ]
+    with tools.served(output) as origin:
+        problems = _check_all(browser, origin, french, "light")
+    assert not problems, "\n".join(problems)
+
+
+def test_french_pages_are_valid_html(site: Path) -> None:
+    pages, messages = validate(site / "_site" / "fr")
+    assert pages > 20
+    assert messages == ""
