@@ -449,14 +449,58 @@ def _add_portraits(people: list[Fields], site: Path, share: float, seed: int) ->
             target.write_bytes(_portrait(rng))
 
 
-def generate(root: Path, n: int, seed: int = 1, portraits: float = 0.0) -> Corpus:
+# What a translation file of the corpus translates, by folder: the texts a translator
+# would (titles, names of awards, bodies), never names of people or organisations.
+TRANSLATED = {
+    "events": ("title", "body"),
+    "sessions": ("title",),
+    "awards": ("name",),
+    "calls": ("title",),
+}
+
+
+def _add_translations(
+    model: dict[str, list[Fields]], site: Path, languages: list[str], share: float, seed: int
+) -> None:
+    """Our site in ``languages`` (the first the default), with a translation file in
+    each other language for ``share`` of the records that have texts to translate."""
+    with (site / "site.yaml").open("a", encoding="utf-8") as config:
+        config.write(f"languages: [{', '.join(languages)}]\n")
+    rng = random.Random(seed + 11)
+    for folder, fields in TRANSLATED.items():
+        for record in model[folder]:
+            if rng.random() >= share:
+                continue
+            for language in languages[1:]:
+                texts = {
+                    k: f"{record[k]} [{language}]" for k in fields if k != "body" and k in record
+                }
+                name = f"{record['id']}.{language}"
+                if "body" in fields and "body" in record:
+                    text = f"---\n{_record(texts)}---\n[{language}] {record['body']}"
+                    _write(site / "content" / folder / f"{name}.md", text)
+                else:
+                    _write(site / "content" / folder / f"{name}.yaml", _record(texts))
+
+
+def generate(
+    root: Path,
+    n: int,
+    seed: int = 1,
+    portraits: float = 0.0,
+    languages: list[str] | None = None,
+    translated: float = 0.1,
+) -> Corpus:
     """Write the three sites under ``root`` (replacing what was there); with
-    ``portraits``, that share of our site's people get a portrait."""
+    ``portraits``, that share of our site's people get a portrait; with ``languages``
+    (more than one), our site is in those, ``translated`` of its records translated."""
     model = _model(n, seed)
     shutil.rmtree(root, ignore_errors=True)
     if portraits:
         _add_portraits(model["people"], root / "ours", portraits, seed)
     _write_ours(model, root / "ours")
+    if languages and len(languages) > 1:
+        _add_translations(model, root / "ours", languages, translated, seed)
     for person in model["people"]:
         person.pop("portrait", None)  # the other two sites show no pictures
     _write_hugo(model, root / "hugo")
@@ -488,8 +532,17 @@ def main() -> None:
     parser.add_argument(
         "--portraits", type=float, default=0.0, help="share of our people with a portrait"
     )
+    parser.add_argument(
+        "--languages",
+        default="",
+        help="our site's languages, e.g. en,fr,de (the first the default)",
+    )
+    parser.add_argument(
+        "--translated", type=float, default=0.1, help="share of records with translation files"
+    )
     args = parser.parse_args()
-    corpus = generate(args.out, args.events, args.seed, args.portraits)
+    languages = [code for code in args.languages.split(",") if code]
+    corpus = generate(args.out, args.events, args.seed, args.portraits, languages, args.translated)
     print(json.dumps(corpus.counts | {"most_appearances": corpus.most_appearances}))
 
 
