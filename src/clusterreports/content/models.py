@@ -171,6 +171,11 @@ def _check_prose(value: str) -> str:
 # needs a few; this many columns of them is at least 50 levels (4 columns each).
 MAX_MARKDOWN_PREFIX = 200
 _NESTING = re.compile(r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+[ \t>]*)*")
+# Python-Markdown looks for the end of each '[' that is still open (a link's text), so
+# its time grows with the cube of how many are open at once in a paragraph: 3,000 take
+# it 15 s, a hundred a blink. A text needs one or two.
+MAX_OPEN_BRACKETS = 100
+_BRACKET = re.compile(r"\\.|\[|\]|\n[ \t]*\n")  # an escape, a bracket, a paragraph break
 
 
 def _check_markdown_nesting(value: str) -> str:
@@ -183,6 +188,22 @@ def _check_markdown_nesting(value: str) -> str:
                 f"and list or quote markers, more than {MAX_MARKDOWN_PREFIX}: Markdown "
                 "nested that deep cannot be shown; flatten it"
             )
+    depth = 0
+    for found in _BRACKET.finditer(value):
+        token = found.group()
+        if token == "[":
+            depth += 1
+            if depth > MAX_OPEN_BRACKETS:
+                line = value.count("\n", 0, found.start()) + 1
+                raise ValueError(
+                    f"line {line} of the text opens more than {MAX_OPEN_BRACKETS} '[' that are "
+                    "not closed yet in one paragraph: Markdown cannot show that many; close "
+                    "them with ']' or write '\\[' for a bracket that opens no link"
+                )
+        elif token == "]":
+            depth = max(depth - 1, 0)
+        elif token[0] != "\\":  # a new paragraph: links never span one
+            depth = 0
     return value
 
 
