@@ -32,6 +32,12 @@ def _write(site: Path, relative: str, text: str) -> None:
     (site / relative).write_text(text, encoding="utf-8")
 
 
+def _problems(site: Path) -> list[str]:
+    with pytest.raises(ContentError) as raised:
+        check(load_site_config(site), jobs=1)
+    return [str(problem) for problem in raised.value.problems]
+
+
 def test_a_translation_replaces_only_the_words_it_gives(valid_site: Path) -> None:
     _multilingual(valid_site)
     _write(
@@ -135,9 +141,7 @@ def test_a_one_language_site_reports_a_translation(valid_site: Path) -> None:
     (valid_site / "content/series").mkdir()
     _write(valid_site, "content/series/nothing.fr.yaml", "name: Rien\n")
     _write(valid_site, "content/events/talk-2022.fr.md", "---\ntitle: Résultats\n---\n")
-    with pytest.raises(ContentError) as raised:
-        check(load_site_config(valid_site), jobs=1)
-    assert [str(p) for p in raised.value.problems] == [
+    assert _problems(valid_site) == [
         "content/events/talk-2022.fr.md: 'fr' is not one of the site's languages (en): "
         "add it to site.yaml (languages: [en, fr]), or rename the file",
         "content/series/nothing.fr.yaml: 'fr' is not one of the site's languages (en): "
@@ -152,9 +156,7 @@ def test_a_translation_of_an_invalid_record_is_not_reported_again(valid_site: Pa
     _multilingual(valid_site)
     _write(valid_site, "content/reports/source-report.yaml", "title: 42\n")
     _write(valid_site, "content/reports/source-report.fr.yaml", "title: Rapport source\n")
-    with pytest.raises(ContentError) as raised:
-        check(load_site_config(valid_site), jobs=1)
-    assert [str(p) for p in raised.value.problems] == [
+    assert _problems(valid_site) == [
         "content/reports/source-report.yaml:1:1: title: input should be a valid string, got 42"
     ]
 
