@@ -67,6 +67,11 @@ class Translation:
     def fields(self) -> frozenset[str]:
         return frozenset(self.values) | frozenset(self.parts)
 
+    @property
+    def data(self) -> dict[str, Any]:
+        """The translated fields as a translation file gives them (open data)."""
+        return self.values | self.parts
+
     def apply(self, record: P) -> P:
         """A copy of ``record`` in this language."""
         update = dict(self.values)
