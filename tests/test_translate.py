@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clusterreports import ContentError, load_site_config
+from clusterreports.cli import main
 from clusterreports.content.load import RawRecord
 from clusterreports.content.models import Part, Quote, Record, translatable_fields
 from clusterreports.content.registry import Key, Registry, key_of
@@ -231,3 +232,12 @@ def test_translating_any_translatable_fields_changes_nothing_else(
     original = valid_registry.get(*key)
     _same_except_translated(original, french.get(*key), given_fields)
     assert valid_registry.translated_fields(key, "fr") == set(given_fields)
+
+
+def test_new_passes_over_translations(valid_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A translation is no record: even one that (wrongly) gives a name has no id, and
+    ``new`` looking for probable duplicates must not take it for a person."""
+    _multilingual(valid_site)
+    _write(valid_site, "content/people/ulla-engelmann.fr.yaml", "name: Ulla Engelmann\n")
+    assert main(["--site", str(valid_site), "new", "person", "Jan Novak"]) == 0
+    assert "content/people/jan-novak.yaml" in capsys.readouterr().out
