@@ -97,10 +97,14 @@ def _check_language(checking: _Checking, language: str, languages: Sequence[str]
         )
     elif language not in languages:
         listed = ", ".join(languages)
+        hint = did_you_mean(language, languages)
         checking.report(
             (),
             f"'{language}' is not one of the site's languages ({listed}): add it to "
-            f"site.yaml (languages: [{listed}, {language}]), or rename the file",
+            f"site.yaml (languages: [{listed}, {language}]), or rename the file"
+            if not hint
+            else f"'{language}' is not one of the site's languages ({listed}).{hint} "
+            f"Rename the file, or add '{language}' to languages in site.yaml",
         )
 
 
