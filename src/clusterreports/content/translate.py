@@ -28,8 +28,9 @@ from .validate import loc_text, problems_from
 
 @dataclass
 class _Checking:
-    """One translation file while it is checked: its problems, and its values ready
-    to be validated in the record (``merged``) and kept (``plain``, ``parts``)."""
+    """One translation file while it is checked: its problems, and which of its fields
+    to keep once validated: ``plain`` ones whole, ``parts`` part by part (the names of
+    the translated subfields)."""
 
     raw: RawRecord
     problems: list[Problem] = field(default_factory=list)
@@ -56,7 +57,8 @@ def translate(
     files: dict[tuple[str, Key], str] = {}
     for raw in raws:
         named = translation_of(raw.path)
-        assert named is not None, "load marks only translation files with a language"
+        if named is None:  # a record's own file
+            continue
         record_id, language = named
         key = (raw.type_name, record_id)
         checking = _Checking(raw)
