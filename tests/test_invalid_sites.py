@@ -54,6 +54,7 @@ def test_every_case_is_covered() -> None:
         "missing-required",
         "odd-field-names",
         "site-url-elsewhere",
+        "translations",
         "new-fields",
         "probable-duplicates",
         "raw-control-characters",

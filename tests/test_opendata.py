@@ -12,7 +12,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from clusterreports import RECORD_TYPES
+from clusterreports import RECORD_TYPES, build, load_site_config
 from clusterreports.authoring import contentdocs
 from clusterreports.content.load import load_content
 from clusterreports.outputs.opendata import _csv, _json, _json_with_records, content_schema
@@ -182,3 +182,34 @@ def test_csv_cells_that_would_run_as_formulas_are_neutralised(tmp_path: Path) ->
     # The JSON keeps the value as written: JSON is read by programs, not spreadsheets.
     people = load(site, "people.json")["records"]
     assert [p["record"]["honorific"] for p in people if p["id"] == "formula-person"] == ["+1"]
+
+
+def test_translations_are_inside_each_record(valid_site: Path) -> None:
+    """Open data stays one set: a translated record carries its translations by language,
+    as its translation file gives them, valid against the schema."""
+    config = valid_site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "languages: [en, fr]\n", "utf-8")
+    (valid_site / "content/sessions/talk-2022-introduction.fr.yaml").write_text(
+        "title: Introduction au thème du jour\nparticipants:\n  - position: Cheffe d'unité\n",
+        encoding="utf-8",
+    )
+    build(load_site_config(valid_site), jobs=1)
+    output = valid_site / "_site"
+    files = check_exports(output)
+    sessions = {r["id"]: r for r in files["session"]["records"]}
+    assert sessions["talk-2022-introduction"]["translations"] == {
+        "fr": {
+            "title": "Introduction au thème du jour",
+            "participants": [{"position": "Cheffe d'unité"}],
+        }
+    }
+    assert sessions["talk-2022-introduction"]["record"]["title"] == (
+        "Introduction to the topic of the day"
+    )
+    assert "translations" not in sessions["ecc-2016-awards"]
+    schema = load(output, "schema.json")
+    translation = validator(schema, "#/$defs/SessionTranslation")
+    with pytest.raises(jsonschema.ValidationError):
+        translation.validate({"event": "talk-2022"})
+    with pytest.raises(jsonschema.ValidationError):
+        translation.validate({"participants": [{"person": "ulla-engelmann"}]})

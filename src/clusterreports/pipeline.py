@@ -17,6 +17,7 @@ from .content import duplicates
 from .content.images import check_images
 from .content.load import read_content, walk_files
 from .content.registry import Registry, link
+from .content.translate import translate
 from .content.validate import unreadable, validate_records
 from .outputs.context import BuildContext, ExtraFilesMaker, Interrupted
 from .outputs.extras import EXTRA_FILES, finalising, pages_read
@@ -94,6 +95,14 @@ def check(
     say(f"Linking {counted(len(validated.records), 'record')}")
     unread = unreadable(read_problems, site.content_dir, site.root)
     registry, link_problems = link(validated.records, validated.invalid | unread)
+    if validated.translations:
+        say("Checking the translations")
+        link_problems += translate(
+            registry,
+            validated.translations,
+            site.config.site_languages,
+            validated.invalid | unread,
+        )
     say("Reading the images")
     places = (site.content_dir / "images", site.static_dir)
     link_problems += check_images(registry, site.root, places, site.config.images.max_kb)

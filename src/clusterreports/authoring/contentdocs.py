@@ -96,6 +96,12 @@ def markdown() -> str:
         if defs[name].get("description"):
             lines += [defs[name]["description"], ""]
         lines += [*_table(defs[name]), ""]
+        translated = ", ".join(f"`{field}`" for field in defs[f"{name}Translation"]["properties"])
+        lines += [
+            f"A translation (`content/{record_type.folder}/<id>.<language>.md`, see "
+            f"[Translations](writing-content.md#translations)) gives only: {translated}.",
+            "",
+        ]
         parts.update(dict.fromkeys(_refs(defs[name])))
     lines += ["## Nested values", ""]
     for name in sorted(parts):

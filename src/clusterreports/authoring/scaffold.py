@@ -157,7 +157,8 @@ def _named_in(site: Site, folder: Path) -> list[Named]:
             continue
         raw, _ = read_record(path, "", site.root)
         name = raw.data.get("name") if raw else None
-        if raw is None or not isinstance(name, str):
+        # A translation is no other record (and names none: names are not translated).
+        if raw is None or raw.language is not None or not isinstance(name, str):
             continue
         aliases = raw.data.get("aliases")
         aliases = (

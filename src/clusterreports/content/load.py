@@ -28,7 +28,7 @@ from yaml.constructor import SafeConstructor
 from ..cache import Store, flush_all
 from ..problems import Problem, did_you_mean, display_path
 from ..tuning import choose_jobs, map_chunks
-from .models import TYPES_BY_FOLDER, Loc, character_name
+from .models import LANGUAGE_TAG, TYPES_BY_FOLDER, Loc, character_name
 
 RECORD_SUFFIXES = (".yaml", ".yml", ".md")
 # UTF-8, with or without the byte order mark some Windows editors write first.
@@ -269,15 +269,31 @@ def _construct(node: yaml.Node) -> tuple[Any, list[yaml.Node]]:
         loader.dispose()
 
 
+def translation_of(path: Path) -> tuple[str, str] | None:
+    """(record id, language) for a translation's file, named after its record with a
+    language tag before the extension ('ecc-2016.fr.md'); None for a record's own file.
+    Any tag counts, listed in site.yaml or not, so that a wrong one is reported."""
+    record_id, dot, language = path.stem.rpartition(".")
+    if dot and record_id and LANGUAGE_TAG.fullmatch(language):
+        return record_id, language
+    return None
+
+
 @dataclass
 class RawRecord:
-    """One record file, parsed but not yet validated."""
+    """One record file, or a translation of one, parsed but not yet validated."""
 
     type_name: str
     path: Path
     display: str
     data: dict[str, Any]
     known_positions: Positions | None = field(default=None, repr=False, compare=False)
+    # The language of a translation (content/translate.py), None for a record itself.
+    language: str | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        translation = translation_of(self.path)
+        self.language = translation[1] if translation else None
 
     @property
     def positions(self) -> Positions:
@@ -462,7 +478,8 @@ def read_record(path: Path, type_name: str, root: Path) -> tuple[RawRecord | Non
                 kept.put(key, marshal.dumps(data))
     else:
         problems = []
-    data.setdefault("id", path.stem)
+    if translation_of(path) is None:  # a translation takes its record's id from the name
+        data.setdefault("id", path.stem)
     return RawRecord(type_name, path, display, data), problems
 
 

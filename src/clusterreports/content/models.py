@@ -41,6 +41,9 @@ from .moment import Moment, MomentField
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ID_SCHEMA_PATTERN = f"^{ID_PATTERN.pattern}$"
 CLOSING_SOON_DAYS = 14
+# The shape of a BCP 47 language tag as sites use them ('fr', 'pt-BR', 'zh-Hant'):
+# what a translation's file name carries before its extension, and a quote's lang.
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,14 @@ def _check_id(value: str) -> str:
         raise ValueError(
             f"{value!r} is not a valid id: use lowercase letters, digits and single "
             f"hyphens, for example '{slugify(value) or 'my-record'}'"
+        )
+    return value
+
+
+def _check_language_code(value: str) -> str:
+    if not LANGUAGE_TAG.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a language tag: use a code such as 'en', 'fr' or 'pt-BR'"
         )
     return value
 
@@ -222,6 +233,7 @@ Flag = StrictBool
 Id = Annotated[Line, AfterValidator(_check_id)]  # Line first: its message never quotes the value
 WebUrl = Annotated[HttpUrl, WrapValidator(_check_web_url)]
 TimeZone = Annotated[Line | None, AfterValidator(_check_timezone)]
+LanguageCode = Annotated[Line, AfterValidator(_check_language_code)]
 EventRef = Annotated[Line, RefTo("event")]
 SessionRef = Annotated[Line, RefTo("session")]
 PersonRef = Annotated[Line, RefTo("person")]
@@ -245,6 +257,11 @@ class Part(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    translatable: ClassVar[frozenset[str]] = frozenset()
+    """The fields a translation gives (content/translate.py): words in the content's
+    language. Ids, references, dates, numbers and names are never translated; a field
+    holding parts that have translatable fields is translated part by part."""
+
 
 class Record(Part):
     """Fields every record has. ``body`` is the Markdown prose (a Markdown file's body)."""
@@ -253,6 +270,7 @@ class Record(Part):
     folder: ClassVar[str]
     label: ClassVar[str]
     label_plural: ClassVar[str]
+    translatable = frozenset({"body"})
 
     id: Id
     sources: list[ReportRef] = Field(
@@ -382,6 +400,7 @@ class Place(Part):
 class Figure(Part):
     """A labelled number such as '500 participants on site'."""
 
+    translatable = frozenset({"label"})
     label: Text
     value: Number
     more_than: Flag = Field(False, description="The source says 'more than' or 'over'.")
@@ -410,18 +429,31 @@ Aliases = Annotated[
 
 
 class NewsItem(Part):
+    translatable = frozenset({"text"})
+
     text: Paragraph
     date: MomentField | None = None
     link: WebUrl | None = None
 
 
 class Quote(Part):
+    """Words as they were said: a translation of the record leaves them in ``lang``."""
+
+    translatable = frozenset({"context"})
+
     text: Paragraph
     person: PersonRef | None = None
     context: Line | None = None
+    lang: LanguageCode | None = Field(
+        None,
+        description="The language the words were said in, e.g. 'fr' (default: the site's "
+        "default language). Quotes are not translated.",
+    )
 
 
 class Participant(Part):
+    translatable = frozenset({"position"})
+
     person: PersonRef
     role: ParticipantRole | None = Field(None, description="Left out where the source gives none.")
     position: Line | None = Field(
@@ -443,6 +475,7 @@ class EventOrganisation(Part):
 class EventPerson(Part):
     """Someone at an event outside any session: pictured, a trainer, a jury member."""
 
+    translatable = frozenset({"role", "position"})
     person: PersonRef
     role: Text = Field(description="What they were there as, in the source's words.")
     position: Line | None = None
@@ -453,6 +486,7 @@ class Role(Part):
     """A position a person held, dated as precisely as the source allows. Sources often
     give only an affiliation ("Richard Tuffs (ERRIN)"), so the title is optional."""
 
+    translatable = frozenset({"title"})
     title: Line | None = None
     organisation: OrgRef | None = None
     start: MomentField | None = None
@@ -476,6 +510,7 @@ class Role(Part):
 class Entry(Part):
     """A winner or a shortlisted candidate: a person, an organisation, or both."""
 
+    translatable = frozenset({"note"})
     person: PersonRef | None = None
     organisation: OrgRef | None = None
     note: Prose | None = None
@@ -500,6 +535,7 @@ class Image(Part):
     is looked for beside the record, then under content/images/, then under static/."""
 
     # That the file is there and readable is checked by content/images.py: models do no I/O.
+    translatable = frozenset({"alt", "caption"})
 
     file: Text = Field(
         description="The image file: beside the record, under content/images/ or static/."
@@ -568,6 +604,7 @@ class Answer(Part):
     """One answer of a poll. Sources often give only the winning answer or a ranking,
     so the share is optional; ``chosen`` and ``rank`` say what they give instead."""
 
+    translatable = frozenset({"text"})
     text: Text
     share: Number | None = Field(
         None, ge=0, le=100, description="Percentage of respondents, where the source gives it."
@@ -586,6 +623,7 @@ class Event(Record):
     folder = "events"
     label = "Event"
     label_plural = "Events"
+    translatable = Record.translatable | {"title", "theme", "key_messages"}
 
     title: Text
     kind: EventKind
@@ -638,6 +676,7 @@ class Session(Record):
     folder = "sessions"
     label = "Session"
     label_plural = "Sessions"
+    translatable = Record.translatable | {"title", "key_messages", "topics"}
 
     event: EventRef
     title: Text
@@ -737,6 +776,7 @@ class Award(Record):
     folder = "awards"
     label = "Award"
     label_plural = "Awards"
+    translatable = Record.translatable | {"name", "title"}
 
     name: Text = Field(description="The award's name, shared by every year's record.")
     year: WholeNumber = Field(ge=1900, le=2999)
@@ -759,6 +799,7 @@ class FundingCall(Record):
     folder = "calls"
     label = "Funding call"
     label_plural = "Funding calls"
+    translatable = Record.translatable | {"title"}
 
     title: Text
     kind: CallKind | None = None
@@ -804,6 +845,7 @@ class Poll(Record):
     folder = "polls"
     label = "Poll"
     label_plural = "Polls"
+    translatable = Record.translatable | {"question", "method"}
 
     question: Text
     session: SessionRef | None = None
@@ -832,6 +874,7 @@ class Series(Record):
     folder = "series"
     label = "Series"
     label_plural = "Series"
+    translatable = Record.translatable | {"name"}
 
     name: Text
     organisers: list[OrgRef] = Field(default_factory=list)
@@ -847,6 +890,7 @@ class Report(Record):
     folder = "reports"
     label = "Report"
     label_plural = "Reports"
+    translatable = Record.translatable | {"title", "findings"}
 
     title: Text
     kind: ReportKind | None = None
@@ -970,3 +1014,30 @@ def iter_references(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, str,
     """Every reference in a record as (location, target type, id), nested parts included."""
     for name, shape in _reference_fields(type(model)):
         yield from _walk(getattr(model, name), shape, (*loc, name))
+
+
+def model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model class a field's type holds, alone, in a list or in a union."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+@functools.cache
+def translatable_fields(model_type: type[Part]) -> dict[str, type[Part] | None]:
+    """The fields a translation of ``model_type`` may give: its ``translatable`` ones
+    (None), and those holding parts with translatable fields of their own (the part's
+    class), translated part by part. Worked out once per class."""
+    found: dict[str, type[Part] | None] = {}
+    for name, field in model_type.model_fields.items():
+        if name in model_type.translatable:
+            found[name] = None
+            continue
+        part = model_in(field.annotation)
+        if part is not None and issubclass(part, Part) and translatable_fields(part):
+            found[name] = part
+    return found

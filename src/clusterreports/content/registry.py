@@ -7,15 +7,18 @@ references (an organisation's parent, an event's part_of) that come back to thei
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from ..problems import Problem, did_you_mean
 from .load import RawRecord
-from .models import RECORD_TYPES, TYPES_BY_NAME, ImageFile, Loc, Record, iter_references
+from .models import RECORD_TYPES, TYPES_BY_NAME, ImageFile, Loc, Part, Record, iter_references
 
 Key = tuple[str, str]
+P = TypeVar("P", bound=Part)
 
 # Fields that point from a record to another of its own type, and why following them
 # must never come back to where it started.
@@ -44,6 +47,57 @@ class Backlink:
         return str(self.loc[0])
 
 
+# The translated subfields of each part of a list, in order (empty: one left as it
+# is), or of a single part.
+PartChanges = list[dict[str, Any]] | dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """A record's words in one language, checked by content/translate.py: ``values``
+    replace the original's fields, ``parts`` the translatable subfields of the parts
+    a field holds, part by part. Every other field is the original's."""
+
+    language: str
+    display: str  # the translation's file, as messages name it
+    values: dict[str, Any]
+    parts: dict[str, PartChanges]
+
+    @property
+    def fields(self) -> frozenset[str]:
+        return frozenset(self.values) | frozenset(self.parts)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The translated fields as a translation file gives them (open data)."""
+        return self.values | self.parts
+
+    def apply(self, record: P) -> P:
+        """A copy of ``record`` in this language."""
+        update = dict(self.values)
+        for name, changes in self.parts.items():
+            current = getattr(record, name)
+            if isinstance(changes, dict):
+                if isinstance(current, Part):
+                    update[name] = _copy(current, changes)
+            else:
+                # Not zip(strict=True): the preview may have patched the original since.
+                update[name] = [
+                    _copy(item, change) if change else item
+                    for item, change in zip(current, changes, strict=False)
+                ] + list(current[len(changes) :])
+        return _copy(record, update)
+
+
+def _copy(model: P, update: dict[str, Any]) -> P:
+    """``model.model_copy(update=update)``, which cannot add to the frozen set of given
+    fields that validate.py shares between models."""
+    copied = model.model_copy()
+    copied.__dict__.update(update)
+    object.__setattr__(copied, "__pydantic_fields_set__", model.model_fields_set | update.keys())
+    return copied
+
+
 @dataclass
 class Registry:
     records: dict[str, dict[str, Record]] = field(default_factory=dict)
@@ -51,6 +105,41 @@ class Registry:
     backlinks: dict[Key, list[Backlink]] = field(default_factory=lambda: defaultdict(list))
     # (type, id, file) of each image a record names: what content/images.py found there.
     images: dict[tuple[str, str, str], ImageFile] = field(default_factory=dict)
+    # language -> (type, id) -> that record's translation (content/translate.py).
+    translations: dict[str, dict[Key, Translation]] = field(default_factory=dict)
+    # The language of a copy made by ``in_language`` (None: content/'s own), and the
+    # registry it is a copy of.
+    language: str | None = None
+    source: Registry | None = field(default=None, repr=False)
+
+    def in_language(self, language: str) -> Registry:
+        """The registry with every record translated into ``language`` replaced by its
+        translated copy: the same keys, and the same origins, backlinks and images
+        (not rebuilt: ``referrers`` and ``links_to`` hand out the copies). Itself
+        when no record is translated into ``language`` (the default language)."""
+        if self.source is not None:
+            return self.source.in_language(language)
+        found = self.translations.get(language)
+        if not found:
+            return self
+        records = {type_name: dict(by_id) for type_name, by_id in self.records.items()}
+        for (type_name, record_id), translation in found.items():
+            original = records[type_name].get(record_id)
+            if original is not None:
+                records[type_name][record_id] = translation.apply(original)
+        return dataclasses.replace(self, records=records, language=language, source=self)
+
+    def translated_fields(self, key: Key, language: str) -> frozenset[str]:
+        """The fields of a record given by its translation into ``language`` (empty:
+        the record is not translated into it)."""
+        translation = self.translations.get(language, {}).get(key)
+        return translation.fields if translation else frozenset()
+
+    def _current(self, record: Record) -> Record:
+        """``record`` (as a backlink holds it, the original) in this registry's language."""
+        if self.source is None:
+            return record
+        return self.records[record.type_name][record.id]
 
     def get(self, type_name: str, record_id: str) -> Record:
         return self.records[type_name][record_id]
@@ -81,15 +170,19 @@ class Registry:
                 continue
             if field and link.field != field:
                 continue
-            seen.setdefault(key_of(link.source), link.source)
+            if key_of(link.source) not in seen:
+                seen[key_of(link.source)] = self._current(link.source)
         return list(seen.values())
 
     def links_to(self, target: Record, type_name: str | None = None) -> list[Backlink]:
-        return [
+        links = [
             link
             for link in self.backlinks.get(key_of(target), [])
             if type_name is None or link.source.type_name == type_name
         ]
+        if self.source is None:
+            return links
+        return [Backlink(self._current(link.source), link.loc) for link in links]
 
     def refers_to(self, key: Key) -> set[Key]:
         """The records this one refers to (worked out when asked: only the preview

@@ -6,7 +6,7 @@ import math
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +15,16 @@ from pydantic_core import ErrorDetails
 from slugify import slugify
 
 from ..problems import Problem, did_you_mean, printable
-from .load import RECORD_SUFFIXES, RawRecord
-from .models import ID_PATTERN, TYPES_BY_FOLDER, TYPES_BY_NAME, BadCharacter, Loc, Record
+from .load import RECORD_SUFFIXES, RawRecord, translation_of
+from .models import (
+    ID_PATTERN,
+    TYPES_BY_FOLDER,
+    TYPES_BY_NAME,
+    BadCharacter,
+    Loc,
+    Record,
+    model_in,
+)
 
 
 @dataclass
@@ -26,6 +34,9 @@ class Validated:
     invalid: set[tuple[str, str]]
     """(type, id) of records that exist but failed validation: references to them are
     not reported again as dangling."""
+    translations: list[RawRecord] = field(default_factory=list)
+    """Translation files, read but unchecked: a translation is checked against its
+    record, once every record is known (content/translate.py)."""
 
 
 def loc_text(loc: Loc) -> str:
@@ -44,7 +55,7 @@ def _field_names(model: type[BaseModel], loc: Loc) -> list[str]:
         field = current.model_fields.get(part) if _is_model(current) else None
         if field is None:
             return []
-        current = _model_in(field.annotation)
+        current = model_in(field.annotation)
         if current is None:
             return []
     return list(current.model_fields) if _is_model(current) else []
@@ -52,16 +63,6 @@ def _field_names(model: type[BaseModel], loc: Loc) -> list[str]:
 
 def _is_model(value: Any) -> bool:
     return isinstance(value, type) and issubclass(value, BaseModel)
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def _field_loc(loc: tuple[int | str, ...], data: Any, missing: bool) -> Loc:
@@ -151,12 +152,20 @@ def problems_from(
             stem = raw.data["id"]
             suggestion = slugify(str(stem))
             if not ID_PATTERN.fullmatch(str(stem)):
+                before, dot, _ = str(stem).rpartition(".")
+                translation = (
+                    f"; a translation is named after its record and a language tag, "
+                    f"e.g. '{before}.fr{raw.path.suffix}'"
+                    if dot and ID_PATTERN.fullmatch(before)
+                    else ""
+                )
                 yield Problem(
                     raw.display,
                     None,
                     None,
                     f"file name '{raw.path.name}' is not a valid id: rename it to "
-                    f"'{suggestion or 'my-record'}{raw.path.suffix}' or give an 'id' field",
+                    f"'{suggestion or 'my-record'}{raw.path.suffix}' or give an 'id' "
+                    f"field{translation}",
                 )
                 continue
         message = printable(_message(error, model, loc))
@@ -203,7 +212,11 @@ def validate_records(raws: Iterable[RawRecord]) -> Validated:
     records: list[tuple[Record, RawRecord]] = []
     problems: list[Problem] = []
     invalid: set[tuple[str, str]] = set()
+    translations: list[RawRecord] = []
     for raw in raws:
+        if raw.language is not None:
+            translations.append(raw)
+            continue
         model = TYPES_BY_NAME[raw.type_name]
         try:
             record = model.model_validate(raw.data)
@@ -213,7 +226,7 @@ def validate_records(raws: Iterable[RawRecord]) -> Validated:
         except ValidationError as exc:
             problems.extend(problems_from(raw, model, exc))
             invalid.add((raw.type_name, str(raw.data.get("id"))))
-    return Validated(records, problems, invalid)
+    return Validated(records, problems, invalid, translations)
 
 
 def unreadable(problems: Iterable[Problem], content: Path, root: Path) -> set[tuple[str, str]]:
@@ -226,6 +239,8 @@ def unreadable(problems: Iterable[Problem], content: Path, root: Path) -> set[tu
         # Lexically: the file may be a broken link or a link loop, which resolve() fails on.
         path = Path(os.path.normpath((root / problem.path).absolute()))
         if not path.is_relative_to(content) or path.suffix not in RECORD_SUFFIXES:
+            continue
+        if translation_of(path) is not None:  # no record: a translation of one
             continue
         parts = path.relative_to(content).parts
         record_type = TYPES_BY_FOLDER.get(parts[0]) if len(parts) > 1 else None

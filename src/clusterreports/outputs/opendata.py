@@ -14,7 +14,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, get_args
+from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 from pydantic.json_schema import models_json_schema
 
@@ -26,6 +26,7 @@ from ..content.models import (
     Record,
     iter_references,
     naming_fields,
+    translatable_fields,
 )
 from ..content.registry import Registry
 from ..escape import CSV_QUOTING, csv_cell
@@ -63,18 +64,20 @@ def _part_models() -> dict[str, type[Part]]:
 
 def _annotate(defs: JsonObject) -> None:
     """Add what pydantic cannot know: which record type a reference names, the id format,
-    and that a content file may leave its id to its file name."""
+    that a content file may leave its id to its file name, and which fields a
+    translation gives."""
     for name, model in _part_models().items():
         properties = defs[name].get("properties", {})
+        for field_name in translatable_fields(model):
+            properties[field_name]["x-translatable"] = True
         for field_name, kind in naming_fields(model):
             if field_name in properties:
                 target = TYPES_BY_NAME[kind]
                 properties[field_name]["x-reference"] = kind
-                label = target.label.lower()
-                article = "an" if label[0] in "aeiou" else "a"
                 properties[field_name].setdefault(
                     "description",
-                    f"The id of {article} {label} record (content/{target.folder}/ID.yaml).",
+                    f"The id of {_a(target.label.lower())} record "
+                    f"(content/{target.folder}/ID.yaml).",
                 )
         if isinstance(model, type) and issubclass(model, Record):
             properties["id"] |= {
@@ -84,6 +87,10 @@ def _annotate(defs: JsonObject) -> None:
             }
             defs[name]["x-folder"] = model.folder
             defs[name]["required"] = [r for r in defs[name].get("required", []) if r != "id"]
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
 
 
 def _link_schema() -> JsonObject:
@@ -114,12 +121,39 @@ def _exported_schema(record_type: type[Record]) -> JsonObject:
             "title": {"type": "string"},
             "url": {"type": "string", "description": "The record's page."},
             "record": {"$ref": f"#/$defs/{record_type.__name__}"} | {"required": ["id"]},
+            "translations": {
+                "type": "object",
+                "description": "The record's translations by language tag (only where it "
+                "has any), each with the fields its translation file gives.",
+                "additionalProperties": {"$ref": f"#/$defs/{record_type.__name__}Translation"},
+            },
             "references": {"type": "array", "items": {"$ref": "#/$defs/Link"}},
             "referenced_by": {"type": "array", "items": {"$ref": "#/$defs/Link"}},
         },
         "required": ["type", "id", "title", "url", "record", "references", "referenced_by"],
         "additionalProperties": False,
     }
+
+
+def _translation_schema(model: type[Part], defs: JsonObject) -> JsonObject:
+    """A translation file of ``model`` (or one part in it): its translatable fields,
+    a list of parts as a list of their translated fields."""
+    properties: JsonObject = {}
+    for name, part in translatable_fields(model).items():
+        written = defs[model.__name__]["properties"][name]
+        if part is None:
+            properties[name] = {k: v for k, v in written.items() if k != "x-translatable"}
+            continue
+        one = _translation_schema(part, defs)
+        if get_origin(model.model_fields[name].annotation) is list:
+            properties[name] = {
+                "type": "array",
+                "description": "One item per part, in order; {} for one left as it is.",
+                "items": one,
+            }
+        else:
+            properties[name] = one
+    return {"type": "object", "properties": properties, "additionalProperties": False}
 
 
 def content_schema() -> JsonObject:
@@ -130,6 +164,12 @@ def content_schema() -> JsonObject:
     defs: JsonObject = generated["$defs"]
     _annotate(defs)
     defs["Link"] = _link_schema()
+    for record_type in RECORD_TYPES:
+        defs[f"{record_type.__name__}Translation"] = _translation_schema(record_type, defs) | {
+            "description": f"A translation of {_a(record_type.label.lower())} "
+            f"(content/{record_type.folder}/<id>.<language>.yaml, or .md with the body "
+            "as 'body'): only the fields it translates."
+        }
     exported = [f"Exported{t.__name__}" for t in RECORD_TYPES]
     for name, record_type in zip(exported, RECORD_TYPES, strict=True):
         defs[name] = _exported_schema(record_type)
@@ -224,7 +264,7 @@ class Exporter:
         referenced_by = [
             self.link(link.loc, link.source.type_name, link.source.id) for link in backlinks
         ]
-        return {
+        exported = {
             "type": record.type_name,
             "id": record.id,
             "title": record.title_text,
@@ -233,6 +273,15 @@ class Exporter:
             "references": references,
             "referenced_by": referenced_by,
         }
+        key = (record.type_name, record.id)
+        translations = {
+            language: found[key].data
+            for language, found in sorted(self.registry.translations.items())
+            if key in found
+        }
+        if translations:
+            exported["translations"] = translations
+        return exported
 
     def data_file(self, record_type: type[Record]) -> tuple[JsonObject, Iterator[JsonObject]]:
         """A type's data file: its header, and its records (last, under "records")."""
