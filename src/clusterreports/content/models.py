@@ -205,9 +205,9 @@ def _check_markdown_nesting(value: str) -> str:
         if token == "[":
             depth += 1
             if depth > MAX_OPEN_BRACKETS:
-                line = value.count("\n", 0, found.start()) + 1
+                number = value.count("\n", 0, found.start()) + 1
                 raise ValueError(
-                    f"line {line} of the text opens more than {MAX_OPEN_BRACKETS} '[' that are "
+                    f"line {number} of the text opens more than {MAX_OPEN_BRACKETS} '[' that are "
                     "not closed yet in one paragraph: Markdown cannot show that many; close "
                     "them with ']' or write '\\[' for a bracket that opens no link"
                 )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Site
-from ..content.load import is_ignored
+from ..content.load import RECORD_SUFFIXES, is_ignored, translation_of
 from ..site.render import template_dirs
 from ..site.theme import builtin_dir
 
@@ -55,6 +55,8 @@ def classify(site: Site, paths: Iterable[Path]) -> Changes:
         relative = inside(path, content)
         if relative is not None:
             if relative.parts and not is_ignored(relative):
+                if path.suffix in RECORD_SUFFIXES and translation_of(path) is not None:
+                    changes.rebuild_all(f"{path.name}: a translation changed")
                 changes.content.add(path)
             continue
         for root in template_roots:

@@ -279,6 +279,8 @@ class Preview:
             affected |= state.planned(key)
         for old, new, raw in edits:
             self._patch(state, old, new, raw)
+        if changed and len(state.site.config.site_languages) > 1:
+            state.renderer.forget_languages()  # their translated copies hold the old records
         for key in relinked:
             affected |= state.planned(key)
         for old, new in changed:

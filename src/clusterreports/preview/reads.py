@@ -261,6 +261,10 @@ class TrackingRenderer(Renderer):
             tracked = self.tracked[language] = TrackedRegistry(super().registry_in(language))
         return tracked
 
+    def forget_languages(self) -> None:
+        self.tracked.clear()
+        super().forget_languages()
+
     def render(self, page: Page) -> bytes:
         """Render, noting what the page read for :meth:`take_notes` (so the reads come
         back with the pages rendered in a worker process)."""

@@ -273,8 +273,15 @@ class Renderer:
         return SiteView(registry, self.site.config, self.site.today(), self.trees[language])
 
     def registry_in(self, language: str) -> Registry:
-        """The records as the pages of ``language`` show them."""
-        return self.registry
+        """The records as the pages of ``language`` show them: translated where a
+        translation file says so."""
+        return self.registry.in_language(language)
+
+    def forget_languages(self) -> None:
+        """Drop each language's records and views, made from the registry as it was:
+        after a record is patched (the preview), a translated copy would be stale."""
+        self._made.clear()
+        self.env, self.view = self._tree(self.language)
 
     def context(self, page: Page) -> dict[str, Any]:
         context: dict[str, Any] = {"page": page}
