@@ -162,6 +162,8 @@ def _full_months(pattern: str) -> str:
     return "".join(p if i % 2 else _SHORT_MONTH.sub("MMMM", p) for i, p in enumerate(parts))
 
 
+# Spans are mostly new, their halves not: a few hundred times of day, a few thousand days.
+@lru_cache(maxsize=CACHED_TEXTS)
 def _apply(pattern: str, value: dt.date | dt.time, locale: Locale) -> str:
     return str(parse_pattern(pattern).apply(value, locale))
 
@@ -199,39 +201,57 @@ def span_text(
     if start is None:
         return ""
     style = date_style(locale)
-    text = date_text(start, locale)
-    if end is not None and end.first_day() != start.first_day():
-        halves = None
-        if _precision(start) == _precision(end):
-            halves = style.spans.get(_precision(start), {}).get(_greatest_difference(start, end))
-        if halves:
-            first, second = halves
-            text = _apply(first, start.first_day(), locale) + _apply(
-                second, end.first_day(), locale
-            )
-        else:
-            text = style.apart.format(text, date_text(end, locale))
+    if end is None or end.first_day() == start.first_day():
+        text = date_text(start, locale)
+    else:
+        text = _dates_between(start, end, style, locale)
     if start.has_time:
-        times = _apply(style.time, _time(start), locale)
-        if end is not None and end.has_time:
-            halves = style.times.get("H" if start.hour != end.hour else "m")
-            if halves:
-                times = _apply(halves[0], _time(start), locale) + _apply(
-                    halves[1], _time(end), locale
-                )
-            else:
-                times = style.apart.format(times, _apply(style.time, _time(end), locale))
+        times = _times_between(start, end, style, locale)
         zone = _zone_text(start, timezone, style, locale)
         text = style.date_and_time.format(times + (f" {zone}" if zone else ""), text)
     return text
 
 
+def _dates_between(start: Moment, end: Moment, style: DateStyle, locale: Locale) -> str:
+    precision = _precision(start)
+    halves = None
+    if precision == _precision(end):
+        halves = style.spans.get(precision, {}).get(_greatest_difference(start, end))
+    if halves is None:
+        return style.apart.format(date_text(start, locale), date_text(end, locale))
+    return _apply(halves[0], start.first_day(), locale) + _apply(halves[1], end.first_day(), locale)
+
+
+def _times_between(start: Moment, end: Moment | None, style: DateStyle, locale: Locale) -> str:
+    """The start's time, and the end's where given (even on another day, or the same)."""
+    if end is None or not end.has_time:
+        return _apply(style.time, _time(start), locale)
+    halves = style.times.get("H" if start.hour != end.hour else "m")
+    if halves is None:
+        return style.apart.format(
+            _apply(style.time, _time(start), locale), _apply(style.time, _time(end), locale)
+        )
+    return _apply(halves[0], _time(start), locale) + _apply(halves[1], _time(end), locale)
+
+
 def _zone_text(moment: Moment, timezone: str | None, style: DateStyle, locale: Locale) -> str:
     aware = moment.as_datetime(timezone)
-    if aware is None or aware.tzinfo is None:
+    if aware is None or timezone is None:
         return ""
     if style.zone_abbreviations:
         return aware.tzname() or ""
+    # A zone's name depends on nothing else of the date (Babel's lookup is slow).
+    key = (timezone, aware.utcoffset(), bool(aware.dst()), locale)
+    name = _ZONE_NAMES.get(key)
+    if name is None:
+        name = _ZONE_NAMES[key] = _zone_name(aware, locale)
+    return name
+
+
+_ZONE_NAMES: dict[tuple[str, dt.timedelta | None, bool, Locale], str] = {}
+
+
+def _zone_name(aware: dt.datetime, locale: Locale) -> str:
     name = str(get_timezone_name(aware, "short", locale=locale))
     if name == get_timezone_gmt(aware, "short", locale=locale):
         # No short name in this language (French has none for CET): Babel's short
