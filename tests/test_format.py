@@ -7,6 +7,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from babel import Locale
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from clusterreports import build, load_site_config
 from clusterreports.content.models import Figure
 from clusterreports.content.moment import MONTHS, Moment
+from clusterreports.site.render import make_environment
 from clusterreports.site.views import (
     date_text,
     figure_number,
@@ -25,7 +27,7 @@ from clusterreports.site.views import (
     span_text,
 )
 
-from .conftest import copy_site
+from .conftest import SITES, copy_site
 
 EN, FR, DE = Locale("en"), Locale("fr"), Locale("de")
 NNBSP, NBSP, THIN = "\u202f", "\xa0", "\u2009"  # narrow no-break, no-break, thin space
@@ -347,3 +349,20 @@ def test_a_french_site_words_its_figures_in_french(tmp_path: Path) -> None:
         site, "/organisations/cluster-agency/"
     )
     assert '<span class="meta">(juin 2019)</span>' in page(site, "/organisations/cluster-agency/")
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "1 December 2016 · 1,200 · 44.5%"),
+        ("fr", f"1 décembre 2016 · 1{NNBSP}200 · 44,5{NBSP}%"),
+        ("de", f"1. Dezember 2016 · 1.200 · 44,5{NBSP}%"),
+    ],
+)
+def test_templates_word_them_with_filters(language: str, expected: str) -> None:
+    """``date``, ``number`` and ``percent``, in the language of the page's ``site``."""
+    template = make_environment(load_site_config(SITES / "valid")).from_string(
+        "{{ day | date }} · {{ 1200 | number }} · {{ 44.5 | percent }}"
+    )
+    site = SimpleNamespace(locale=Locale.parse(language))
+    assert template.render(site=site, day=dt.date(2016, 12, 1)) == expected
