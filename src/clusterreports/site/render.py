@@ -30,7 +30,7 @@ from . import structured, urls
 from .paginate import Pager
 from .plan import Page
 from .theme import builtin_dir
-from .views import SiteView, humanise
+from .views import SiteView, date_text, humanise, number_text, percent_text
 
 MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty"]
 MARKDOWN_FORMAT: Literal["html"] = "html"
@@ -82,12 +82,24 @@ def _markdown_filter(text: str | None) -> Markup:
     return Markup(markdown_html(text)) if text else Markup("")
 
 
-def _date_filter(value: Moment | dt.date | None) -> str:
+# Dates and numbers in the language of the page's ``site`` view.
+@jinja2.pass_context
+def _date_filter(context: jinja2.runtime.Context, value: Moment | dt.date | None) -> str:
     if value is None:
         return ""
-    if isinstance(value, Moment):
-        return value.date_text()
-    return Moment(value.year, value.month, value.day).date_text()
+    if not isinstance(value, Moment):
+        value = Moment(value.year, value.month, value.day)
+    return date_text(value, context["site"].locale)
+
+
+@jinja2.pass_context
+def _number_filter(context: jinja2.runtime.Context, value: float) -> str:
+    return number_text(value, context["site"].locale)
+
+
+@jinja2.pass_context
+def _percent_filter(context: jinja2.runtime.Context, value: float) -> str:
+    return percent_text(value, context["site"].locale)
 
 
 @jinja2.pass_context
@@ -163,6 +175,8 @@ def make_environment(site: Site) -> jinja2.Environment:
     )
     env.filters["markdown"] = _markdown_filter
     env.filters["date"] = _date_filter
+    env.filters["number"] = _number_filter
+    env.filters["percent"] = _percent_filter
     env.filters["humanise"] = humanise
     env.globals["fragment"] = _fragment
     structured.register(env)

@@ -26,7 +26,21 @@ from .base import (
 )
 from .calls import STATUS_LABELS, CallView
 from .events import EventView, SeriesChart, SeriesView, SessionView
-from .format import Bar, FigureCard, figure_icon, humanise, link_html, span_text
+from .format import (
+    Bar,
+    DateStyle,
+    FigureCard,
+    date_style,
+    date_text,
+    figure_icon,
+    figure_number,
+    figure_text,
+    humanise,
+    link_html,
+    number_text,
+    percent_text,
+    span_text,
+)
 from .people import OrganisationView, PersonView
 from .polls import PollView
 from .reports import ReportView
@@ -41,6 +55,7 @@ __all__ = [
     "AwardView",
     "Bar",
     "CallView",
+    "DateStyle",
     "EntryView",
     "EventView",
     "FigureCard",
@@ -58,12 +73,18 @@ __all__ = [
     "SiteView",
     "View",
     "by_date",
+    "date_style",
+    "date_text",
     "dated_first",
     "figure_icon",
+    "figure_number",
+    "figure_text",
     "humanise",
     "joined",
     "language_name",
     "link_html",
     "named_in",
+    "number_text",
+    "percent_text",
     "span_text",
 ]

@@ -11,9 +11,11 @@ from markupsafe import Markup
 
 from ...content.models import EventPerson, Organisation, Participant, Record, Role
 from .. import urls
-from .format import humanise, link_html
+from .format import date_text, humanise, link_html
 
 if TYPE_CHECKING:
+    from babel import Locale
+
     from .events import EventView, SessionView
     from .people import OrganisationView, PersonView
     from .site import SiteView
@@ -198,6 +200,7 @@ class QuoteView:
 class RoleView:
     role: Role
     organisation: OrganisationView | None
+    locale: Locale  # of the page its dates are on
 
     @property
     def title(self) -> str:
@@ -224,9 +227,9 @@ class RoleView:
     def when(self) -> str:
         role = self.role
         if role.start or role.end:
-            start = role.start.date_text() if role.start else ""
-            end = role.end.date_text() if role.end else ""
+            start = date_text(role.start, self.locale) if role.start else ""
+            end = date_text(role.end, self.locale) if role.end else ""
             if start and end:
                 return f"{start} – {end}"
             return f"from {start}" if start else f"until {end}"
-        return f"as of {role.as_of.date_text()}" if role.as_of else ""
+        return f"as of {date_text(role.as_of, self.locale)}" if role.as_of else ""

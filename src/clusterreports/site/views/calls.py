@@ -52,7 +52,7 @@ class CallView(View[FundingCall]):
         deadline = self.call.deadline
         if deadline is None:
             return ""
-        return span_text(deadline, None, self.call.timezone)
+        return span_text(deadline, None, self.call.timezone, self.site.locale)
 
     @property
     def sort_key(self) -> tuple[int, tuple[int, ...], str]:

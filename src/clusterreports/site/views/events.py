@@ -14,7 +14,15 @@ from ...content.models import Event, Series, Session
 from ...content.moment import Moment
 from .. import imageviews, urls
 from .base import EVENT_ORGANISATION_ROLES, ParticipantView, QuoteView, View, by_date
-from .format import FigureCard, figure_icon, humanise, span_text
+from .format import (
+    FigureCard,
+    date_text,
+    figure_icon,
+    figure_number,
+    figure_text,
+    humanise,
+    span_text,
+)
 
 if TYPE_CHECKING:
     from .awards import AwardView
@@ -59,7 +67,8 @@ class EventView(View[Event]):
 
     @property
     def when(self) -> str:
-        return span_text(self.record.start, self.record.end, self.record.timezone)
+        record = self.record
+        return span_text(record.start, record.end, record.timezone, self.site.locale)
 
     @property
     def kind_label(self) -> str:
@@ -77,7 +86,7 @@ class EventView(View[Event]):
         """The event's figures with an icon chosen from each label."""
         return [
             FigureCard(
-                f.value_text.removeprefix("more than "), f.more_than, f.label, figure_icon(f.label)
+                figure_number(f, self.site.locale), f.more_than, f.label, figure_icon(f.label)
             )
             for f in self.record.figures
         ]
@@ -280,11 +289,13 @@ class SessionView(View[Session]):
         s = self.record
         event = self.event_view
         zone = s.timezone or (event.record.timezone if event else None)
-        text = span_text(s.start, s.end, zone)
+        text = span_text(s.start, s.end, zone, self.site.locale)
         if s.day and not text:
             day = self.calendar_day
             text = f"Day {s.day}" + (
-                f", {Moment(day.year, day.month, day.day).date_text()}" if day else ""
+                f", {date_text(Moment(day.year, day.month, day.day), self.site.locale)}"
+                if day
+                else ""
             )
         elif s.day:
             text = f"Day {s.day}, {text}"
@@ -370,7 +381,11 @@ class SeriesView(View[Series]):
                 continue
             largest = max(figure.value for _, figure in found) or 1.0
             rows = [
-                (event.edition_label, figure.value_text, f"{figure.value / largest * 100:g}%")
+                (
+                    event.edition_label,
+                    figure_text(figure, self.site.locale),
+                    f"{figure.value / largest * 100:g}%",
+                )
                 for event, figure in found
             ]
             charts.append(SeriesChart(labels[key], rows))

@@ -18,7 +18,7 @@ from .base import (
     by_date,
     dated_first,
 )
-from .format import humanise
+from .format import date_text, figure_text, humanise
 
 if TYPE_CHECKING:
     from .awards import AwardView
@@ -48,7 +48,10 @@ class PersonView(View[Person]):
     def roles(self) -> list[RoleView]:
         """Oldest first, undated last, as every dated list on a record page."""
         ordered = sorted(self.record.roles, key=lambda r: dated_first(r.when_key))
-        return [RoleView(r, self.site.find("organisation", r.organisation)) for r in ordered]
+        locale = self.site.locale
+        return [
+            RoleView(r, self.site.find("organisation", r.organisation), locale) for r in ordered
+        ]
 
     @property
     def latest_role(self) -> RoleView | None:
@@ -258,8 +261,10 @@ class OrganisationView(View[Organisation]):
             self.record.figures,
             key=lambda f: (f.as_of is None, f.as_of.sort_key if f.as_of else ()),
         )
+        locale = self.site.locale
         return [
-            (f"{f.value_text} {f.label}", f.as_of.date_text() if f.as_of else "") for f in figures
+            (f"{figure_text(f, locale)} {f.label}", date_text(f.as_of, locale) if f.as_of else "")
+            for f in figures
         ]
 
     @property
@@ -280,7 +285,7 @@ class OrganisationView(View[Organisation]):
         """When the rename happened, from whichever side gives it."""
         for view in (self, self.formerly, self.renamed_to):
             if view is not None and view.record.renamed is not None:
-                return view.record.renamed.date_text()
+                return date_text(view.record.renamed, self.site.locale)
         return ""
 
     @property

@@ -78,6 +78,11 @@ class SiteView:
         self._hrefs: dict[str, str] = {}  # the same few paths (navigation) on every page
         self.fragments: dict[Any, Markup] = {}  # render.fragment's, for this view's pages
 
+    @cached_property
+    def locale(self) -> Locale:
+        """The language its pages' dates and numbers are worded in."""
+        return Locale.parse(self.config.default_language.replace("-", "_"))
+
     def view(self, record: Record) -> Any:
         key = key_of(record)
         if key not in self._views:
