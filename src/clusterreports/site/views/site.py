@@ -81,7 +81,7 @@ class SiteView:
     @cached_property
     def locale(self) -> Locale:
         """The language its pages' dates and numbers are worded in."""
-        return Locale.parse(self.config.default_language.replace("-", "_"))
+        return Locale.parse(self.language.replace("-", "_"))
 
     def view(self, record: Record) -> Any:
         key = key_of(record)
