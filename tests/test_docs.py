@@ -51,9 +51,11 @@ def passes_check(
         name = f"{example['id']}.{example['lang']}" if example in translations else example["id"]
         for same in [*folder.rglob(f"{name}.yaml"), *folder.rglob(f"{name}.md")]:
             same.unlink()
+        if example not in translations:  # a record replaced: its translations went with it
+            for translation in folder.rglob(f"{name}.*.*"):
+                translation.unlink()
         (site / example[1]).write_text(example["text"], encoding="utf-8")
-    if translations:
-        (site / "site.yaml").write_text("languages: [en, fr]\n", encoding="utf-8")
+    shutil.copy(ROOT / "site.yaml", site / "site.yaml")  # its languages, for the translations
     checked = check(load_site_config(site, today="2022-11-15"), jobs=1, strict=True)
     # Each example is the record check read under its id, not a file left beside it.
     origins = checked.registry.origins

@@ -140,7 +140,8 @@ def test_content_files_are_valid_against_their_type_schema(content: Path) -> Non
     loaded = load_content(content, content.parent)
     assert loaded.records and not loaded.problems
     for raw in loaded.records:
-        validator(schema, f"#/$defs/{types[raw.type_name]}").validate(raw.data)
+        kind = types[raw.type_name] + ("Translation" if raw.language else "")
+        validator(schema, f"#/$defs/{kind}").validate(raw.data)
 
 
 def test_exports_of_the_real_content(built_real: Path) -> None:
