@@ -27,6 +27,7 @@ from ..content.registry import Registry
 from ..problems import ContentError, Problem, display_path
 from ..version import __version__
 from . import structured
+from .i18n import ENGLISH, SITE_LOCALES, Interface, interface
 from .paginate import Pager
 from .plan import Page
 from .theme import builtin_dir
@@ -149,7 +150,9 @@ class _TemplateLoader(jinja2.FileSystemLoader):
             ) from None
 
 
-def make_environment(site: Site) -> jinja2.Environment:
+def make_environment(site: Site, interface: Interface = ENGLISH) -> jinja2.Environment:
+    """The templates' environment, with the interface's messages (``_``, ``gettext``,
+    ``ngettext``) in ``interface``'s language."""
     env = jinja2.Environment(
         loader=_TemplateLoader([str(d) for d in template_dirs(site)], encoding="utf-8-sig"),
         autoescape=True,
@@ -160,7 +163,9 @@ def make_environment(site: Site) -> jinja2.Environment:
         # A build compiles each template once; without this, every page's extends,
         # imports and includes would stat their files again (a new environment sees edits).
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(interface.translations, newstyle=True)  # type: ignore[attr-defined]
     env.filters["markdown"] = _markdown_filter
     env.filters["date"] = _date_filter
     env.filters["humanise"] = humanise
@@ -222,6 +227,7 @@ def _compile_settings(env: jinja2.Environment) -> str:
             env.newline_sequence,
             env.keep_trailing_newline,
             env.optimized,
+            getattr(env, "newstyle_gettext", False),
             env.is_async,
             env.autoescape if isinstance(env.autoescape, bool) else env.autoescape.__qualname__,
             env.finalize is not None,
@@ -235,10 +241,13 @@ def _compile_settings(env: jinja2.Environment) -> str:
 class Renderer:
     """Renders planned pages; one per process, so workers can each own one."""
 
-    def __init__(self, site: Site, registry: Registry) -> None:
+    def __init__(self, site: Site, registry: Registry, language: Interface | None = None) -> None:
         self.site = site
-        self.env = make_environment(site)
-        self.view = SiteView(registry, site.config, site.today())
+        self.interface = language or interface(
+            site.config.default_language, site.root / SITE_LOCALES
+        )
+        self.env = make_environment(site, self.interface)
+        self.view = SiteView(registry, site.config, site.today(), self.interface)
         self.env.globals["site"] = self.view
         self._listings: tuple[SiteView, dict[Any, Any]] = (self.view, {})  # paginate.Pager's
 

@@ -3,7 +3,7 @@
 Models stay plain data; everything that needs the registry (backlinks, resolved
 references, computed status) lives here, so templates never touch raw ids. Each
 module holds the views of one part of the site; they import each other at run time
-only downwards (format, base, the record types, site), and the names below are the
+only downwards (format, labels, base, the record types, site), and the names below are the
 package's whole public face.
 """
 

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from ...content.models import Report
 from .base import View
-from .format import humanise
 
 if TYPE_CHECKING:
     from .events import EventView
@@ -25,7 +24,7 @@ class ReportView(View[Report]):
 
     @property
     def kind_label(self) -> str:
-        return humanise(self.report.kind)
+        return self.site.label(self.report.kind)
 
     @property
     def publishers(self) -> list[OrganisationView]:
@@ -53,7 +52,8 @@ class ReportView(View[Report]):
         grouped: dict[str, list[View[Any]]] = defaultdict(list)
         for record in self.site.registry.referrers(self.record, field="sources"):
             if record is not self.record:
-                grouped[record.label_plural].append(self.site.view(record))
+                label = self.site.type_label(record.type_name, plural=True)
+                grouped[label].append(self.site.view(record))
         return [
             (label, sorted(views, key=lambda v: v.title.lower()))
             for label, views in sorted(grouped.items())

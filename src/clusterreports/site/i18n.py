@@ -1,0 +1,149 @@
+"""The words of the interface in each language: menus, headings, labels and badges,
+from gettext message catalogues (``locales/<lang>/LC_MESSAGES/messages.po``).
+
+Catalogues are read as .po and compiled in memory, once per process and language, so
+there is no compiled file to forget to update. The built-in ones (English, French,
+German) live in the package; a site adds a language, or rewords some messages, with
+its own ``locales/`` folder at its top, whose messages win over the built-in ones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.support import Translations
+
+from ..config import CONFIG_NAME, Site
+from ..problems import Problem, display_path
+
+BUILTIN_LOCALES = Path(__file__).resolve().parents[1] / "locales"
+SITE_LOCALES = "locales"  # the folder at a site's top
+DOMAIN = "messages"
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction (``pybabel extract -k N_``) where it is defined;
+    it is translated where it is shown, through ``Interface.gettext``."""
+    return message
+
+
+@dataclass(frozen=True, eq=False)
+class Interface:
+    """The interface in one language: its code ('fr'), its Babel locale and its
+    messages. Templates get its gettext and ngettext; views word labels through it."""
+
+    code: str
+    locale: Locale
+    translations: Translations
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.translations.ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return str(self.translations.pgettext(context, message))
+
+
+def catalogue_path(folder: Path, code: str) -> Path | None:
+    """The catalogue of ``code`` in a ``locales`` folder: the tag's own ('pt_BR'), else
+    its language's ('pt'); None when there is neither."""
+    tag = code.replace("-", "_")
+    for name in (tag, tag.split("_")[0]):
+        path = folder / name / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if path.is_file():
+            return path
+    return None
+
+
+def read_catalogue(path: Path, code: str) -> Catalog:
+    with path.open("rb") as file:
+        return read_po(file, locale=code.replace("-", "_"), domain=DOMAIN, abort_invalid=True)
+
+
+@lru_cache(maxsize=32)
+def interface(code: str, site_locales: Path | None = None) -> Interface:
+    """The interface in ``code``: the built-in catalogue, with the site's own (from its
+    ``locales`` folder, if given) laid over it. A language with neither shows the
+    English messages; ``catalogue_problems`` reports it before any build gets here."""
+    catalogue: Catalog | None = None
+    builtin = catalogue_path(BUILTIN_LOCALES, code)
+    if builtin is not None:
+        catalogue = read_catalogue(builtin, code)
+    own = catalogue_path(site_locales, code) if site_locales is not None else None
+    if own is not None:
+        overlay = read_catalogue(own, code)
+        if catalogue is None:
+            catalogue = overlay
+        else:
+            for message in overlay:
+                if message.id and message.string and not message.fuzzy:
+                    catalogue[message.id] = message
+    translations = Translations(domain=DOMAIN)
+    if catalogue is not None:
+        compiled = BytesIO()
+        write_mo(compiled, catalogue)
+        compiled.seek(0)
+        translations = Translations(compiled, domain=DOMAIN)
+    return Interface(code, Locale.parse(code.replace("-", "_")), translations)
+
+
+ENGLISH = interface("en")
+
+
+def catalogue_problems(site: Site) -> list[Problem]:
+    """A listed language with no catalogue, built in or the site's, and a site
+    catalogue that cannot be read: each a problem naming the file and what to do."""
+    problems = []
+    folder = site.root / SITE_LOCALES
+    for code in site.config.site_languages:
+        own = catalogue_path(folder, code)
+        if own is not None:
+            try:
+                read_catalogue(own, code)
+            except (PoFileError, UnicodeDecodeError, ValueError) as exc:
+                line = getattr(exc, "lineno", None)
+                where = display_path(own, site.root)
+                problems.append(
+                    Problem(where, line, None, f"not a readable message catalogue: {exc}")
+                )
+        elif catalogue_path(BUILTIN_LOCALES, code) is None:
+            problems.append(
+                Problem(
+                    CONFIG_NAME,
+                    _listed_on(site.config_path, code),
+                    None,
+                    f"language '{code}' has no interface catalogue (built in: "
+                    f"{', '.join(builtin_languages())}): add "
+                    f"{SITE_LOCALES}/{code.replace('-', '_')}/LC_MESSAGES/{DOMAIN}.po, "
+                    "translated from the built-in messages.pot (see docs/languages.md)",
+                )
+            )
+    return problems
+
+
+def builtin_languages() -> list[str]:
+    return sorted(p.parent.parent.name for p in BUILTIN_LOCALES.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+def _listed_on(config_path: Path, code: str) -> int | None:
+    """The line of site.yaml that lists ``code``, for the message's location."""
+    try:
+        lines = config_path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    start = next((n for n, line in enumerate(lines) if line.startswith("languages:")), None)
+    if start is None:
+        return None
+    tag = re.compile(rf"(?<![\w-]){re.escape(code)}(?![\w-])")
+    listed = (n for n, line in enumerate(lines[start:], start + 1) if tag.search(line))
+    return next(listed, None)
