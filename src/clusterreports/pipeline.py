@@ -21,6 +21,7 @@ from .content.validate import unreadable, validate_records
 from .outputs.context import BuildContext, ExtraFilesMaker, Interrupted
 from .outputs.extras import EXTRA_FILES, finalising, pages_read
 from .problems import ContentError, Problem, counted
+from .site.i18n import catalogue_problems
 from .site.parallel import ExtraFiles, Rendered, StartOnceWritten, render_pages
 from .site.plan import Page, plan_pages
 from .site.progress import BuildProgress
@@ -99,6 +100,7 @@ def check(
     say("Planning the pages")
     pages, plan_problems = plan_pages(registry, site.config.search, site.config.page_size)
     problems = read_problems + validated.problems + link_problems + plan_problems
+    problems += catalogue_problems(site)  # a language the interface cannot speak
     warnings = duplicates.warnings(registry) if not problems else []
     if strict or site.config.strict:
         problems += warnings

@@ -70,16 +70,21 @@ def read_catalogue(path: Path, code: str) -> Catalog:
         return read_po(file, locale=code.replace("-", "_"), domain=DOMAIN, abort_invalid=True)
 
 
-@lru_cache(maxsize=32)
 def interface(code: str, site_locales: Path | None = None) -> Interface:
     """The interface in ``code``: the built-in catalogue, with the site's own (from its
     ``locales`` folder, if given) laid over it. A language with neither shows the
-    English messages; ``catalogue_problems`` reports it before any build gets here."""
+    English messages; ``catalogue_problems`` reports it before any build gets here.
+    Read once per process, and again when the site's catalogue changes (the preview)."""
+    own = catalogue_path(site_locales, code) if site_locales is not None else None
+    return _interface(code, own, own.stat().st_mtime_ns if own is not None else None)
+
+
+@lru_cache(maxsize=32)
+def _interface(code: str, own: Path | None, _changed: int | None) -> Interface:
     catalogue: Catalog | None = None
     builtin = catalogue_path(BUILTIN_LOCALES, code)
     if builtin is not None:
         catalogue = read_catalogue(builtin, code)
-    own = catalogue_path(site_locales, code) if site_locales is not None else None
     if own is not None:
         overlay = read_catalogue(own, code)
         if catalogue is None:
@@ -87,6 +92,7 @@ def interface(code: str, site_locales: Path | None = None) -> Interface:
         else:
             for message in overlay:
                 if message.id and message.string and not message.fuzzy:
+                    catalogue.delete(message.id, message.context)  # setting merges, not replaces
                     catalogue[message.id] = message
     translations = Translations(domain=DOMAIN)
     if catalogue is not None:
@@ -108,13 +114,25 @@ def catalogue_problems(site: Site) -> list[Problem]:
     for code in site.config.site_languages:
         own = catalogue_path(folder, code)
         if own is not None:
+            where = display_path(own, site.root)
             try:
                 read_catalogue(own, code)
-            except (PoFileError, UnicodeDecodeError, ValueError) as exc:
-                line = getattr(exc, "lineno", None)
-                where = display_path(own, site.root)
+            except UnicodeDecodeError as exc:
                 problems.append(
-                    Problem(where, line, None, f"not a readable message catalogue: {exc}")
+                    Problem(where, None, None, f"not UTF-8 text ({exc.reason}): save it as UTF-8")
+                )
+            except PoFileError as exc:
+                # Babel counts lines from 0 and says where in the text too ("... on 2").
+                reason = re.sub(r" on \d+$", "", str(exc))
+                line = exc.lineno + 1 if exc.lineno else None
+                problems.append(
+                    Problem(
+                        where,
+                        line,
+                        None,
+                        f'{reason}: write each message as msgid "..." then msgstr "..." '
+                        "(pybabel compile --statistics checks a catalogue)",
+                    )
                 )
         elif catalogue_path(BUILTIN_LOCALES, code) is None:
             problems.append(
