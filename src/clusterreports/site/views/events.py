@@ -391,7 +391,11 @@ class SeriesView(View[Series]):
                 continue
             largest = max(figure.value for _, figure in found) or 1.0
             rows = [
-                (event.edition_label, figure.value_text, f"{figure.value / largest * 100:g}%")
+                (
+                    event.edition_label,
+                    self.site.figure_value(figure),
+                    f"{figure.value / largest * 100:g}%",
+                )
                 for event, figure in found
             ]
             charts.append(SeriesChart(labels[key], rows))

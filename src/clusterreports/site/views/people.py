@@ -271,7 +271,8 @@ class OrganisationView(View[Organisation]):
             key=lambda f: (f.as_of is None, f.as_of.sort_key if f.as_of else ()),
         )
         return [
-            (f"{f.value_text} {f.label}", f.as_of.date_text() if f.as_of else "") for f in figures
+            (f"{self.site.figure_value(f)} {f.label}", f.as_of.date_text() if f.as_of else "")
+            for f in figures
         ]
 
     @property

@@ -14,6 +14,7 @@ from ...content.models import (
     RECORD_TYPES,
     Award,
     Event,
+    Figure,
     FundingCall,
     Organisation,
     Person,
@@ -67,6 +68,13 @@ class SiteView:
         ceremony'); text the source words itself is shown as it is, humanised."""
         known = VOCABULARY_LABELS.get(value or "")
         return self.interface.gettext(known) if known else humanise(value)
+
+    def figure_value(self, figure: Figure) -> str:
+        """A figure's value as the source gives it ('more than 500'), in the interface's words."""
+        number = figure.value_text.removeprefix("more than ")
+        if not figure.more_than:
+            return number
+        return self.interface.gettext("more than %(number)s") % {"number": number}
 
     def view(self, record: Record) -> Any:
         key = key_of(record)
