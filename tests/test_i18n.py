@@ -328,3 +328,13 @@ def test_pages_are_in_the_language_asked_for(checked_sites: list[tuple[Site, Che
 def test_views_are_worded_in_english_unless_told_otherwise() -> None:
     assert SiteView.__init__.__defaults__ == (ENGLISH,)
     assert ENGLISH.gettext("Funding calls") == "Funding calls"
+
+
+def test_a_page_names_the_language_of_its_interface(
+    checked_sites: list[tuple[Site, Checked]],
+) -> None:
+    site, checked = checked_sites[0]
+    home = next(page for page in checked.pages if page.kind == "home")
+    html = Renderer(site, checked.registry, interface("fr")).render(home)
+    assert b'<html lang="fr">' in html
+    assert b'<meta property="og:locale" content="fr">' in html
