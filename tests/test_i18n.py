@@ -28,7 +28,12 @@ from clusterreports.pipeline import Checked, check
 from clusterreports.site.i18n import BUILTIN_LOCALES, ENGLISH, Interface, interface
 from clusterreports.site.render import Renderer
 from clusterreports.site.views import SiteView, humanise
-from clusterreports.site.views.labels import DECISION_TEXTS, TYPE_LABELS, VOCABULARY_LABELS
+from clusterreports.site.views.labels import (
+    DECISION_TEXTS,
+    PARTS_HEADINGS,
+    TYPE_LABELS,
+    VOCABULARY_LABELS,
+)
 
 from .conftest import ROOT, copy_site
 
@@ -144,6 +149,7 @@ def test_labels_name_every_value_of_the_vocabularies() -> None:
     assert set(VOCABULARY_LABELS) == values
     assert all(VOCABULARY_LABELS[v] == humanise(v) for v in values)  # English as before
     assert set(DECISION_TEXTS) == set(get_args(models.DecisionMethod))
+    assert set(PARTS_HEADINGS) == set(get_args(models.ReportKind))
     assert {t.type_name: (t.label, t.label_plural) for t in models.RECORD_TYPES} == TYPE_LABELS
 
 

@@ -102,6 +102,21 @@ VOCABULARY_LABELS = {
     "jury-and-audience-vote": N_("Jury and audience vote"),
 }
 
+# The heading over a publication's parts, by its kind: a sentence of its own in each
+# language, as the kind's word changes with it ("In diesem Bericht", "In dieser Zusammenfassung").
+PARTS_HEADINGS = {
+    "report": N_("In this report"),
+    "summary": N_("In this summary"),
+    "newsletter": N_("In this newsletter"),
+    "editorial": N_("In this editorial"),
+    "press-release": N_("In this press release"),
+    "input-paper": N_("In this input paper"),
+    "article": N_("In this article"),
+    "video": N_("In this video"),
+    "guide": N_("In this guide"),
+    "other": N_("In this publication"),
+}
+
 # How an award's method reads inside a sentence ("decided by audience vote").
 DECISION_TEXTS = {
     "jury": N_("jury"),

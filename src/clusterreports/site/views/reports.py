@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...content.models import Report
 from .base import View
+from .labels import PARTS_HEADINGS
 
 if TYPE_CHECKING:
     from .events import EventView
@@ -25,6 +26,11 @@ class ReportView(View[Report]):
     @property
     def kind_label(self) -> str:
         return self.site.label(self.report.kind)
+
+    @property
+    def parts_heading(self) -> str:
+        """'In this newsletter': the heading over its parts."""
+        return self.site.interface.gettext(PARTS_HEADINGS[self.report.kind or "other"])
 
     @property
     def publishers(self) -> list[OrganisationView]:
