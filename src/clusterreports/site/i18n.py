@@ -35,6 +35,12 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> tuple[str, str]:
+    """``N_`` for a message with a context (``-k NP_:1c,2``), for a word that reads
+    differently in two places ('other' as a role, and as a way of deciding)."""
+    return (context, message)
+
+
 @dataclass(frozen=True, eq=False)
 class Interface:
     """The interface in one language: its code ('fr'), its Babel locale and its

@@ -13,6 +13,7 @@ from ...content.models import EventPerson, Organisation, Participant, Record, Ro
 from .. import urls
 from ..i18n import N_
 from .format import link_html
+from .labels import ROLE_TEXTS
 
 if TYPE_CHECKING:
     from .events import EventView, SessionView
@@ -181,6 +182,14 @@ class ParticipantView(InCapacity):
     @property
     def role_label(self) -> str:
         return self.person.site.label(self.role)
+
+    @property
+    def role_text(self) -> str:
+        """The role inside a line of text: 'keynote speaker'."""
+        known = ROLE_TEXTS.get(self.role or "")
+        if known is None:
+            return self.role_label.lower()
+        return self.person.site.interface.pgettext(*known)
 
 
 @dataclass

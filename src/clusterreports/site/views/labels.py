@@ -7,7 +7,7 @@ each is what ``humanise`` makes of its value (tests/test_i18n.py keeps the two i
 
 from __future__ import annotations
 
-from ..i18n import N_
+from ..i18n import N_, NP_
 
 # type name: (singular, plural), as the models' ``label`` and ``label_plural``.
 TYPE_LABELS = {
@@ -115,6 +115,21 @@ PARTS_HEADINGS = {
     "video": N_("In this video"),
     "guide": N_("In this guide"),
     "other": N_("In this publication"),
+}
+
+# A speaker's role inside a line of text, "(keynote speaker)": lower case in English,
+# as each language writes it there (German keeps its nouns capitalised).
+ROLE_TEXTS = {
+    "speaker": NP_("role", "speaker"),
+    "keynote-speaker": NP_("role", "keynote speaker"),
+    "moderator": NP_("role", "moderator"),
+    "panellist": NP_("role", "panellist"),
+    "rapporteur": NP_("role", "rapporteur"),
+    "chair": NP_("role", "chair"),
+    "presenter": NP_("role", "presenter"),
+    "host": NP_("role", "host"),
+    "candidate": NP_("role", "candidate"),
+    "other": NP_("role", "other"),
 }
 
 # How an award's method reads inside a sentence ("decided by audience vote").
