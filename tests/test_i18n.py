@@ -25,7 +25,13 @@ from clusterreports import ContentError, load_site_config
 from clusterreports.config import Site
 from clusterreports.content import models
 from clusterreports.pipeline import Checked, check
-from clusterreports.site.i18n import BUILTIN_LOCALES, ENGLISH, Interface, interface
+from clusterreports.site.i18n import (
+    BUILTIN_LOCALES,
+    ENGLISH,
+    Interface,
+    interface,
+    message_problems,
+)
 from clusterreports.site.render import Renderer
 from clusterreports.site.views import SiteView, humanise
 from clusterreports.site.views.labels import (
@@ -93,6 +99,11 @@ def test_placeholders_are_kept_in_every_form(code: str) -> None:
             if placeholders(form) not in (expected, expected - {"%(num)d"}):
                 wrong.append((message.id, form))
     assert wrong == []
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+def test_no_translation_breaks_a_page(code: str) -> None:
+    assert message_problems(catalogue(code)) == []
 
 
 @pytest.mark.parametrize("code", SHIPPED)
@@ -224,6 +235,30 @@ def test_a_listed_language_without_catalogue_is_a_problem(tmp_path: Path) -> Non
     ]
     write_catalogue(root, "it", {"Events": "Eventi"})
     check(load_site_config(root))  # with its own catalogue, the site checks
+
+
+def test_a_translation_that_would_break_a_page_is_a_problem(tmp_path: Path) -> None:
+    root = copy_site("valid", tmp_path)
+    config = root / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "languages: [en, it]\n")
+    path = write_catalogue(
+        root,
+        "it",
+        {"Funding calls": "Bandi (100% pubblici)", "Deadline %(date)s": "Scadenza %(data)s"},
+    )
+    lines = path.read_text(encoding="utf-8").splitlines()
+    deadline = lines.index('msgid "Deadline %(date)s"') + 1
+    calls = lines.index('msgid "Funding calls"') + 1
+    with pytest.raises(ContentError) as raised:
+        check(load_site_config(root))
+    assert [str(p) for p in raised.value.problems] == [
+        f"locales/it/LC_MESSAGES/messages.po:{calls}: the translation of 'Funding calls' "
+        "has a '%' that is no placeholder: write %% for a percent sign",
+        f"locales/it/LC_MESSAGES/messages.po:{deadline}: the translation of "
+        "'Deadline %(date)s' uses %(data)s, which the message does not give: use only its "
+        "own placeholders (%(date)s)",
+    ]
+    assert calls < deadline  # problems come in the order of their lines
 
 
 # --- pages in French and German ---------------------------------------------------------

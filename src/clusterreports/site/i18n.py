@@ -27,6 +27,7 @@ from ..problems import Problem, display_path
 BUILTIN_LOCALES = Path(__file__).resolve().parents[1] / "locales"
 SITE_LOCALES = "locales"  # the folder at a site's top
 DOMAIN = "messages"
+PLACEHOLDER_NAME = re.compile(r"%\((\w+)\)")
 
 
 def N_(message: str) -> str:
@@ -114,32 +115,14 @@ ENGLISH = interface("en")
 
 def catalogue_problems(site: Site) -> list[Problem]:
     """A listed language with no catalogue, built in or the site's, and a site
-    catalogue that cannot be read: each a problem naming the file and what to do."""
+    catalogue that cannot be read or would break a page: each a problem naming the
+    file, the line and what to do."""
     problems = []
     folder = site.root / SITE_LOCALES
     for code in site.config.site_languages:
         own = catalogue_path(folder, code)
         if own is not None:
-            where = display_path(own, site.root)
-            try:
-                read_catalogue(own, code)
-            except UnicodeDecodeError as exc:
-                problems.append(
-                    Problem(where, None, None, f"not UTF-8 text ({exc.reason}): save it as UTF-8")
-                )
-            except PoFileError as exc:
-                # Babel counts lines from 0 and says where in the text too ("... on 2").
-                reason = re.sub(r" on \d+$", "", str(exc))
-                line = exc.lineno + 1 if exc.lineno else None
-                problems.append(
-                    Problem(
-                        where,
-                        line,
-                        None,
-                        f'{reason}: write each message as msgid "..." then msgstr "..." '
-                        "(pybabel compile --statistics checks a catalogue)",
-                    )
-                )
+            problems += _site_catalogue_problems(own, code, display_path(own, site.root))
         elif catalogue_path(BUILTIN_LOCALES, code) is None:
             problems.append(
                 Problem(
@@ -155,6 +138,63 @@ def catalogue_problems(site: Site) -> list[Problem]:
     return problems
 
 
+def _site_catalogue_problems(path: Path, code: str, where: str) -> list[Problem]:
+    try:
+        catalogue = read_catalogue(path, code)
+    except UnicodeDecodeError as exc:
+        return [Problem(where, None, None, f"not UTF-8 text ({exc.reason}): save it as UTF-8")]
+    except PoFileError as exc:
+        # Babel counts lines from 0 and says where in the text too ("... on 2").
+        reason = re.sub(r" on \d+$", "", str(exc))
+        line = exc.lineno + 1 if exc.lineno else None
+        fix = 'write each message as msgid "..." then msgstr "..."'
+        return [Problem(where, line, None, f"{reason}: {fix} (see docs/languages.md)")]
+    return [Problem(where, line, None, text) for line, text in message_problems(catalogue)]
+
+
+class _AnyValue(dict[str, int]):
+    """Stands in for any placeholder's value (a number suits both %(x)s and %(x)d)."""
+
+    def __missing__(self, key: str) -> int:
+        return 0
+
+
+def message_problems(catalogue: Catalog) -> list[tuple[int | None, str]]:
+    """Translations that would break the pages showing them, with their lines: every
+    message is formatted with ``%`` (Jinja's newstyle gettext), so a placeholder the
+    message does not give, or a lone '%', fails the page."""
+    found = []
+    for message in catalogue:
+        if not message.id or not message.string:
+            continue
+        ids = [message.id] if isinstance(message.id, str) else list(message.id)
+        given = {name for text in ids for name in PLACEHOLDER_NAME.findall(text)}
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        for text in (t for t in strings if t):
+            unknown = sorted(set(PLACEHOLDER_NAME.findall(text)) - given)
+            if unknown:
+                allowed = ", ".join(f"%({name})s" for name in sorted(given)) or "none"
+                found.append(
+                    (
+                        message.lineno,
+                        f"the translation of '{ids[0]}' uses %({unknown[0]})s, which the "
+                        f"message does not give: use only its own placeholders ({allowed})",
+                    )
+                )
+                continue
+            try:
+                text % _AnyValue()
+            except (ValueError, TypeError):
+                found.append(
+                    (
+                        message.lineno,
+                        f"the translation of '{ids[0]}' has a '%' that is no placeholder: "
+                        "write %% for a percent sign",
+                    )
+                )
+    return found
+
+
 def builtin_languages() -> list[str]:
     return sorted(p.parent.parent.name for p in BUILTIN_LOCALES.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
 
@@ -165,7 +205,8 @@ def _listed_on(config_path: Path, code: str) -> int | None:
         lines = config_path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
-    start = next((n for n, line in enumerate(lines) if line.startswith("languages:")), None)
+    keys = ("languages:", "language:")
+    start = next((n for n, line in enumerate(lines) if line.startswith(keys)), None)
     if start is None:
         return None
     tag = re.compile(rf"(?<![\w-]){re.escape(code)}(?![\w-])")
