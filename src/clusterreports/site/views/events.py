@@ -285,13 +285,15 @@ class SessionView(View[Session]):
         event = self.event_view
         zone = s.timezone or (event.record.timezone if event else None)
         text = span_text(s.start, s.end, zone)
+        if not s.day:
+            return text
         numbered = self.site.interface.gettext("Day %(number)s") % {"number": s.day}
-        if s.day and not text:
+        if not text:
             day = self.calendar_day
             text = numbered + (
                 f", {Moment(day.year, day.month, day.day).date_text()}" if day else ""
             )
-        elif s.day:
+        else:
             text = f"{numbered}, {text}"
         return text
 
