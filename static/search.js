@@ -23,12 +23,18 @@ for (const [type, count] of Object.entries(filters.type || {}).sort()) {
 }
 typeSelect.value = params.get("type") || "";
 
+// The page's words, in its language, from the form's data attributes: "{name}" in
+// one is replaced by the value of that name (the catalogues' messages for the script).
+function worded(name, values) {
+  return form.dataset[name].replace(/\{(\w+)\}/g, (whole, key) => String(values[key] ?? whole));
+}
+
 function item(data) {
   const li = document.createElement("li");
   li.className = "search-result";
   const kind = document.createElement("span");
   kind.className = "badge search-type";
-  kind.textContent = (data.meta.type || "Page");
+  kind.textContent = (data.meta.type || form.dataset.pageType);
   const link = document.createElement("a");
   link.href = data.url;
   link.textContent = data.meta.title || data.url;
@@ -53,8 +59,11 @@ async function run(delay) {
   const shown = await Promise.all(search.results.slice(0, 30).map((r) => r.data()));
   list.replaceChildren(...shown.map(item));
   const total = search.results.length;
-  status.textContent = total === 0 ? `No results for “${query}”.`
-    : `${total} result${total === 1 ? "" : "s"} for “${query}”${total > shown.length ? `, showing the first ${shown.length}` : ""}.`;
+  status.textContent = total === 0 ? worded("noResults", { query })
+    : worded(total > shown.length ? "showing" : "allShown", {
+      results: worded(total === 1 ? "resultsOne" : "resultsOther", { count: total, query }),
+      shown: shown.length,
+    });
 }
 
 form.addEventListener("submit", (event) => { event.preventDefault(); run(0); });

@@ -150,6 +150,7 @@ def test_views_import_downwards_at_run_time() -> None:
     imports only those before it, so each can be read knowing only what precedes it."""
     order = [
         "site.views.format",
+        "site.views.labels",
         "site.views.base",
         "site.views.awards",
         "site.views.calls",

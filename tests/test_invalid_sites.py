@@ -50,6 +50,7 @@ def test_every_case_is_covered() -> None:
         "links",
         "malformed-yaml",
         "many-problems",
+        "missing-catalogue",
         "missing-front-matter",
         "missing-required",
         "odd-field-names",

@@ -269,7 +269,7 @@ def test_the_switcher_leads_to_the_page_in_the_other_language(browser: Any, site
     with tools.served(site / "_site") as origin:
         page = browser.new_page()
         page.goto(origin + "/fr/people/anais-le-corvec/")
-        switcher = page.get_by_role("navigation", name="Language")
+        switcher = page.get_by_role("navigation", name="Langue")  # named in the page's language
         assert switcher.get_by_role("link").all_inner_texts() == ["English", "français", "Deutsch"]
         switcher.get_by_role("link", name="English").click()
         page.wait_for_url(origin + "/people/anais-le-corvec/")

@@ -23,6 +23,7 @@ from .outputs.context import BuildContext, ExtraFilesMaker, Interrupted
 from .outputs.extras import EXTRA_FILES, finalising, pages_read
 from .problems import ContentError, Problem, counted
 from .site import urls
+from .site.i18n import catalogue_problems
 from .site.parallel import ExtraFiles, Rendered, StartOnceWritten, render_pages
 from .site.plan import Page, plan_pages
 from .site.progress import BuildProgress
@@ -111,6 +112,7 @@ def check(
     trees = urls.trees(config)
     pages, plan_problems = plan_pages(registry, config.search, config.page_size, trees)
     problems = read_problems + validated.problems + link_problems + plan_problems
+    problems += catalogue_problems(site)  # a language the interface cannot speak
     warnings = duplicates.warnings(registry) if not problems else []
     if strict or site.config.strict:
         problems += warnings

@@ -27,6 +27,7 @@ from ..content.registry import Registry
 from ..problems import ContentError, Problem, display_path
 from ..version import __version__
 from . import structured, urls
+from .i18n import ENGLISH, SITE_LOCALES, Interface, interface
 from .paginate import Pager
 from .plan import Page
 from .theme import builtin_dir
@@ -161,7 +162,9 @@ class _TemplateLoader(jinja2.FileSystemLoader):
             ) from None
 
 
-def make_environment(site: Site) -> jinja2.Environment:
+def make_environment(site: Site, interface: Interface = ENGLISH) -> jinja2.Environment:
+    """The templates' environment, with the interface's messages (``_``, ``gettext``,
+    ``ngettext``) in ``interface``'s language."""
     env = jinja2.Environment(
         loader=_TemplateLoader([str(d) for d in template_dirs(site)], encoding="utf-8-sig"),
         autoescape=True,
@@ -172,7 +175,9 @@ def make_environment(site: Site) -> jinja2.Environment:
         # A build compiles each template once; without this, every page's extends,
         # imports and includes would stat their files again (a new environment sees edits).
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(interface.translations, newstyle=True)  # type: ignore[attr-defined]
     env.filters["markdown"] = _markdown_filter
     env.filters["date"] = _date_filter
     env.filters["number"] = _number_filter
@@ -236,6 +241,7 @@ def _compile_settings(env: jinja2.Environment) -> str:
             env.newline_sequence,
             env.keep_trailing_newline,
             env.optimized,
+            getattr(env, "newstyle_gettext", False),
             env.is_async,
             env.autoescape if isinstance(env.autoescape, bool) else env.autoescape.__qualname__,
             env.finalize is not None,
@@ -251,9 +257,10 @@ class Renderer:
     rendered in its language's tree: an environment and a ``SiteView`` per language,
     made when its first page comes (``use``)."""
 
-    def __init__(self, site: Site, registry: Registry) -> None:
+    def __init__(self, site: Site, registry: Registry, words: Interface | None = None) -> None:
         self.site = site
         self.registry = registry
+        self.words = words  # one interface for every page, whatever its language (tests)
         self.trees = {tree.language: tree for tree in urls.trees(site.config)}
         self.language = site.config.default_language
         self._made: dict[str, tuple[jinja2.Environment, SiteView]] = {}
@@ -275,7 +282,7 @@ class Renderer:
     def _tree(self, language: str) -> tuple[jinja2.Environment, SiteView]:
         made = self._made.get(language)
         if made is None:
-            env = make_environment(self.site)
+            env = make_environment(self.site, self.interface_of(language))
             view = self.new_view(language)
             env.globals["site"] = view
             made = self._made[language] = (env, view)
@@ -284,7 +291,12 @@ class Renderer:
     def new_view(self, language: str) -> SiteView:
         """A fresh ``site`` for the pages of ``language``, over its records."""
         registry = self.registry_in(language)
-        return SiteView(registry, self.site.config, self.site.today(), self.trees[language])
+        tree, words = self.trees[language], self.interface_of(language)
+        return SiteView(registry, self.site.config, self.site.today(), tree, words)
+
+    def interface_of(self, language: str) -> Interface:
+        """The interface's words on the pages of ``language``."""
+        return self.words or interface(language, self.site.root / SITE_LOCALES)
 
     def registry_in(self, language: str) -> Registry:
         """The records as the pages of ``language`` show them: translated where a

@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ..content.models import TYPES_BY_NAME, Answer, Event
+from ..content.models import Answer, Event
 from ..content.moment import Moment
 from ..escape import script_json
 from . import urls
@@ -240,7 +240,10 @@ class Graph:
             if org.country
             else None,
             "sameAs": str(org.website) if org.website else None,
-            "award": [f"{award.title} ({how.lower()})" for award, how in view.awards],
+            "award": [
+                f"{award.title} ({'winner' if won else 'shortlisted'})"
+                for award, won in view.awards
+            ],
             "logo": view.logo.absolute if view.logo else None,
         }
 
@@ -379,8 +382,10 @@ class Discovery:
         if self.record is not None:
             return self.record.title
         if self.page.index_of:
-            return TYPES_BY_NAME[self.page.index_of].label_plural
-        return "Search" if self.page.kind == "search" else str(self.site.config.title)
+            return self.site.type_label(self.page.index_of, plural=True)
+        if self.page.kind == "search":
+            return self.site.interface.gettext("Search")
+        return str(self.site.config.title)
 
     @cached_property
     def description(self) -> str:
@@ -388,7 +393,8 @@ class Discovery:
         if self.record is not None:
             return self.record.description
         if self.page.index_of:
-            return f"{self.title} in {config.title}"
+            text = self.site.interface.gettext("%(listing)s in %(site)s")
+            return text % {"listing": self.title, "site": config.title}
         return str(config.description)
 
     @cached_property
@@ -404,22 +410,28 @@ class Discovery:
 
     @property
     def feeds(self) -> list[tuple[str, str]]:
-        return [("Events and news", urls.EVENTS_FEED_URL), ("Funding calls", urls.CALLS_FEED_URL)]
+        gettext = self.site.interface.gettext
+        return [
+            (gettext("Events and news"), urls.EVENTS_FEED_URL),
+            (gettext("Funding calls"), urls.CALLS_FEED_URL),
+        ]
 
     @property
     def subscribe(self) -> list[tuple[str, str, str]]:
         """(label, site URL, format) links for the page's "Add to calendar" box."""
+        gettext = self.site.interface.gettext
         links = []
         if self.kind in ("event", "events-index"):
             if self.calendar:
-                links.append(("Add to calendar", self.calendar, "iCalendar"))
-            links.append(("Calendar of all events", urls.EVENTS_CALENDAR_URL, "iCalendar"))
-            links.append(("Feed of events and news", urls.EVENTS_FEED_URL, "Atom"))
+                links.append((gettext("Add to calendar"), self.calendar, "iCalendar"))
+            links.append((gettext("Calendar of all events"), urls.EVENTS_CALENDAR_URL, "iCalendar"))
+            links.append((gettext("Feed of events and news"), urls.EVENTS_FEED_URL, "Atom"))
         elif self.kind in ("call", "calls-index"):
             if self.calendar:
-                links.append(("Add the deadline to calendar", self.calendar, "iCalendar"))
-            links.append(("Calendar of all deadlines", urls.DEADLINES_CALENDAR_URL, "iCalendar"))
-            links.append(("Feed of funding calls", urls.CALLS_FEED_URL, "Atom"))
+                links.append((gettext("Add the deadline to calendar"), self.calendar, "iCalendar"))
+            calendar = gettext("Calendar of all deadlines")
+            links.append((calendar, urls.DEADLINES_CALENDAR_URL, "iCalendar"))
+            links.append((gettext("Feed of funding calls"), urls.CALLS_FEED_URL, "Atom"))
         return links
 
 

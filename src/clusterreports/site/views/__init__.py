@@ -3,7 +3,7 @@
 Models stay plain data; everything that needs the registry (backlinks, resolved
 references, computed status) lives here, so templates never touch raw ids. Each
 module holds the views of one part of the site; they import each other at run time
-only downwards (format, base, the record types, site), and the names below are the
+only downwards (format, labels, base, the record types, site), and the names below are the
 package's whole public face.
 """
 
@@ -34,7 +34,6 @@ from .format import (
     date_text,
     figure_icon,
     figure_number,
-    figure_text,
     humanise,
     link_html,
     number_text,
@@ -78,7 +77,6 @@ __all__ = [
     "dated_first",
     "figure_icon",
     "figure_number",
-    "figure_text",
     "humanise",
     "joined",
     "language_name",

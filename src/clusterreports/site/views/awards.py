@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ...content.models import Award, Entry
 from .. import imageviews
 from .base import EntryView, View
-from .format import humanise
+from .labels import DECISION_TEXTS
 
 if TYPE_CHECKING:
     from .events import EventView
@@ -53,15 +53,21 @@ class AwardView(View[Award]):
 
     @property
     def decided_text(self) -> str:
+        gettext = self.site.interface.gettext
         bits = []
         if self.record.shortlisted_by:
-            bits.append(f"shortlisted by {humanise(self.record.shortlisted_by).lower()}")
+            method = gettext(DECISION_TEXTS[self.record.shortlisted_by])
+            bits.append(gettext("shortlisted by %(method)s") % {"method": method})
         if self.record.decided_by:
-            bits.append(f"decided by {humanise(self.record.decided_by).lower()}")
+            method = gettext(DECISION_TEXTS[self.record.decided_by])
+            bits.append(gettext("decided by %(method)s") % {"method": method})
         text = ", ".join(bits)
         return text[:1].upper() + text[1:]
 
     @property
     def description(self) -> str:
         names = [(w.person or w.organisation).title for w in self.winners]  # type: ignore[union-attr]
-        return f"{self.title}" + (f": won by {', '.join(names)}" if names else "")
+        if not names:
+            return f"{self.title}"
+        text = self.site.interface.gettext("%(title)s: won by %(names)s")
+        return text % {"title": self.title, "names": ", ".join(names)}

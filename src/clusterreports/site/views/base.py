@@ -11,25 +11,25 @@ from markupsafe import Markup
 
 from ...content.models import EventPerson, Organisation, Participant, Record, Role
 from .. import urls
-from .format import date_text, humanise, link_html
+from ..i18n import N_
+from .format import date_text, link_html
+from .labels import ROLE_TEXTS
 
 if TYPE_CHECKING:
-    from babel import Locale
-
     from .events import EventView, SessionView
     from .people import OrganisationView, PersonView
     from .site import SiteView
 
 # the word that marks the event on the organisation's page, in the order shown.
 EVENT_ORGANISATION_ROLES = {
-    "organiser": ("Organised by", "organiser"),
-    "co-organiser": ("Co-organised by", "co-organiser"),
-    "on-behalf-of": ("On behalf of", "organised on its behalf"),
-    "delivered-by": ("Delivered by", "delivered it"),
-    "presidency": ("Under the presidency of", "presidency"),
-    "host": ("Hosted by", "host"),
-    "partner": ("Partners", "partner"),
-    "supporter": ("With the support of", "supporter"),
+    "organiser": (N_("Organised by"), N_("organiser")),
+    "co-organiser": (N_("Co-organised by"), N_("co-organiser")),
+    "on-behalf-of": (N_("On behalf of"), N_("organised on its behalf")),
+    "delivered-by": (N_("Delivered by"), N_("delivered it")),
+    "presidency": (N_("Under the presidency of"), N_("presidency")),
+    "host": (N_("Hosted by"), N_("host")),
+    "partner": (N_("Partners"), N_("partner")),
+    "supporter": (N_("With the support of"), N_("supporter")),
 }
 
 
@@ -71,7 +71,7 @@ class View(Generic[R]):
 
     @property
     def type_label(self) -> str:
-        return self.record.label
+        return self.site.type_label(self.record.type_name)
 
     @property
     def index_url(self) -> str:
@@ -93,11 +93,14 @@ class View(Generic[R]):
 
     @property
     def breadcrumbs(self) -> list[tuple[str, str]]:
-        return [("Home", urls.HOME_URL), (self.record.label_plural, self.index_url)]
+        home = self.site.interface.gettext("Home")
+        listing = self.site.type_label(self.record.type_name, plural=True)
+        return [(home, urls.HOME_URL), (listing, self.index_url)]
 
     @property
     def description(self) -> str:
-        return f"{self.type_label}: {self.title}"
+        text = self.site.interface.gettext("%(label)s: %(title)s")
+        return text % {"label": self.type_label, "title": self.title}
 
 
 def dated_first(key: tuple[int, ...]) -> tuple[int, tuple[int, ...]]:
@@ -178,7 +181,15 @@ class ParticipantView(InCapacity):
 
     @property
     def role_label(self) -> str:
-        return humanise(self.role)
+        return self.person.site.label(self.role)
+
+    @property
+    def role_text(self) -> str:
+        """The role inside a line of text: 'keynote speaker'."""
+        known = ROLE_TEXTS.get(self.role or "")
+        if known is None:
+            return self.role_label.lower()
+        return self.person.site.interface.pgettext(*known)
 
 
 @dataclass
@@ -200,7 +211,7 @@ class QuoteView:
 class RoleView:
     role: Role
     organisation: OrganisationView | None
-    locale: Locale  # of the page its dates are on
+    site: SiteView
 
     @property
     def title(self) -> str:
@@ -227,9 +238,17 @@ class RoleView:
     def when(self) -> str:
         role = self.role
         if role.start or role.end:
-            start = date_text(role.start, self.locale) if role.start else ""
-            end = date_text(role.end, self.locale) if role.end else ""
+            start = date_text(role.start, self.site.locale) if role.start else ""
+            end = date_text(role.end, self.site.locale) if role.end else ""
             if start and end:
                 return f"{start} – {end}"
-            return f"from {start}" if start else f"until {end}"
-        return f"as of {date_text(role.as_of, self.locale)}" if role.as_of else ""
+            gettext = self.site.interface.gettext
+            return (
+                gettext("from %(date)s") % {"date": start}
+                if start
+                else gettext("until %(date)s") % {"date": end}
+            )
+        if role.as_of:
+            as_of = date_text(role.as_of, self.site.locale)
+            return self.site.interface.gettext("as of %(date)s") % {"date": as_of}
+        return ""

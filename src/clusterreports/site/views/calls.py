@@ -5,19 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...content.models import FundingCall
+from ..i18n import N_
 from .base import View
-from .format import humanise, span_text
+from .format import span_text
 
 if TYPE_CHECKING:
     from .events import EventView, SessionView
     from .people import OrganisationView
 
 STATUS_LABELS = {
-    "open": "Open",
-    "closing-soon": "Closing soon",
-    "closed": "Closed",
-    "upcoming": "Not yet open",
-    "no-deadline": "No deadline",
+    "open": N_("Open"),
+    "closing-soon": N_("Closing soon"),
+    "closed": N_("Closed"),
+    "upcoming": N_("Not yet open"),
+    "no-deadline": N_("No deadline"),
 }
 
 
@@ -32,7 +33,7 @@ class CallView(View[FundingCall]):
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return self.site.interface.gettext(STATUS_LABELS[self.status])
 
     @property
     def days_left(self) -> int | None:
@@ -44,8 +45,9 @@ class CallView(View[FundingCall]):
         if days is None or days < 0:
             return ""
         if days == 0:
-            return "closes today"
-        return f"closes in {days} day{'s' if days != 1 else ''}"
+            return self.site.interface.gettext("closes today")
+        text = self.site.interface.ngettext("closes in %(num)d day", "closes in %(num)d days", days)
+        return text % {"num": days}
 
     @property
     def deadline_text(self) -> str:
@@ -61,7 +63,7 @@ class CallView(View[FundingCall]):
 
     @property
     def kind_label(self) -> str:
-        return humanise(self.call.kind)
+        return self.site.label(self.call.kind)
 
     @property
     def funder(self) -> OrganisationView | None:
@@ -81,7 +83,11 @@ class CallView(View[FundingCall]):
 
     @property
     def description(self) -> str:
-        text = f"{self.kind_label or self.type_label}: {self.title}"
+        gettext = self.site.interface.gettext
+        text = gettext("%(label)s: %(title)s") % {
+            "label": self.kind_label or self.type_label,
+            "title": self.title,
+        }
         if self.deadline_text:
-            text += f" (deadline {self.deadline_text})"
+            text += gettext(" (deadline %(date)s)") % {"date": self.deadline_text}
         return text

@@ -14,15 +14,7 @@ from ...content.models import Event, Series, Session
 from ...content.moment import Moment
 from .. import imageviews, urls
 from .base import EVENT_ORGANISATION_ROLES, ParticipantView, QuoteView, View, by_date
-from .format import (
-    FigureCard,
-    date_text,
-    figure_icon,
-    figure_number,
-    figure_text,
-    humanise,
-    span_text,
-)
+from .format import FigureCard, date_text, figure_icon, figure_number, span_text
 
 if TYPE_CHECKING:
     from .awards import AwardView
@@ -72,12 +64,13 @@ class EventView(View[Event]):
 
     @property
     def kind_label(self) -> str:
-        return humanise(self.record.kind)
+        return self.site.label(self.record.kind)
 
     @property
     def edition_label(self) -> str:
         """How a series names this edition: its number and year where known."""
-        bits = [f"Edition {self.record.edition}" if self.record.edition else ""]
+        edition = self.site.interface.gettext("Edition %(number)s")
+        bits = [edition % {"number": self.record.edition} if self.record.edition else ""]
         bits.append(str(self.record.start.year) if self.record.start else "")
         return ", ".join(b for b in bits if b) or self.title
 
@@ -98,7 +91,7 @@ class EventView(View[Event]):
             return ""
         parts = [p for p in (place.venue, place.city, place.country) if p]
         if place.online:
-            parts.append("online")
+            parts.append(self.site.interface.gettext("online"))
         return ", ".join(parts)
 
     @cached_property
@@ -134,7 +127,10 @@ class EventView(View[Event]):
     def organisation_rows(self) -> list[tuple[str, Markup]]:
         """(label, links) per part, as the page's facts list them."""
         return [
-            (EVENT_ORGANISATION_ROLES[role][0], Markup(", ").join(map(self.site.link, views)))
+            (
+                self.site.interface.gettext(EVENT_ORGANISATION_ROLES[role][0]),
+                Markup(", ").join(map(self.site.link, views)),
+            )
             for role, views in self.organisations_by_role.items()
         ]
 
@@ -171,7 +167,7 @@ class EventView(View[Event]):
         people: dict[str, PersonView] = {}
         for person in self.moderators:
             people[person.id] = person
-            roles.setdefault(person.id, []).append("Moderator")
+            roles.setdefault(person.id, []).append(self.site.label("moderator"))
         for session in self.sessions:
             for p in session.participants:
                 people[p.person.id] = p.person
@@ -282,7 +278,7 @@ class SessionView(View[Session]):
 
     @property
     def kind_label(self) -> str:
-        return humanise(self.record.kind)
+        return self.site.label(self.record.kind)
 
     @property
     def when(self) -> str:
@@ -290,15 +286,18 @@ class SessionView(View[Session]):
         event = self.event_view
         zone = s.timezone or (event.record.timezone if event else None)
         text = span_text(s.start, s.end, zone, self.site.locale)
-        if s.day and not text:
+        if not s.day:
+            return text
+        numbered = self.site.interface.gettext("Day %(number)s") % {"number": s.day}
+        if not text:
             day = self.calendar_day
-            text = f"Day {s.day}" + (
+            text = numbered + (
                 f", {date_text(Moment(day.year, day.month, day.day), self.site.locale)}"
                 if day
                 else ""
             )
-        elif s.day:
-            text = f"Day {s.day}, {text}"
+        else:
+            text = f"{numbered}, {text}"
         return text
 
     @property
@@ -335,7 +334,10 @@ class SessionView(View[Session]):
 
     @property
     def breadcrumbs(self) -> list[tuple[str, str]]:
-        crumbs = [("Home", urls.HOME_URL), ("Events", urls.index_url("event"))]
+        crumbs = [
+            (self.site.interface.gettext("Home"), urls.HOME_URL),
+            (self.site.type_label("event", plural=True), urls.index_url("event")),
+        ]
         event = self.event_view
         if event:
             crumbs.append((event.title, event.url))
@@ -343,9 +345,22 @@ class SessionView(View[Session]):
 
     @property
     def description(self) -> str:
+        gettext = self.site.interface.gettext
         event = self.event_view
-        kind = f"{self.kind_label} session" if self.record.kind else "Session"
-        return f"{kind} at {event.title if event else 'an event'}: {self.title}"
+        kind = self.kind_text
+        where = event.title if event else gettext("an event")
+        return gettext("%(kind)s at %(event)s: %(title)s") % {
+            "kind": kind,
+            "event": where,
+            "title": self.title,
+        }
+
+    @property
+    def kind_text(self) -> str:
+        """'Plenary session', or 'Session' where the kind is not given."""
+        if not self.record.kind:
+            return self.type_label
+        return self.site.interface.gettext("%(kind)s session") % {"kind": self.kind_label}
 
 
 @dataclass(frozen=True)
@@ -383,7 +398,7 @@ class SeriesView(View[Series]):
             rows = [
                 (
                     event.edition_label,
-                    figure_text(figure, self.site.locale),
+                    self.site.figure_value(figure),
                     f"{figure.value / largest * 100:g}%",
                 )
                 for event, figure in found
@@ -394,4 +409,7 @@ class SeriesView(View[Series]):
     @property
     def description(self) -> str:
         count = len(self.editions)
-        return f"{self.title}: {count} edition{'s' if count != 1 else ''}"
+        text = self.site.interface.ngettext(
+            "%(title)s: %(num)d edition", "%(title)s: %(num)d editions", count
+        )
+        return text % {"title": self.title, "num": count}

@@ -284,8 +284,3 @@ def percent_text(value: float, locale: Locale) -> str:
 def figure_number(figure: Figure, locale: Locale) -> str:
     """Its number and unit: '1,200', '2.5%'; what a figure card shows big."""
     return number_text(figure.value, locale) + (figure.unit or "")
-
-
-def figure_text(figure: Figure, locale: Locale) -> str:
-    """'more than 900': its number as the source gives it."""
-    return ("more than " if figure.more_than else "") + figure_number(figure, locale)

@@ -9,6 +9,7 @@ from slugify import slugify
 
 from ...content.models import Organisation, Person, Quote
 from .. import imageviews
+from ..i18n import N_
 from .base import (
     EVENT_ORGANISATION_ROLES,
     Appearance,
@@ -18,7 +19,14 @@ from .base import (
     by_date,
     dated_first,
 )
-from .format import date_text, figure_text, humanise
+from .format import date_text
+
+# An organisation's part in a call, as its page lists it.
+CALL_PARTS = {
+    ("funder",): N_("funder"),
+    ("issuer",): N_("issuer"),
+    ("funder", "issuer"): N_("funder and issuer"),
+}
 
 if TYPE_CHECKING:
     from .awards import AwardView
@@ -48,9 +56,8 @@ class PersonView(View[Person]):
     def roles(self) -> list[RoleView]:
         """Oldest first, undated last, as every dated list on a record page."""
         ordered = sorted(self.record.roles, key=lambda r: dated_first(r.when_key))
-        locale = self.site.locale
         return [
-            RoleView(r, self.site.find("organisation", r.organisation), locale) for r in ordered
+            RoleView(r, self.site.find("organisation", r.organisation), self.site) for r in ordered
         ]
 
     @property
@@ -133,7 +140,7 @@ class OrganisationView(View[Organisation]):
 
     @property
     def kind_label(self) -> str:
-        return humanise(self.record.kind)
+        return self.site.label(self.record.kind)
 
     @property
     def parent(self) -> OrganisationView | None:
@@ -220,7 +227,7 @@ class OrganisationView(View[Organisation]):
         found = []
         for event in sorted(events.values(), key=lambda e: dated_first(e.sort_key)):
             roles = [
-                EVENT_ORGANISATION_ROLES[role][1]
+                self.site.interface.gettext(EVENT_ORGANISATION_ROLES[role][1])
                 for role, orgs in event.organisations_by_role.items()
                 if any(o.id == self.id for o in orgs)
             ]
@@ -237,22 +244,25 @@ class OrganisationView(View[Organisation]):
         return sorted(pairs.values(), key=lambda es: (es[0].sort_key, es[1].sort_key))
 
     @property
-    def awards(self) -> list[tuple[AwardView, str]]:
-        found = [(a, "Winner") for a in self._referrers("award", "winners")]
+    def awards(self) -> list[tuple[AwardView, bool]]:
+        """Awards it won or was shortlisted for, with whether it won."""
+        found = [(a, True) for a in self._referrers("award", "winners")]
         won = {a.id for a, _ in found}
         shortlisted = self._referrers("award", "shortlist")
-        found += [(a, "Shortlisted") for a in shortlisted if a.id not in won]
+        found += [(a, False) for a in shortlisted if a.id not in won]
         return sorted(found, key=lambda pair: (pair[0].record.year, pair[0].title))
 
     @property
     def calls(self) -> list[tuple[CallView, str]]:
-        """Calls it funds or runs, with which."""
+        """Calls it funds or runs, with which ('funder', 'funder and issuer')."""
         found: dict[str, tuple[CallView, list[str]]] = {}
-        for field, label in (("funder", "Funder"), ("issuer", "Issuer")):
+        for field in ("funder", "issuer"):
             for call in self._referrers("call", field):
-                found.setdefault(call.id, (call, []))[1].append(label)
+                found.setdefault(call.id, (call, []))[1].append(field)
         ordered = sorted(found.values(), key=lambda cl: cl[0].sort_key)
-        return [(call, " and ".join(labels).capitalize()) for call, labels in ordered]
+        return [
+            (call, self.site.interface.gettext(CALL_PARTS[tuple(parts)])) for call, parts in ordered
+        ]
 
     @property
     def figure_rows(self) -> list[tuple[str, str]]:
@@ -263,7 +273,10 @@ class OrganisationView(View[Organisation]):
         )
         locale = self.site.locale
         return [
-            (f"{figure_text(f, locale)} {f.label}", date_text(f.as_of, locale) if f.as_of else "")
+            (
+                f"{self.site.figure_value(f)} {f.label}",
+                date_text(f.as_of, locale) if f.as_of else "",
+            )
             for f in figures
         ]
 
@@ -303,5 +316,5 @@ class OrganisationView(View[Organisation]):
         bits = [self.kind_label, self.record.country or ""]
         parent = self.parent
         if parent:
-            bits.append(f"part of {parent.title}")
+            bits.append(self.site.interface.gettext("part of %(name)s") % {"name": parent.title})
         return f"{self.title}: " + ", ".join(b for b in bits if b)

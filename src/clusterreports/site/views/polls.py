@@ -47,12 +47,14 @@ class PollView(View[Poll]):
     def bars(self) -> list[Bar]:
         """The answers with a share as chart bars, and a muted one for the share no
         answer accounts for; none where the source gives no shares."""
+        gettext = self.site.interface.gettext
+        chosen = gettext("%(answer)s (chosen)")
         bars = [
-            Bar(a.text + (" (chosen)" if a.chosen else ""), a.share)
+            Bar(chosen % {"answer": a.text} if a.chosen else a.text, a.share)
             for a in self.answers
             if a.share is not None
         ]
         rest = round(self.unreported_share, 1)
         if bars and rest > 0.5:
-            bars.append(Bar("Not broken down by the source", rest, other=True))
+            bars.append(Bar(gettext("Not broken down by the source"), rest, other=True))
         return bars

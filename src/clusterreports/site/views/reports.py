@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...content.models import Report
 from .base import View
-from .format import humanise
+from .labels import PARTS_HEADINGS
 
 if TYPE_CHECKING:
     from .events import EventView
@@ -25,7 +25,12 @@ class ReportView(View[Report]):
 
     @property
     def kind_label(self) -> str:
-        return humanise(self.report.kind)
+        return self.site.label(self.report.kind)
+
+    @property
+    def parts_heading(self) -> str:
+        """'In this newsletter': the heading over its parts."""
+        return self.site.interface.gettext(PARTS_HEADINGS[self.report.kind or "other"])
 
     @property
     def publishers(self) -> list[OrganisationView]:
@@ -53,7 +58,8 @@ class ReportView(View[Report]):
         grouped: dict[str, list[View[Any]]] = defaultdict(list)
         for record in self.site.registry.referrers(self.record, field="sources"):
             if record is not self.record:
-                grouped[record.label_plural].append(self.site.view(record))
+                label = self.site.type_label(record.type_name, plural=True)
+                grouped[label].append(self.site.view(record))
         return [
             (label, sorted(views, key=lambda v: v.title.lower()))
             for label, views in sorted(grouped.items())

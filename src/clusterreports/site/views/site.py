@@ -16,6 +16,7 @@ from ...content.models import (
     RECORD_TYPES,
     Award,
     Event,
+    Figure,
     FundingCall,
     Organisation,
     Person,
@@ -27,11 +28,13 @@ from ...content.models import (
 )
 from ...content.registry import Registry, key_of
 from .. import urls
+from ..i18n import ENGLISH, Interface
 from .awards import AwardView
 from .base import View, dated_first
 from .calls import CallView
 from .events import EventView, SeriesView, SessionView
-from .format import humanise, link_html
+from .format import figure_number, humanise, link_html
+from .labels import TYPE_LABELS, VOCABULARY_LABELS
 from .people import OrganisationView, PersonView
 from .polls import PollView
 from .reports import ReportView
@@ -66,6 +69,7 @@ class SiteView:
         config: SiteConfig,
         today: dt.date,
         tree: urls.Tree | None = None,
+        interface: Interface = ENGLISH,
     ) -> None:
         self.registry = registry
         self.config = config
@@ -74,6 +78,7 @@ class SiteView:
         self.language = tree.language  # of the pages: their interface and their text
         self.prefix = tree.prefix  # where the pages of that language are: '', '/fr'
         self.trees = urls.trees(config)
+        self.interface = interface
         self._views: dict[tuple[str, str], View[Any]] = {}
         self._hrefs: dict[str, str] = {}  # the same few paths (navigation) on every page
         self.fragments: dict[Any, Markup] = {}  # render.fragment's, for this view's pages
@@ -82,6 +87,24 @@ class SiteView:
     def locale(self) -> Locale:
         """The language its pages' dates and numbers are worded in."""
         return Locale.parse(self.language.replace("-", "_"))
+
+    def type_label(self, type_name: str, plural: bool = False) -> str:
+        """A record type's name in the interface's language: 'Event', or as the name of
+        its listing 'Events'."""
+        return self.interface.gettext(TYPE_LABELS[type_name][1 if plural else 0])
+
+    def label(self, value: str | None) -> str:
+        """A vocabulary's value as the interface names it ('award-ceremony': 'Award
+        ceremony'); text the source words itself is shown as it is, humanised."""
+        known = VOCABULARY_LABELS.get(value or "")
+        return self.interface.gettext(known) if known else humanise(value)
+
+    def figure_value(self, figure: Figure) -> str:
+        """A figure's value as the source gives it ('more than 500'), in the interface's words."""
+        number = figure_number(figure, self.locale)
+        if not figure.more_than:
+            return number
+        return self.interface.gettext("more than %(number)s") % {"number": number}
 
     def view(self, record: Record) -> Any:
         key = key_of(record)
@@ -179,7 +202,9 @@ class SiteView:
         """The main menu, (label, site-relative URL, link): a listing per record type,
         but sessions, which are found under their events."""
         paths = {
-            t.label_plural: urls.index_url(t.type_name) for t in RECORD_TYPES if t is not Session
+            self.type_label(t.type_name, plural=True): urls.index_url(t.type_name)
+            for t in RECORD_TYPES
+            if t is not Session
         }
         return [(label, path, self.url(path)) for label, path in paths.items()]
 
@@ -245,7 +270,7 @@ class SiteView:
         ordered = sorted((y for y in groups if y is not None), reverse=True)
         result = [(str(y), sorted(groups[y], key=lambda e: e.sort_key)) for y in ordered]
         if None in groups:
-            result.append(("Date not given", groups[None]))
+            result.append((self.interface.gettext("Date not given"), groups[None]))
         return result
 
     def people_by_letter(self) -> list[tuple[str, list[PersonView]]]:
@@ -261,9 +286,9 @@ class SiteView:
         groups: dict[str, list[OrganisationView]] = defaultdict(list)
         for org in orgs:
             value = getattr(org.record, attribute)
-            groups[humanise(value) if value and attribute == "kind" else value or ""].append(org)
+            groups[self.label(value) if value and attribute == "kind" else value or ""].append(org)
         named = sorted((k, v) for k, v in groups.items() if k)
-        return named + ([("Not given", groups[""])] if "" in groups else [])
+        return named + ([(self.interface.gettext("Not given"), groups[""])] if "" in groups else [])
 
     @cached_property
     def award_years(self) -> dict[str, list[AwardView]]:
@@ -303,7 +328,11 @@ class SiteView:
 
     def counts(self) -> list[tuple[str, int, str]]:
         return [
-            (t.label_plural, len(self.registry.records[t.type_name]), urls.index_url(t.type_name))
+            (
+                self.type_label(t.type_name, plural=True),
+                len(self.registry.records[t.type_name]),
+                urls.index_url(t.type_name),
+            )
             for t in RECORD_TYPES
         ]
 
