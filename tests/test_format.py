@@ -340,10 +340,10 @@ def test_a_french_site_words_its_figures_in_french(tmp_path: Path) -> None:
         tmp_path,
         {"events/conference-2020.yaml": ("value: 500,", "value: 1500,")},
     )
-    assert f'<span class="figure-prefix">more than </span>1{NNBSP}500</span>' in page(
+    assert f'<span class="figure-prefix">plus de </span>1{NNBSP}500</span>' in page(
         site, "/events/conference-2020/"
     )
-    assert f"more than 1{NNBSP}500" in page(site, "/series/cluster-conference/")
+    assert f"plus de 1{NNBSP}500" in page(site, "/series/cluster-conference/")
     assert '<li>120 members <span class="meta">(2016)</span></li>' in page(
         site, "/organisations/cluster-agency/"
     )
