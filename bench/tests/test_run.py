@@ -8,6 +8,7 @@ import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -179,3 +180,80 @@ def test_runs_of_the_same_tool_and_size_are_pooled(run: ModuleType) -> None:
     assert (rows["pelican", 10_000].wall, rows["pelican", 10_000].finished) == (390.0, True)
     assert len(rows) == 3
     assert run.pooled([stopped]) == [stopped]
+
+
+def _row(run: ModuleType, tool: str, events: int, wall: float, **extra: Any) -> Any:
+    return run.Summary(tool, events, wall, wall, 100.0, 10, 20, **extra)
+
+
+def _targets_rows(block: str) -> list[list[str]]:
+    return [
+        [cell.strip() for cell in line.strip("|").split("|")] for line in block.splitlines()[2:]
+    ]
+
+
+def test_the_targets_block_shows_each_ratio_against_its_target(run: ModuleType) -> None:
+    """At N = 1,000 with search at most Hugo + Pagefind's time, without at most 0.8×
+    Hugo's; at N = 10,000 0.4× and 0.3×; and our heaviest page at most 1 MB."""
+    heavy = {"largest_page": 1_200_000, "largest_path": "sessions/index.html"}
+    summaries = [
+        _row(run, "ours", 1_000, 10.0, largest_page=245_000, largest_path="people/index.html"),
+        _row(run, "ours-no-search", 1_000, 4.0, largest_page=240_000, largest_path="people/x"),
+        _row(run, "hugo", 1_000, 5.0),
+        _row(run, "hugo-pagefind", 1_000, 10.0),
+        _row(run, "ours", 10_000, 110.0, **heavy),
+        _row(run, "ours-no-search", 10_000, 70.0),
+        _row(run, "hugo", 10_000, 200.0, largest_page=2_000_000, largest_path="hugo's own"),
+        _row(run, "hugo-pagefind", 10_000, 280.0),
+    ]
+    assert _targets_rows(run.targets(summaries)) == [
+        ["1,000", "ours / hugo-pagefind (wall)", "1.00", "at most 1.0", "met"],
+        ["1,000", "ours-no-search / hugo (wall)", "0.80", "at most 0.8", "met"],
+        ["1,000", "our heaviest page, `people/index.html`", "245 KB", "at most 1 MB", "met"],
+        ["10,000", "ours / hugo-pagefind (wall)", "0.39", "at most 0.4", "met"],
+        ["10,000", "ours-no-search / hugo (wall)", "0.35", "at most 0.3", "NOT met"],
+        ["10,000", "our heaviest page, `sessions/index.html`", "1,200 KB", "at most 1 MB",
+         "NOT met"],
+    ]  # fmt: skip
+
+
+def test_a_ratio_is_judged_as_printed_to_two_places(run: ModuleType) -> None:
+    assert run.verdict((0.8049, ""), 0.8) == "met"  # printed 0.80
+    assert run.verdict((0.8051, ""), 0.8) == "NOT met"  # printed 0.81
+    assert run.verdict(None, 0.8) == "not measured"
+
+
+def test_a_stopped_build_makes_its_ratio_a_bound(run: ModuleType) -> None:
+    """A build stopped at the time limit ran at least that long: against it our ratio
+    is at most what is shown; stopped ourselves, at least. A bound on the wrong side of
+    the target decides nothing."""
+    ours = _row(run, "ours", 10_000, 100.0)
+    stopped_hugo = _row(run, "hugo-pagefind", 10_000, 300.0, finished=False)
+    assert run.ratio_against([ours, stopped_hugo], 10_000, "ours", "hugo-pagefind") == (
+        pytest.approx(1 / 3),
+        "<",
+    )
+    assert run.verdict((1 / 3, "<"), 0.4) == "met"
+    assert run.verdict((0.5, "<"), 0.4) == "not decided (a build was stopped)"
+    stopped_ours = _row(run, "ours", 10_000, 150.0, finished=False)
+    hugo = _row(run, "hugo-pagefind", 10_000, 300.0)
+    assert run.ratio_against([stopped_ours, hugo], 10_000, "ours", "hugo-pagefind") == (0.5, ">")
+    assert run.verdict((0.5, ">"), 0.4) == "NOT met"
+    assert run.verdict((0.3, ">"), 0.4) == "not decided (a build was stopped)"
+    both = [stopped_ours, stopped_hugo]
+    assert run.ratio_against(both, 10_000, "ours", "hugo-pagefind") is None
+
+
+def test_sizes_without_targets_and_tools_not_run_are_said_so(run: ModuleType) -> None:
+    """--quick runs N = 200, where no target is set; --tools may leave Hugo out; rows
+    from an older --json file have no page weight."""
+    summaries = [_row(run, "ours", 200, 2.0), _row(run, "hugo-pagefind", 200, 2.5)]
+    assert _targets_rows(run.targets(summaries)) == [
+        ["200", "ours / hugo-pagefind (wall)", "0.80", "none at this size", ""],
+        ["200", "ours-no-search / hugo (wall)", "—", "none at this size", ""],
+        ["200", "our heaviest page", "—", "at most 1 MB", "not measured"],
+    ]
+    only_ours = [_row(run, "ours-no-search", 1_000, 4.0)]
+    assert _targets_rows(run.targets(only_ours))[1] == [
+        "1,000", "ours-no-search / hugo (wall)", "—", "at most 0.8", "not measured"
+    ]  # fmt: skip

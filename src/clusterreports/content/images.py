@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any, get_args
 
 import PIL.Image
 import PIL.ImageOps
@@ -43,7 +44,7 @@ LOGO_FIELDS = ("logo",)
 
 def images_of(record: Record) -> Iterator[tuple[Loc, Image]]:
     """Every image a record names, with where it is (``portrait``, ``photos[2]``)."""
-    for name in type(record).model_fields:
+    for name in _image_fields(type(record)):
         value = getattr(record, name)
         if isinstance(value, Image):
             yield (name,), value
@@ -51,6 +52,19 @@ def images_of(record: Record) -> Iterator[tuple[Loc, Image]]:
             for index, item in enumerate(value):
                 if isinstance(item, Image):
                     yield (name, index), item
+
+
+@cache
+def _image_fields(model: type[Record]) -> tuple[str, ...]:
+    """The fields of a record type that can hold an image, alone or in a list, worked out
+    once per type: every record is asked on every check, and most fields hold none."""
+    return tuple(
+        name for name, field in model.model_fields.items() if _holds_image(field.annotation)
+    )
+
+
+def _holds_image(annotation: Any) -> bool:
+    return annotation is Image or any(_holds_image(arg) for arg in get_args(annotation))
 
 
 def check_images(

@@ -314,12 +314,17 @@ class Renderer:
         if page.record is not None:
             context["record"] = self.view.view(self.view.registry.get(*page.record))
         if page.index_of is not None:
-            context["records"] = self.view.all(page.index_of)
-            context["type_name"] = page.index_of
             if self._listings[0] is not self.view:  # listings last as long as their view
                 self._listings = (self.view, {})
+            listings = self._listings[1]
+            # Every page of an index sees all its records: made once, as its listings are.
+            records = listings.get(("records", page.index_of))
+            if records is None:
+                records = listings[("records", page.index_of)] = self.view.all(page.index_of)
+            context["records"] = records
+            context["type_name"] = page.index_of
             size = self.site.config.page_size
-            context["pager"] = Pager(page.index_of, page.number, page.of, size, self._listings[1])
+            context["pager"] = Pager(page.index_of, page.number, page.of, size, listings)
         return context
 
     def render(self, page: Page) -> bytes:
