@@ -39,7 +39,20 @@ def multilingual(root: Path, *settings: str) -> Path:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """In three languages, with the talk's title and key message in French (not its
+    body) and a quote said in German."""
     root = multilingual(copy_site("valid", tmp_path_factory.mktemp("languages")))
+    (root / "content/events/talk-2022.fr.yaml").write_text(
+        "title: Résultats et visions pour l'avenir des clusters\n"
+        "key_messages:\n  - Les clusters devraient traduire les politiques en innovation.\n",
+        encoding="utf-8",
+    )
+    session = root / "content/sessions/talk-2022-introduction.yaml"
+    edit(
+        session,
+        "  - text: Clusters are frontrunners.\n",
+        "  - text: Cluster sind Vorreiter.\n    lang: de\n",
+    )
     build(load_site_config(root))
     return root
 
@@ -192,6 +205,53 @@ def test_the_default_language_in_its_own_folder(in_subdir: Path) -> None:
     assert 'href="/en/events/"' in (output / "404.html").read_text(encoding="utf-8")
 
 
+# --- what is and is not translated ------------------------------------------------------
+
+
+def test_a_translated_record_shows_its_translation_and_marks_what_it_leaves(site: Path) -> None:
+    page = (site / "_site/fr/events/talk-2022/index.html").read_text(encoding="utf-8")
+    assert "<h1>Résultats et visions pour l&#39;avenir des clusters</h1>" in page
+    assert '<ul class="messages"><li>Les clusters devraient traduire' in page
+    assert '<div class="prose" lang="en"><p>A one-hour online talk.</p>' in page  # not translated
+    assert 'class="untranslated"' not in page  # the page is translated, if not every word
+    english = (site / "_site/events/talk-2022/index.html").read_text(encoding="utf-8")
+    assert "<h1>Results and visions for the future of clusters</h1>" in english
+    assert 'lang="en"' not in english.split("<main", 1)[1]
+
+
+def test_an_untranslated_record_is_marked_and_says_so(site: Path) -> None:
+    output = site / "_site"
+    page = (output / "fr/events/ecc-2016/index.html").read_text(encoding="utf-8")
+    assert (
+        '<p class="untranslated" role="note">'
+        "Pas encore traduit : cette page est affichée en anglais.</p>" in page
+    )
+    assert re.search(r'<h1 lang="en">[^<]+</h1>', page)
+    german = (output / "de/events/ecc-2016/index.html").read_text(encoding="utf-8")
+    assert "Noch nicht übersetzt: Diese Seite wird auf Englisch angezeigt." in german
+    # links name their record's title in the language it is shown in
+    index = (output / "fr/events/index.html").read_text(encoding="utf-8")
+    assert '<a href="/fr/events/talk-2022/">Résultats et visions' in index
+    assert re.search(r'<a href="/fr/events/ecc-2016/" lang="en">', index)
+    # a person's name belongs to no language: never marked
+    assert 'href="/fr/people/bianca-dragomir/" lang=' not in (
+        output / "fr/people/index.html"
+    ).read_text(encoding="utf-8")
+
+
+def test_a_quote_keeps_the_language_it_was_said_in(site: Path) -> None:
+    output = site / "_site"
+    said = '<blockquote lang="de"><p>Cluster sind Vorreiter.</p></blockquote>'
+    assert said in (output / "fr/sessions/talk-2022-introduction/index.html").read_text(
+        encoding="utf-8"
+    )
+    assert said in (output / "sessions/talk-2022-introduction/index.html").read_text(
+        encoding="utf-8"
+    )
+    german = (output / "de/sessions/talk-2022-introduction/index.html").read_text(encoding="utf-8")
+    assert "<blockquote><p>Cluster sind Vorreiter.</p></blockquote>" in german
+
+
 # --- files made per language ---------------------------------------------------------
 
 
@@ -232,7 +292,7 @@ def test_a_sitemap_a_language_with_the_alternates(site: Path) -> None:
 
 def test_the_search_index_has_a_part_a_language(site: Path) -> None:
     entry = json.loads((site / "_site" / "pagefind" / "pagefind-entry.json").read_text())
-    records = len(list((site / "content").rglob("*.*")))
+    records = len([p for p in (site / "content").rglob("*.*") if "." not in p.stem])
     assert {k: v["page_count"] for k, v in entry["languages"].items()} == {
         language: records for language in LANGUAGES
     }
