@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from ..config import Site
 from ..content.models import Loc, Record, iter_references
 from ..content.registry import Key, Registry, key_of
-from ..site.plan import Page, dependencies
+from ..site.plan import Page, dependencies, record_page_counts
 from .reads import ALL_FIELDS, Reads, TrackingRenderer, changed_fields, referenced_templates
 
 
@@ -121,6 +121,15 @@ class State:
     def planned(self, key: Key) -> set[int]:
         """The pages whose ``plan.dependencies`` hold ``key``: its neighbourhood, by symmetry."""
         return {i for k in dependencies(self.registry, key) for i in self.page_of.get(k, ())}
+
+    def repaged(self) -> Key | None:
+        """A record whose page takes another number of pages than planned, now that
+        the registry is patched (its lists' lengths follow references alone:
+        ``paginate.record_lengths``), or None."""
+        planned = {p.record: p.of for p in self.pages if p.record is not None and p.of > 1}
+        now = record_page_counts(self.registry, self.site.config.page_size)
+        changed = sorted(k for k in planned.keys() | now.keys() if planned.get(k) != now.get(k))
+        return changed[0] if changed else None
 
     def showing(self, old: Record, new: Record) -> set[int]:
         """The pages an edit from ``old`` to ``new`` can change (after the patch)."""
