@@ -18,7 +18,7 @@ from clusterreports import build, load_site_config
 from clusterreports.pipeline import check
 from clusterreports.preview.incremental import Preview
 from clusterreports.site import urls
-from clusterreports.site.paginate import Pager, PlanMismatch, record_lengths
+from clusterreports.site.paginate import Pager, PlanMismatch, counted_in, record_lengths
 from clusterreports.site.render import Renderer
 
 from .conftest import bench_corpus, copy_site, tools
@@ -95,6 +95,21 @@ def test_planned_lengths_are_what_the_views_list(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     bench_corpus().generate(corpus, 40)
     _assert_lengths_are_the_views(corpus / "ours")
+
+
+def test_a_unit_s_references_count_in_every_organisation_above_it(tmp_path: Path) -> None:
+    """Whose lengths a reference to a unit can change: the unit's and its ancestors'
+    (their pages list the people and events of their units), which the preview checks."""
+    root = copy_site("valid", tmp_path)
+    orgs = root / "content" / "organisations"
+    (orgs / "unit-a.yaml").write_text("name: Unit A\nparent: dg-grow\n", encoding="utf-8")
+    registry = check(load_site_config(root)).registry
+    assert counted_in(registry, ("organisation", "unit-a")) == {
+        ("organisation", "unit-a"),
+        ("organisation", "dg-grow"),
+        ("organisation", "european-commission"),
+    }
+    assert counted_in(registry, ("person", "ulla-engelmann")) == {("person", "ulla-engelmann")}
 
 
 def test_a_list_longer_than_planned_is_an_error_not_a_loss() -> None:

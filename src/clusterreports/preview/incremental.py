@@ -280,7 +280,13 @@ class Preview:
             affected |= state.planned(key)
         for old, new, raw in edits:
             self._patch(state, old, new, raw)
-        repaged = state.repaged() if relinked else None
+        targets = {
+            (t, i)
+            for old, new in changed
+            if links(old) != links(new)
+            for _, t, i in links(old) + links(new)
+        }
+        repaged = state.repaged(targets)
         if repaged is not None:  # its pages are planned again, as a record added would be
             raise Unsure(f"the page of {repaged[0]} {repaged[1]} has more or fewer pages")
         if changed and len(state.site.config.site_languages) > 1:

@@ -85,6 +85,19 @@ def record_page_count(registry: Registry, record: Record, page_size: int) -> int
     return page_count(max(record_lengths(registry, record).values(), default=0), page_size)
 
 
+def counted_in(registry: Registry, key: Key) -> set[Key]:
+    """The records whose ``record_lengths`` count the references to ``key``: itself,
+    and an organisation's ancestors (the lists of their units' people and events)."""
+    found = {key}
+    record = registry.find(*key)
+    while record is not None and record.type_name == "organisation":
+        record = registry.find("organisation", getattr(record, "parent", None))
+        if record is None or key_of(record) in found:
+            break
+        found.add(key_of(record))
+    return found
+
+
 def _count(registry: Registry, record: Record, type_name: str, fields: set[str]) -> int:
     """The references to ``record`` from records of ``type_name`` through ``fields``."""
     links = registry.backlinks.get(key_of(record), ())
