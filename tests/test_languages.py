@@ -261,6 +261,54 @@ def test_the_preview_renders_every_language_of_an_edit(tmp_path: Path) -> None:
     assert_same_as_full_build(preview, tmp_path)
 
 
+def page_text(preview: Preview, url: str) -> str:
+    return urls.output_path(preview.site.output_dir, url).read_text(encoding="utf-8")
+
+
+TRANSLATION = "content/sessions/talk-2022-introduction.fr.yaml"
+ENGLISH_TITLE = "Introduction to the topic of the day"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (None, "Introduction au thème du jour"),
+        ("Introduction au thème du jour", "Le thème du jour, introduit"),
+        ("Introduction au thème du jour", None),
+    ],
+    ids=["added", "edited", "removed"],
+)
+def test_the_preview_rebuilds_the_language_of_a_translation_changed(
+    tmp_path: Path, before: str | None, after: str | None
+) -> None:
+    """A translation added, edited or removed rebuilds the site: the French pages that
+    show the record (its own, its event's agenda) say the new words, the English and
+    German ones keep the original's, and the output is a clean build's."""
+    root = multilingual(copy_site("valid", tmp_path))
+    translation = root / TRANSLATION
+    if before is not None:
+        translation.write_text(f"title: {before}\n", encoding="utf-8")
+    preview = Preview(root)
+    assert preview.build_all().kind == "full"
+    if after is None:
+        translation.unlink()
+    else:
+        translation.write_text(f"title: {after}\n", encoding="utf-8")
+    outcome = preview.update([translation])
+    assert outcome.error is None
+    assert (outcome.kind, outcome.reason) == ("full", f"{translation.name}: a translation changed")
+    for prefix, title in (
+        ("/fr", after or ENGLISH_TITLE),
+        ("", ENGLISH_TITLE),
+        ("/de", ENGLISH_TITLE),
+    ):
+        for url in ("/sessions/talk-2022-introduction/", "/events/talk-2022/"):
+            page = page_text(preview, prefix + url)
+            assert title in page, (prefix + url, title)
+            assert before is None or before not in page, prefix + url
+    assert_same_as_full_build(preview, tmp_path)
+
+
 # --- in a browser --------------------------------------------------------------------
 
 
