@@ -133,3 +133,28 @@ def test_lone_surrogates_in_site_settings_are_reported_escaped(
         "'/' (e.g. '/reports/') or a full http(s) URL (e.g. 'https://example.org/reports/')\n"
         "2 problems found; nothing was written.\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("widths", "message"),
+    [
+        ("[]", "site.yaml:2:3: images.widths: at least 1, and 0 are given: add some"),
+        (
+            "[160, 320, 480, 640, 800, 960, 1120, 1280, 1440]",
+            "site.yaml:2:3: images.widths: at most 8, and 9 are given: remove some",
+        ),
+    ],
+)
+def test_too_few_or_too_many_image_widths_are_named(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    widths: str,
+    message: str,
+) -> None:
+    """Each width is a resize of every photo: a list without end would only make builds
+    and the output heavier."""
+    (tmp_path / "site.yaml").write_text(f"images:\n  widths: {widths}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 1
+    assert capsys.readouterr().err == f"{message}\n1 problem found; nothing was written.\n"

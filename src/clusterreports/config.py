@@ -115,9 +115,12 @@ class ImageSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    # At most 8: each width is a resize of every photo and two files, and browsers pick
+    # among a handful (srcset); a long list only makes builds and the output heavier.
     widths: list[Annotated[int, Field(ge=16, le=8192)]] = Field(
         [480, 960, 1600],
         min_length=1,
+        max_length=8,
         description="The widths, in pixels, each photo is resized to (never enlarged).",
     )
     max_kb: int = Field(10_000, ge=1, description="The largest image file accepted, in kilobytes.")
