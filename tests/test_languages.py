@@ -45,7 +45,23 @@ def multilingual(root: Path, *settings: str) -> Path:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = multilingual(copy_site("valid", tmp_path_factory.mktemp("languages")))
+    """In three languages, with the talk's title and key message in French (not its
+    body) and a quote said in German."""
+    root = multilingual(
+        copy_site("valid", tmp_path_factory.mktemp("languages")),
+        "translations:\n  fr: {title: Rapports de conférences de démonstration}",
+    )
+    (root / "content/events/talk-2022.fr.yaml").write_text(
+        "title: Résultats et visions pour l'avenir des clusters\n"
+        "key_messages:\n  - Les clusters devraient traduire les politiques en innovation.\n",
+        encoding="utf-8",
+    )
+    session = root / "content/sessions/talk-2022-introduction.yaml"
+    edit(
+        session,
+        "  - text: Clusters are frontrunners.\n",
+        "  - text: Cluster sind Vorreiter.\n    lang: de\n",
+    )
     build(load_site_config(root))
     return root
 
@@ -133,6 +149,20 @@ def test_shared_files_keep_their_url_in_every_language() -> None:
             "site.yaml:2:1: languages: the first language, 'fr', is the default, but language "
             "is 'en': remove language (or list 'en' first)",
         ),
+        (
+            "languages: [en, fr]\ntranslations:\n  de: {title: Berichte}\n",
+            "site.yaml:2:1: translations: 'de' is not one of the site's languages (en, fr): add "
+            "it to languages, or remove its translation",
+        ),
+        (
+            "languages: [en, fr]\ntranslations:\n  en: {title: Reports}\n",
+            "site.yaml:2:1: translations: 'en' is the default language: give its words as title "
+            "and description, and translations for the other languages only",
+        ),
+        (
+            "languages: [en, fr]\ntranslations:\n  fr: {titre: Rapports}\n",
+            "site.yaml:3:8: unknown field 'translations.fr.titre'.",
+        ),
     ],
 )
 def test_bad_language_settings_are_named(tmp_path: Path, settings: str, message: str) -> None:
@@ -140,6 +170,25 @@ def test_bad_language_settings_are_named(tmp_path: Path, settings: str, message:
     with pytest.raises(ContentError) as raised:
         load_site_config(tmp_path)
     assert [str(p) for p in raised.value.problems] == [message]
+
+
+def test_the_site_title_is_translated_where_site_yaml_says(site: Path) -> None:
+    """``translations: {fr: {title: ...}}``: the French pages, feeds and JSON-LD name the
+    site in French; German, with no translation, keeps the title as written."""
+    output = site / "_site"
+    french = (output / "fr/index.html").read_text(encoding="utf-8")
+    assert "<h1>Rapports de conférences de démonstration</h1>" in french
+    assert "· Rapports de conférences de démonstration</title>" in (
+        output / "fr/events/talk-2022/index.html"
+    ).read_text(encoding="utf-8")
+    assert "Rapports de conférences de démonstration" in (output / "fr/feeds/events.xml").read_text(
+        encoding="utf-8"
+    )
+    english_title = load_site_config(site).config.title
+    for path in ("index.html", "de/index.html"):
+        page = (output / path).read_text(encoding="utf-8")
+        assert f"<h1>{english_title}</h1>" in page
+        assert "Rapports de conférences" not in page
 
 
 # --- the trees -----------------------------------------------------------------------
@@ -198,6 +247,53 @@ def test_the_default_language_in_its_own_folder(in_subdir: Path) -> None:
     assert 'href="/en/events/"' in (output / "404.html").read_text(encoding="utf-8")
 
 
+# --- what is and is not translated ------------------------------------------------------
+
+
+def test_a_translated_record_shows_its_translation_and_marks_what_it_leaves(site: Path) -> None:
+    page = (site / "_site/fr/events/talk-2022/index.html").read_text(encoding="utf-8")
+    assert "<h1>Résultats et visions pour l&#39;avenir des clusters</h1>" in page
+    assert '<ul class="messages"><li>Les clusters devraient traduire' in page
+    assert '<div class="prose" lang="en"><p>A one-hour online talk.</p>' in page  # not translated
+    assert 'class="untranslated"' not in page  # the page is translated, if not every word
+    english = (site / "_site/events/talk-2022/index.html").read_text(encoding="utf-8")
+    assert "<h1>Results and visions for the future of clusters</h1>" in english
+    assert 'lang="en"' not in english.split("<main", 1)[1]
+
+
+def test_an_untranslated_record_is_marked_and_says_so(site: Path) -> None:
+    output = site / "_site"
+    page = (output / "fr/events/ecc-2016/index.html").read_text(encoding="utf-8")
+    assert (
+        '<p class="untranslated" role="note">'
+        "Pas encore traduit : cette page est affichée en anglais.</p>" in page
+    )
+    assert re.search(r'<h1 lang="en">[^<]+</h1>', page)
+    german = (output / "de/events/ecc-2016/index.html").read_text(encoding="utf-8")
+    assert "Noch nicht übersetzt: Diese Seite wird auf Englisch angezeigt." in german
+    # links name their record's title in the language it is shown in
+    index = (output / "fr/events/index.html").read_text(encoding="utf-8")
+    assert '<a href="/fr/events/talk-2022/">Résultats et visions' in index
+    assert re.search(r'<a href="/fr/events/ecc-2016/" lang="en">', index)
+    # a person's name belongs to no language: never marked
+    assert 'href="/fr/people/bianca-dragomir/" lang=' not in (
+        output / "fr/people/index.html"
+    ).read_text(encoding="utf-8")
+
+
+def test_a_quote_keeps_the_language_it_was_said_in(site: Path) -> None:
+    output = site / "_site"
+    said = '<blockquote lang="de"><p>Cluster sind Vorreiter.</p></blockquote>'
+    assert said in (output / "fr/sessions/talk-2022-introduction/index.html").read_text(
+        encoding="utf-8"
+    )
+    assert said in (output / "sessions/talk-2022-introduction/index.html").read_text(
+        encoding="utf-8"
+    )
+    german = (output / "de/sessions/talk-2022-introduction/index.html").read_text(encoding="utf-8")
+    assert "<blockquote><p>Cluster sind Vorreiter.</p></blockquote>" in german
+
+
 # --- files made per language ---------------------------------------------------------
 
 
@@ -238,7 +334,7 @@ def test_a_sitemap_a_language_with_the_alternates(site: Path) -> None:
 
 def test_the_search_index_has_a_part_a_language(site: Path) -> None:
     entry = json.loads((site / "_site" / "pagefind" / "pagefind-entry.json").read_text())
-    records = len(list((site / "content").rglob("*.*")))
+    records = len([p for p in (site / "content").rglob("*.*") if "." not in p.stem])
     assert {k: v["page_count"] for k, v in entry["languages"].items()} == {
         language: records for language in LANGUAGES
     }

@@ -12,6 +12,7 @@ from ..content.load import RECORD_SUFFIXES, is_ignored, translation_of
 from ..site.i18n import catalogue_folders
 from ..site.render import template_dirs
 from ..site.theme import builtin_dir
+from ..site.write import static_shown
 
 # In a locales folder, what no build reads: compiled catalogues (``pybabel compile``
 # writes them; a build compiles the .po in memory) and the template, messages.pot.
@@ -39,8 +40,8 @@ def inside(path: Path, folder: Path) -> Path | None:
 
 
 def _backup(relative: Path) -> bool:
-    """Editors' hidden and backup files ('.x.swp', 'x~'); '_macros.html' is a template."""
-    return any(part.startswith(".") or part.endswith("~") for part in relative.parts)
+    """Editors' hidden and backup files, which builds leave out; '_macros.html' is a template."""
+    return not all(static_shown(part) for part in relative.parts)
 
 
 def classify(site: Site, paths: Iterable[Path]) -> Changes:

@@ -188,6 +188,8 @@ class TrackedRegistry(Registry):
         self.origins = inner.origins
         self.backlinks = inner.backlinks
         self.images = inner.images
+        # What is translated: a translation's change rebuilds all (preview.changes).
+        self.translations = inner.translations
         self._tracked: dict[Key, Record] = {}
 
     def start_page(self) -> Reads:

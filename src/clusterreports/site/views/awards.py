@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 
 class AwardView(View[Award]):
+    title_fields = ("name", "title")
+
     @cached_property
     def photos(self) -> list[imageviews.Picture]:
         return imageviews.pictures(self, self.record.photos)

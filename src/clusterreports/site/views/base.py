@@ -7,9 +7,16 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from ...content.models import EventPerson, Organisation, Participant, Record, Role
+from ...content.models import (
+    EventPerson,
+    Organisation,
+    Participant,
+    Record,
+    Role,
+    translatable_fields,
+)
 from .. import urls
 from ..i18n import N_
 from .format import date_text, link_html
@@ -63,7 +70,30 @@ class View(Generic[R]):
 
     @cached_property
     def anchor_html(self) -> Markup:
-        return link_html(self.href, self.title)
+        fields = self.title_fields
+        lang = self.site.untranslated(self.record, fields) if fields else ""
+        return link_html(self.href, self.title, lang)
+
+    # The fields its title is made of, to mark the title with the language it is shown
+    # in: an organisation's name is in the content's language, whatever the page's; a
+    # person's name (none given) belongs to no language.
+    title_fields: tuple[str, ...] = ()
+
+    def lang(self, *fields: str) -> Markup:
+        """' lang="en"' for an element showing ``fields`` (any of the record's text if
+        none is named) in a language other than the page's, where no translation gives
+        them: so that screen readers say them right. Nothing where they are translated."""
+        original = self.site.untranslated(self.record, fields)
+        return Markup(f' lang="{escape(original)}"') if original else Markup("")
+
+    @cached_property
+    def untranslated(self) -> str:
+        """The name of the language the page shows this record in, on a page of another
+        language that has no translation of it and where it has text to translate ('' else)."""
+        record = self.record
+        texts = [name for name in translatable_fields(record.__class__) if getattr(record, name)]
+        original = self.site.untranslated(record) if texts else ""
+        return self.site.language_name(original) if original else ""
 
     @property
     def title(self) -> str:
@@ -205,6 +235,13 @@ class QuoteView:
     person: PersonView | None
     context: str | None
     session: SessionView | None = None
+    lang: str = ""  # the language the words were said in, where not the page's
+
+    @staticmethod
+    def said_in(language: str | None, site: SiteView) -> str:
+        """A quote's ``lang`` (None: the default language's) as the page marks it."""
+        said = language or site.config.default_language
+        return "" if said == site.language else said
 
 
 @dataclass

@@ -23,6 +23,8 @@ STATUS_LABELS = {
 
 
 class CallView(View[FundingCall]):
+    title_fields = ("title",)
+
     @property
     def call(self) -> FundingCall:
         return self.record

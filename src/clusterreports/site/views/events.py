@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 
 class EventView(View[Event]):
+    title_fields = ("title",)
+
     @cached_property
     def photos(self) -> list[imageviews.Picture]:
         return imageviews.pictures(self, self.record.photos)
@@ -262,6 +264,8 @@ class EventView(View[Event]):
 
 
 class SessionView(View[Session]):
+    title_fields = ("title",)
+
     @cached_property
     def photos(self) -> list[imageviews.Picture]:
         return imageviews.pictures(self, self.record.photos)
@@ -320,7 +324,13 @@ class SessionView(View[Session]):
     @property
     def quotes(self) -> list[QuoteView]:
         return [
-            QuoteView(q.text, self.site.find("person", q.person), q.context, self)
+            QuoteView(
+                q.text,
+                self.site.find("person", q.person),
+                q.context,
+                self,
+                QuoteView.said_in(q.lang, self.site),
+            )
             for q in self.record.quotes
         ]
 
@@ -372,6 +382,8 @@ class SeriesChart:
 
 
 class SeriesView(View[Series]):
+    title_fields = ("name",)
+
     @property
     def editions(self) -> list[EventView]:
         return self.site.series_editions.get(self.id, [])

@@ -78,8 +78,10 @@ def humanise(value: str | None) -> str:
     return text[:1].upper() + text[1:]
 
 
-def link_html(href: str, title: str) -> Markup:
-    return Markup(f'<a href="{escape(href)}">{escape(title)}</a>')
+def link_html(href: str, title: str, lang: str = "") -> Markup:
+    """An anchor; ``lang``: the title's language where it is not the page's."""
+    marked = f' lang="{escape(lang)}"' if lang else ""
+    return Markup(f'<a href="{escape(href)}"{marked}>{escape(title)}</a>')
 
 
 # --- dates, times and numbers in the page's language -------------------------------------

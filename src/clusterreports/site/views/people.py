@@ -108,7 +108,8 @@ class PersonView(View[Person]):
             if link.field == "quotes":
                 session: SessionView = self.site.view(link.source)
                 quote: Quote = session.record.quotes[int(link.loc[1])]
-                found.append(QuoteView(quote.text, self, quote.context, session))
+                lang = QuoteView.said_in(quote.lang, self.site)
+                found.append(QuoteView(quote.text, self, quote.context, session, lang))
         return found
 
     @property
@@ -130,6 +131,8 @@ class PersonView(View[Person]):
 
 
 class OrganisationView(View[Organisation]):
+    title_fields = ("name",)
+
     @cached_property
     def logo(self) -> imageviews.Picture | None:
         return imageviews.picture(self, self.record.logo)

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 
 
 class PollView(View[Poll]):
+    title_fields = ("question",)
+
     @property
     def session(self) -> SessionView | None:
         return self.site.find("session", self.record.session)

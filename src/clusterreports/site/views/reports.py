@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 
 class ReportView(View[Report]):
+    title_fields = ("title",)
+
     @property
     def report(self) -> Report:
         return self.record

@@ -106,6 +106,23 @@ class SiteView:
             return number
         return self.interface.gettext("more than %(number)s") % {"number": number}
 
+    def untranslated(self, record: Record, fields: tuple[str, ...] = ()) -> str:
+        """The language a record's ``fields`` (any text of it, if none are named) are
+        shown in when that is not the page's: the default language's tag, where no
+        translation into the page's language gives them; '' where they are in it."""
+        default = self.config.default_language
+        if self.language == default:
+            return ""
+        translated = self.registry.translated_fields(key_of(record), self.language)
+        if fields:
+            return "" if translated.intersection(fields) else default
+        return "" if translated else default
+
+    def language_name(self, tag: str) -> str:
+        """A language's name in the page's language: 'anglais' on a French page."""
+        names = self.locale.languages
+        return names.get(tag.replace("-", "_")) or names.get(tag.split("-")[0]) or tag
+
     def view(self, record: Record) -> Any:
         key = key_of(record)
         if key not in self._views:
