@@ -372,6 +372,12 @@ class Discovery:
         return next((p for p in shown if p and not p.decorative and not p.is_svg), None)
 
     @cached_property
+    def search_base(self) -> str:
+        """Where the search results' URLs start: the site's base path, whatever the
+        page's language (the index holds every tree's pages by their site URL, '/fr/...')."""
+        return urls.with_base(self.site.config.base_url, urls.HOME_URL)
+
+    @cached_property
     def pagefind_parts(self) -> list[str]:
         """The parts of the search index after the first, for the search page to merge
         (a large site is indexed in parts: ``urls.bundle_urls``)."""
