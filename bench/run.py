@@ -296,17 +296,19 @@ def settle_filesystem(delay: float, outputs: Path) -> None:
         time.sleep(wait)
 
 
-def ensure_corpus(events: int) -> Path:
-    """The corpus of ``events`` events, written again if corpus.py changed since. Its
+def ensure_corpus(events: int, languages: Sequence[str] = (), translated: float = 0.1) -> Path:
+    """The corpus of ``events`` events (our site in ``languages`` when more than one, that
+    share of its records ``translated``), written again if corpus.py changed since. Its
     old files are deleted first, so this counts as a deletion for settle_filesystem:
     call it before settling."""
-    root = WORK / f"corpus-{events}"
+    in_languages = [*languages, f"{translated:g}"] if len(languages) > 1 else []
+    root = WORK / "-".join(["corpus", str(events), *in_languages])
     marker = root / "corpus.json"
     generator = hashlib.sha256((BENCH / "corpus.py").read_bytes()).hexdigest()
     if not marker.exists() or json.loads(marker.read_text()).get("generator") != generator:
         print(f"Writing the corpus for N = {events:,}...", flush=True)
         had_files = root.exists()
-        corpus = generate(root, events)
+        corpus = generate(root, events, languages=list(languages), translated=translated)
         marker.write_text(json.dumps({"generator": generator, "counts": corpus.counts}))
         if had_files:
             DELETED_AT.write_text(str(time.time()))
@@ -321,8 +323,10 @@ def bench_size(
     jobs: int | None,
     outputs: Path,
     limit: float | None = None,
+    languages: Sequence[str] = (),
+    translated: float = 0.1,
 ) -> list[Summary]:
-    root = ensure_corpus(events)
+    root = ensure_corpus(events, languages, translated)
     if not warmup and {"ours", "ours-no-search"} & set(tools):
         # Without a warm-up round the first of them would time a build from an empty
         # cache, which is what ours-cold measures.
@@ -651,6 +655,19 @@ def main() -> None:
         "rows of the same tool and size are pooled (medians over all their runs)",
     )
     parser.add_argument(
+        "--languages",
+        default="",
+        help="our site in these languages, e.g. en,fr,de (the first the default), with "
+        "--translated of its records translated; only our builds (Hugo's and Pelican's "
+        "sites stay in one language), and not with --readme",
+    )
+    parser.add_argument(
+        "--translated",
+        type=float,
+        default=0.1,
+        help="with --languages: the share of records with translation files",
+    )
+    parser.add_argument(
         "--incremental-events",
         type=int,
         help="N for bench/bench_incremental.py (default: the smallest size; 0: skip it)",
@@ -667,18 +684,37 @@ def main() -> None:
     tools = [t for t in args.tools.split(",") if t]
     if unknown := set(tools) - set(TOOLS):
         parser.error(f"unknown tools: {', '.join(sorted(unknown))}")
+    languages = [code for code in args.languages.split(",") if code]
+    if len(languages) > 1:
+        if others := [t for t in tools if not t.startswith("ours")]:
+            parser.error(
+                f"--languages builds only our site; leave out {', '.join(others)} "
+                "(e.g. --tools ours,ours-no-search)"
+            )
+        if args.readme:
+            parser.error("--languages is not the comparison README.md records; leave out --readme")
     WORK.mkdir(parents=True, exist_ok=True)
     ensure_venv()
     header = machine()
     print(versions(), flush=True)
     included = [Summary(**row) for path in args.include for row in json.loads(path.read_text())]
     for events in sizes:
-        ensure_corpus(events)
+        ensure_corpus(events, languages, args.translated)
     if sizes:
         settle_filesystem(args.settle, outputs)
     fresh: list[Summary] = []
     for events, rounds in zip(sizes, repeats, strict=False):
-        fresh += bench_size(events, tools, rounds, args.warmup, args.jobs, outputs, args.limit)
+        fresh += bench_size(
+            events,
+            tools,
+            rounds,
+            args.warmup,
+            args.jobs,
+            outputs,
+            args.limit,
+            languages,
+            args.translated,
+        )
     summaries = pooled(included + fresh)
     summaries.sort(key=lambda s: (s.events, TOOLS.index(s.tool)))
     timed = (
@@ -696,6 +732,11 @@ def main() -> None:
         else header.split(";", 1)[1].split("; load average")[0].strip(),
         versions(),
         timed + (f" {written}" if sizes else ""),
+        *(
+            [f"Our site in {', '.join(languages)}, {args.translated:.0%} of records translated."]
+            if len(languages) > 1
+            else []
+        ),
         "",
         table(summaries),
         "",

@@ -37,7 +37,10 @@ def examples(document: Path) -> list[re.Match[str]]:
 
 
 def passes_check(
-    found: list[re.Match[str]], site: Path, translations: list[re.Match[str]] | None = None
+    found: list[re.Match[str]],
+    site: Path,
+    translations: list[re.Match[str]] | None = None,
+    languages: str | None = None,
 ) -> None:
     """Write the examples over this repository's own content (which holds the records
     they mention) and run ``check --strict``: every example must parse, have only fields
@@ -56,6 +59,10 @@ def passes_check(
                 translation.unlink()
         (site / example[1]).write_text(example["text"], encoding="utf-8")
     shutil.copy(ROOT / "site.yaml", site / "site.yaml")  # its languages, for the translations
+    if languages is not None:
+        settings = site / "site.yaml"
+        text = settings.read_text(encoding="utf-8")
+        settings.write_text(re.sub(r"(?m)^languages: .*$", languages, text), encoding="utf-8")
     checked = check(load_site_config(site, today="2022-11-15"), jobs=1, strict=True)
     # Each example is the record check read under its id, not a file left beside it.
     origins = checked.registry.origins
@@ -107,6 +114,18 @@ def test_readme_record_example_passes_check(tmp_path: Path) -> None:
     found = examples(ROOT / "README.md")
     assert [m["folder"] for m in found] == ["sessions"]
     passes_check(found, tmp_path)
+
+
+def test_readme_translation_example_passes_check(tmp_path: Path) -> None:
+    """The README's "Add a language": its site.yaml line and translation, checked together."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    translations = list(TRANSLATION.finditer(text))
+    assert [(m["folder"], m["lang"]) for m in translations] == [("events", "de")]
+    languages = re.search(
+        r"^```yaml\n# site.yaml\n(languages: .*?)\s*(?:#.*)?$", text, re.MULTILINE
+    )
+    assert languages is not None
+    passes_check([], tmp_path, translations, languages[1])
 
 
 def test_site_settings_example_is_valid(tmp_path: Path) -> None:

@@ -488,7 +488,9 @@ def test_a_cancel_stops_the_render_workers_too(
         forked.build_all()
     canceller.join()
     rendered = log.read_text().split()
-    assert len(rendered) == 3 and str(os.getpid()) not in rendered
+    # The other worker may start one more page before the cancel reaches it (it then
+    # waits too): never more than one page a worker past the third.
+    assert 3 <= len(rendered) <= 4 and str(os.getpid()) not in rendered
     assert files(output) == before
 
 

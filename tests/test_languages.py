@@ -41,7 +41,10 @@ def multilingual(root: Path, *settings: str) -> Path:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """In three languages, with the talk's title and key message in French (not its
     body) and a quote said in German."""
-    root = multilingual(copy_site("valid", tmp_path_factory.mktemp("languages")))
+    root = multilingual(
+        copy_site("valid", tmp_path_factory.mktemp("languages")),
+        "translations:\n  fr: {title: Rapports de conférences de démonstration}",
+    )
     (root / "content/events/talk-2022.fr.yaml").write_text(
         "title: Résultats et visions pour l'avenir des clusters\n"
         "key_messages:\n  - Les clusters devraient traduire les politiques en innovation.\n",
@@ -140,6 +143,20 @@ def test_shared_files_keep_their_url_in_every_language() -> None:
             "site.yaml:2:1: languages: the first language, 'fr', is the default, but language "
             "is 'en': remove language (or list 'en' first)",
         ),
+        (
+            "languages: [en, fr]\ntranslations:\n  de: {title: Berichte}\n",
+            "site.yaml:2:1: translations: 'de' is not one of the site's languages (en, fr): add "
+            "it to languages, or remove its translation",
+        ),
+        (
+            "languages: [en, fr]\ntranslations:\n  en: {title: Reports}\n",
+            "site.yaml:2:1: translations: 'en' is the default language: give its words as title "
+            "and description, and translations for the other languages only",
+        ),
+        (
+            "languages: [en, fr]\ntranslations:\n  fr: {titre: Rapports}\n",
+            "site.yaml:3:8: unknown field 'translations.fr.titre'.",
+        ),
     ],
 )
 def test_bad_language_settings_are_named(tmp_path: Path, settings: str, message: str) -> None:
@@ -147,6 +164,25 @@ def test_bad_language_settings_are_named(tmp_path: Path, settings: str, message:
     with pytest.raises(ContentError) as raised:
         load_site_config(tmp_path)
     assert [str(p) for p in raised.value.problems] == [message]
+
+
+def test_the_site_title_is_translated_where_site_yaml_says(site: Path) -> None:
+    """``translations: {fr: {title: ...}}``: the French pages, feeds and JSON-LD name the
+    site in French; German, with no translation, keeps the title as written."""
+    output = site / "_site"
+    french = (output / "fr/index.html").read_text(encoding="utf-8")
+    assert "<h1>Rapports de conférences de démonstration</h1>" in french
+    assert "· Rapports de conférences de démonstration</title>" in (
+        output / "fr/events/talk-2022/index.html"
+    ).read_text(encoding="utf-8")
+    assert "Rapports de conférences de démonstration" in (output / "fr/feeds/events.xml").read_text(
+        encoding="utf-8"
+    )
+    english_title = load_site_config(site).config.title
+    for path in ("index.html", "de/index.html"):
+        page = (output / path).read_text(encoding="utf-8")
+        assert f"<h1>{english_title}</h1>" in page
+        assert "Rapports de conférences" not in page
 
 
 # --- the trees -----------------------------------------------------------------------

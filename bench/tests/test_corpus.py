@@ -85,3 +85,26 @@ def test_a_corpus_with_portraits_shows_them_and_only_on_our_site(tmp_path: Path)
     page = (site.output_dir / "people" / shown / "index.html").read_text(encoding="utf-8")
     assert 'alt="Portrait of' in page and "srcset=" in page
     assert len(list((site.output_dir / "media").glob("*.webp"))) >= len(pictures)
+
+
+def test_a_multilingual_corpus_builds_every_language(tmp_path: Path) -> None:
+    """``--languages en,fr,de --translated 0.5``: each record has a page in each language,
+    a translated one its own words there, an untranslated one the original's."""
+    bench_corpus().generate(tmp_path, 20, languages=["en", "fr", "de"], translated=0.5)
+    site = load_site_config(tmp_path / "ours")
+    registry = check(site).registry
+    translated = [
+        path for path in (tmp_path / "ours" / "content").rglob("*.*.*") if path.suffix != ".jpg"
+    ]
+    assert {path.name.split(".")[-2] for path in translated} == {"fr", "de"}
+    result = build(site, jobs=1)
+    out = site.output_dir
+    english = len(list(out.glob("events/*/index.html")))
+    assert english == len(registry.all("event")) == 20
+    for language in ("fr", "de"):
+        assert len(list(out.glob(f"{language}/events/*/index.html"))) == english
+    event = next(p for p in translated if p.parent.name == "events" and ".fr." in p.name)
+    record_id = event.name.split(".")[0]
+    page = (out / "fr" / "events" / record_id / "index.html").read_text(encoding="utf-8")
+    assert "[fr]" in page
+    assert result.pages == len(list(out.rglob("*.html")))

@@ -117,6 +117,23 @@ def test_writing_a_corpus_again_counts_as_a_deletion(run: ModuleType, clock: Clo
     assert float(run.DELETED_AT.read_text()) == clock.now
 
 
+def test_a_corpus_in_several_languages_is_kept_apart(run: ModuleType) -> None:
+    """--languages: our site in those languages, in a corpus of its own beside the other."""
+    plain = run.ensure_corpus(20)
+    several = run.ensure_corpus(20, ["en", "fr", "de"], 0.5)
+    assert several != plain and several.name == "corpus-20-en-fr-de-0.5"
+    assert "languages: [en, fr, de]" in (several / "ours" / "site.yaml").read_text()
+    assert "languages" not in (plain / "ours" / "site.yaml").read_text()
+    assert list((several / "ours" / "content").rglob("*.fr.*"))
+
+
+def test_languages_builds_only_ours(run: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.argv", ["run.py", "--languages", "en,fr", "--tools", "ours,hugo"])
+    with pytest.raises(SystemExit) as stopped:
+        run.main()
+    assert stopped.value.code == 2
+
+
 @pytest.mark.parametrize("ram_disk", [True, False])
 def test_outputs_on_a_ram_disk_are_deleted_once_measured(
     run: ModuleType, monkeypatch: pytest.MonkeyPatch, ram_disk: bool

@@ -123,6 +123,15 @@ class ImageSettings(BaseModel):
     max_kb: int = Field(10_000, ge=1, description="The largest image file accepted, in kilobytes.")
 
 
+class SiteTranslation(BaseModel):
+    """The site's own words in another of its languages (``translations:``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: Line | None = None
+    description: Prose | None = None
+
+
 class SiteConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -150,6 +159,11 @@ class SiteConfig(BaseModel):
         False,
         description="Put the default language's pages under their own folder too "
         "(/en/events/...) rather than at the top (/events/...).",
+    )
+    translations: dict[str, SiteTranslation] = Field(
+        {},
+        description="The site's title and description in its other languages, e.g. "
+        "{fr: {title: ..., description: ...}}; a language left out shows them as written.",
     )
     today: dt.date | None = Field(
         None, description="The build date for call statuses; default: the day of the build."
@@ -198,6 +212,27 @@ class SiteConfig(BaseModel):
             )
         return value
 
+    @field_validator("translations")
+    @classmethod
+    def _translated_into_other_languages(
+        cls, value: dict[str, SiteTranslation], info: ValidationInfo
+    ) -> dict[str, SiteTranslation]:
+        if "languages" not in info.data:  # refused itself: its problem is reported
+            return value
+        listed = info.data["languages"] or [info.data.get("language") or "en"]
+        for language in value:
+            if language == listed[0]:
+                raise ValueError(
+                    f"'{language}' is the default language: give its words as title and "
+                    "description, and translations for the other languages only"
+                )
+            if language not in listed:
+                raise ValueError(
+                    f"'{printable(language)}' is not one of the site's languages "
+                    f"({', '.join(listed)}): add it to languages, or remove its translation"
+                )
+        return value
+
     @field_validator("url")
     @classmethod
     def _url_agrees_with_base_url(cls, value: str | None, info: ValidationInfo) -> str | None:
@@ -220,6 +255,14 @@ class SiteConfig(BaseModel):
     @property
     def default_language(self) -> str:
         return self.site_languages[0]
+
+    def in_language(self, language: str) -> SiteConfig:
+        """These settings with the site's title and description in ``language``."""
+        words = self.translations.get(language)
+        if words is None:
+            return self
+        given = words.model_dump(exclude_none=True)
+        return self.model_copy(update=given) if given else self
 
     @property
     def absolute_base(self) -> str:
