@@ -11,6 +11,7 @@ from ..config import Site
 from ..content.load import RECORD_SUFFIXES, is_ignored, translation_of
 from ..site.render import template_dirs
 from ..site.theme import builtin_dir
+from ..site.write import static_shown
 
 
 @dataclass
@@ -34,8 +35,8 @@ def inside(path: Path, folder: Path) -> Path | None:
 
 
 def _backup(relative: Path) -> bool:
-    """Editors' hidden and backup files ('.x.swp', 'x~'); '_macros.html' is a template."""
-    return any(part.startswith(".") or part.endswith("~") for part in relative.parts)
+    """Editors' hidden and backup files, which builds leave out; '_macros.html' is a template."""
+    return not all(static_shown(part) for part in relative.parts)
 
 
 def classify(site: Site, paths: Iterable[Path]) -> Changes:
