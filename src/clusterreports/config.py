@@ -115,9 +115,12 @@ class ImageSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    # At most 8: each width is a resize of every photo and two files, and browsers pick
+    # among a handful (srcset); a long list only makes builds and the output heavier.
     widths: list[Annotated[int, Field(ge=16, le=8192)]] = Field(
         [480, 960, 1600],
         min_length=1,
+        max_length=8,
         description="The widths, in pixels, each photo is resized to (never enlarged).",
     )
     max_kb: int = Field(10_000, ge=1, description="The largest image file accepted, in kilobytes.")
@@ -322,4 +325,29 @@ def load_site_config(root: Path, **overrides: object) -> Site:
         config = SiteConfig.model_validate(data)
     except ValidationError as exc:
         raise ContentError(problems_from(raw, SiteConfig, exc)) from None
-    return Site(root, config)
+    site = Site(root, config)
+    if outside := _folders_outside(site, raw):
+        raise ContentError(outside)
+    return site
+
+
+def _folders_outside(site: Site, raw: RawRecord) -> list[Problem]:
+    """The folders a site is made from must be inside it: a build publishes what they
+    hold, so a site.yaml from elsewhere must not be able to point them at, say, a home
+    folder's keys (a link inside them that leads out is refused for the same reason)."""
+    problems = []
+    for name in ("content", "templates", "static"):
+        folder = (site.root / getattr(site.config, name)).resolve()
+        if folder != site.root and site.root not in folder.parents:
+            line, column = raw.line_of((name,))
+            problems.append(
+                Problem(
+                    CONFIG_NAME,
+                    line,
+                    column,
+                    f"{name}: '{printable(getattr(site.config, name))}' is outside the site "
+                    f"folder ({site.root}), and a build publishes what it holds: move the "
+                    "folder into the site, or give a path inside it",
+                )
+            )
+    return problems

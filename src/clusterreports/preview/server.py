@@ -45,6 +45,7 @@ from tornado.netutil import bind_sockets
 from ..config import Site, base_path
 from ..outputs.context import Interrupted
 from ..problems import ContentError
+from ..site.i18n import catalogue_folders
 from ..site.render import template_dirs
 from ..site.theme import builtin_dir
 from ..site.urls import NOT_FOUND_URL
@@ -141,6 +142,7 @@ def watch_roots(site: Site) -> tuple[frozenset[Path], frozenset[Path]]:
     The site folder itself is watched flat, for site.yaml: editors that save by
     renaming a new file over the old would end a watch on the file itself."""
     deep = {site.content_dir, site.static_dir, builtin_dir("static"), *template_dirs(site)}
+    deep |= set(catalogue_folders(site))
     return frozenset(p.resolve() for p in deep if p.is_dir()), frozenset({site.root})
 
 
@@ -149,6 +151,7 @@ def top_level_inputs(site: Site) -> frozenset[Path]:
     (or, once made, become) watched recursively. Anything else there (an editor's swap
     file, another tool's output) is no edit: it must not stop a search index update."""
     paths = {site.config_path, site.content_dir, site.static_dir, site.templates_dir}
+    paths |= set(catalogue_folders(site))
     return frozenset(p.resolve() for p in paths)
 
 
