@@ -12,6 +12,7 @@ import pytest
 
 from clusterreports import build, load_site_config
 from clusterreports.escape import script_json
+from clusterreports.outputs import sitemap
 
 from .conftest import copy_site, snapshot
 from .discovery_support import BASE_URL, SCRIPT_TITLE, extended_site, json_ld, page
@@ -204,3 +205,46 @@ def test_site_url_gives_a_path_base_url_its_host(tmp_path: Path) -> None:
     feed = ET.parse(root / "a" / "feeds" / "events.xml")
     hrefs = [link.get("href", "") for link in feed.iter("{http://www.w3.org/2005/Atom}link")]
     assert hrefs and all(href.startswith("https://") for href in hrefs)
+
+
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def sitemap_files(output: Path) -> dict[str, list[str]]:
+    """Each sitemap file a crawler reads from /sitemap.xml (itself, or the files it
+    indexes), by path, with the locations it lists."""
+    root = ET.parse(output / "sitemap.xml").getroot()
+    if root.tag.endswith("urlset"):
+        return {"sitemap.xml": [loc.text or "" for loc in root.findall("s:url/s:loc", SITEMAP_NS)]}
+    found = {}
+    for loc in root.findall("s:sitemap/s:loc", SITEMAP_NS):
+        path = (loc.text or "").lstrip("/")  # the fixture's base_url is '/'
+        urlset = ET.parse(output / path).getroot()
+        found[path] = [u.text or "" for u in urlset.findall("s:url/s:loc", SITEMAP_NS)]
+    return found
+
+
+@pytest.mark.parametrize(
+    ("languages", "names"), [("", ["en-1", "en-2"]), ("en, fr", ["en-1", "en-2", "fr-1", "fr-2"])]
+)
+def test_a_long_sitemap_is_written_in_parts_with_an_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, languages: str, names: list[str]
+) -> None:
+    """The protocol takes 50,000 URLs a file: past that, parts and an index of them,
+    listing every page once. Here at a limit of a little over half the fixture's pages,
+    a page with alternates counting one entry a link."""
+    root = copy_site("valid", tmp_path)
+    if languages:
+        with (root / "site.yaml").open("a", encoding="utf-8") as config:
+            config.write(f"languages: [{languages}]\n")
+    build(load_site_config(root))
+    whole = sitemap_files(root / "_site")
+    pages = sorted(url for urls in whole.values() for url in urls)
+    per_language = len(pages) // (2 if languages else 1)
+    limit = (per_language // 2 + 1) * (4 if languages else 1)
+    monkeypatch.setattr(sitemap, "ENTRIES_PER_FILE", limit)
+    build(load_site_config(root))
+    parts = sitemap_files(root / "_site")
+    assert list(parts) == [f"sitemaps/{name}.xml" for name in names]
+    assert all(len(urls) <= limit // (4 if languages else 1) for urls in parts.values())
+    assert sorted(url for urls in parts.values() for url in urls) == pages

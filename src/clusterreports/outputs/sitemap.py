@@ -6,6 +6,11 @@ path ('/') the locations are site-absolute paths and robots.txt names no sitemap
 it cannot know the host. The 404 and search pages are left out (they are not content).
 A multilingual site has a sitemap a language (/sitemaps/fr.xml), each page with its
 alternates in the other languages, and /sitemap.xml is their index.
+
+The protocol takes at most 50,000 URLs (and 50 MB) a file: a longer sitemap is written
+in parts (/sitemaps/en-1.xml, /sitemaps/en-2.xml, ...) that /sitemap.xml indexes. A
+page with alternates counts as one entry for each of its links, which keeps a file of
+many languages under the size limit too.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ if TYPE_CHECKING:
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 LEFT_OUT = {urls.NOT_FOUND_URL, urls.SEARCH_URL}
+ENTRIES_PER_FILE = 50_000  # the protocol's limit of URLs a sitemap file
 
 
 def sitemap(
@@ -50,7 +56,7 @@ def sitemap(
 
 
 def sitemap_index(base_url: str, sitemap_urls: list[str]) -> bytes:
-    """The sitemap of a multilingual site: the index of its sitemaps, one a language."""
+    """The index of a site's sitemaps: one a language, or the parts of a long one."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<sitemapindex xmlns="{SITEMAP_NS}">']
     for url in sitemap_urls:
         lines.append(f"  <sitemap><loc>{_location(base_url, url)}</loc></sitemap>")
@@ -73,17 +79,24 @@ def files(context: BuildContext) -> Iterator[tuple[str, bytes]]:
     base_url = context.site.config.absolute_base
     listed = [p for p in context.pages if p.path not in LEFT_OUT and p.kind != "languages"]
     trees = urls.trees(context.site.config)
-    if len(trees) < 2:
-        yield urls.SITEMAP_URL, sitemap(base_url, [p.url for p in listed])
-    else:
+    alternates = None
+    if len(trees) > 1:
         alternates = {
             p.url: [(t.language, urls.in_language(p.path, t.prefix)) for t in trees] for p in listed
         }
-        for tree in trees:
-            mine = [p.url for p in listed if p.language == tree.language]
-            yield urls.sitemap_url(tree.language), sitemap(base_url, mine, alternates)
-        yield (
-            urls.SITEMAP_URL,
-            sitemap_index(base_url, [urls.sitemap_url(t.language) for t in trees]),
-        )
+    # Each page's entries: its location, and with alternates one link a language and x-default.
+    size = max(1, ENTRIES_PER_FILE // (len(trees) + 2 if alternates else 1))
+    written: list[str] = []
+    for tree in trees:
+        mine = sorted(p.url for p in listed if alternates is None or p.language == tree.language)
+        parts = [mine[start : start + size] for start in range(0, len(mine), size)] or [[]]
+        if alternates is None and len(parts) == 1:
+            yield urls.SITEMAP_URL, sitemap(base_url, mine)  # the usual case: one file
+            break
+        for number, part in enumerate(parts, 1):
+            url = urls.sitemap_url(tree.language, number if len(parts) > 1 else None)
+            written.append(url)
+            yield url, sitemap(base_url, part, alternates)
+    if written:
+        yield urls.SITEMAP_URL, sitemap_index(base_url, written)
     yield urls.ROBOTS_URL, robots(base_url)

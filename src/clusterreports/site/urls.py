@@ -66,8 +66,10 @@ def in_language(url: str, prefix: str) -> str:
     return prefix + url
 
 
-def sitemap_url(language: str) -> str:
-    return f"{SITEMAPS_URL}{language.lower()}.xml"
+def sitemap_url(language: str, part: int | None = None) -> str:
+    """A language's sitemap ('/sitemaps/fr.xml'), or one part of it ('/sitemaps/fr-2.xml')
+    when it is too long for one file."""
+    return f"{SITEMAPS_URL}{language.lower()}{'' if part is None else f'-{part}'}.xml"
 
 
 class UnsafePathError(ValueError):
