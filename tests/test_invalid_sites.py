@@ -133,3 +133,51 @@ def test_lone_surrogates_in_site_settings_are_reported_escaped(
         "'/' (e.g. '/reports/') or a full http(s) URL (e.g. 'https://example.org/reports/')\n"
         "2 problems found; nothing was written.\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("widths", "message"),
+    [
+        ("[]", "site.yaml:2:3: images.widths: at least 1, and 0 are given: add some"),
+        (
+            "[160, 320, 480, 640, 800, 960, 1120, 1280, 1440]",
+            "site.yaml:2:3: images.widths: at most 8, and 9 are given: remove some",
+        ),
+    ],
+)
+def test_too_few_or_too_many_image_widths_are_named(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    widths: str,
+    message: str,
+) -> None:
+    """Each width is a resize of every photo: a list without end would only make builds
+    and the output heavier."""
+    (tmp_path / "site.yaml").write_text(f"images:\n  widths: {widths}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 1
+    assert capsys.readouterr().err == f"{message}\n1 problem found; nothing was written.\n"
+
+
+def test_folders_outside_the_site_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A site.yaml from elsewhere must not publish, say, the home folder's files."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (site / "site.yaml").write_text(
+        "title: T\nstatic: ../elsewhere\ntemplates: /etc\ncontent: notes/../content\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(site)
+    assert main(["check"]) == 1
+    assert capsys.readouterr().err == (
+        f"site.yaml:2:1: static: '../elsewhere' is outside the site folder ({site}), and a "
+        "build publishes what it holds: move the folder into the site, or give a path inside "
+        "it\n"
+        f"site.yaml:3:1: templates: '/etc' is outside the site folder ({site}), and a build "
+        "publishes what it holds: move the folder into the site, or give a path inside it\n"
+        "2 problems found; nothing was written.\n"
+    )

@@ -5,8 +5,11 @@ preview; in a real browser, the switcher and the French pages' accessibility."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import shutil
+import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -16,14 +19,17 @@ import pytest
 
 from clusterreports import build, load_site_config
 from clusterreports.config import SiteConfig
+from clusterreports.preview.changes import classify
 from clusterreports.preview.incremental import Preview
+from clusterreports.preview.server import PreviewSession
 from clusterreports.problems import ContentError
-from clusterreports.site import urls
+from clusterreports.site import i18n, urls
 
 from .conftest import copy_site, tools
 from .test_accessibility import _check_all
 from .test_html_valid import validate
 from .test_incremental import assert_same_as_full_build, edit
+from .test_serve import Reloads, wait_for
 
 LANGUAGES = ("en", "fr", "de")
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -41,7 +47,10 @@ def multilingual(root: Path, *settings: str) -> Path:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """In three languages, with the talk's title and key message in French (not its
     body) and a quote said in German."""
-    root = multilingual(copy_site("valid", tmp_path_factory.mktemp("languages")))
+    root = multilingual(
+        copy_site("valid", tmp_path_factory.mktemp("languages")),
+        "translations:\n  fr: {title: Rapports de conférences de démonstration}",
+    )
     (root / "content/events/talk-2022.fr.yaml").write_text(
         "title: Résultats et visions pour l'avenir des clusters\n"
         "key_messages:\n  - Les clusters devraient traduire les politiques en innovation.\n",
@@ -140,6 +149,20 @@ def test_shared_files_keep_their_url_in_every_language() -> None:
             "site.yaml:2:1: languages: the first language, 'fr', is the default, but language "
             "is 'en': remove language (or list 'en' first)",
         ),
+        (
+            "languages: [en, fr]\ntranslations:\n  de: {title: Berichte}\n",
+            "site.yaml:2:1: translations: 'de' is not one of the site's languages (en, fr): add "
+            "it to languages, or remove its translation",
+        ),
+        (
+            "languages: [en, fr]\ntranslations:\n  en: {title: Reports}\n",
+            "site.yaml:2:1: translations: 'en' is the default language: give its words as title "
+            "and description, and translations for the other languages only",
+        ),
+        (
+            "languages: [en, fr]\ntranslations:\n  fr: {titre: Rapports}\n",
+            "site.yaml:3:8: unknown field 'translations.fr.titre'.",
+        ),
     ],
 )
 def test_bad_language_settings_are_named(tmp_path: Path, settings: str, message: str) -> None:
@@ -147,6 +170,25 @@ def test_bad_language_settings_are_named(tmp_path: Path, settings: str, message:
     with pytest.raises(ContentError) as raised:
         load_site_config(tmp_path)
     assert [str(p) for p in raised.value.problems] == [message]
+
+
+def test_the_site_title_is_translated_where_site_yaml_says(site: Path) -> None:
+    """``translations: {fr: {title: ...}}``: the French pages, feeds and JSON-LD name the
+    site in French; German, with no translation, keeps the title as written."""
+    output = site / "_site"
+    french = (output / "fr/index.html").read_text(encoding="utf-8")
+    assert "<h1>Rapports de conférences de démonstration</h1>" in french
+    assert "· Rapports de conférences de démonstration</title>" in (
+        output / "fr/events/talk-2022/index.html"
+    ).read_text(encoding="utf-8")
+    assert "Rapports de conférences de démonstration" in (output / "fr/feeds/events.xml").read_text(
+        encoding="utf-8"
+    )
+    english_title = load_site_config(site).config.title
+    for path in ("index.html", "de/index.html"):
+        page = (output / path).read_text(encoding="utf-8")
+        assert f"<h1>{english_title}</h1>" in page
+        assert "Rapports de conférences" not in page
 
 
 # --- the trees -----------------------------------------------------------------------
@@ -319,6 +361,185 @@ def test_the_preview_renders_every_language_of_an_edit(tmp_path: Path) -> None:
     assert "/de/people/bianca-dragomir/" in outcome.written
     assert "/people/bianca-dragomir/" in outcome.written
     assert_same_as_full_build(preview, tmp_path)
+
+
+def page_text(preview: Preview, url: str) -> str:
+    return urls.output_path(preview.site.output_dir, url).read_text(encoding="utf-8")
+
+
+TRANSLATION = "content/sessions/talk-2022-introduction.fr.yaml"
+ENGLISH_TITLE = "Introduction to the topic of the day"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (None, "Introduction au thème du jour"),
+        ("Introduction au thème du jour", "Le thème du jour, introduit"),
+        ("Introduction au thème du jour", None),
+    ],
+    ids=["added", "edited", "removed"],
+)
+def test_the_preview_rebuilds_the_language_of_a_translation_changed(
+    tmp_path: Path, before: str | None, after: str | None
+) -> None:
+    """A translation added, edited or removed rebuilds the site: the French pages that
+    show the record (its own, its event's agenda) say the new words, the English and
+    German ones keep the original's, and the output is a clean build's."""
+    root = multilingual(copy_site("valid", tmp_path))
+    translation = root / TRANSLATION
+    if before is not None:
+        translation.write_text(f"title: {before}\n", encoding="utf-8")
+    preview = Preview(root)
+    assert preview.build_all().kind == "full"
+    if after is None:
+        translation.unlink()
+    else:
+        translation.write_text(f"title: {after}\n", encoding="utf-8")
+    outcome = preview.update([translation])
+    assert outcome.error is None
+    assert (outcome.kind, outcome.reason) == ("full", f"{translation.name}: a translation changed")
+    for prefix, title in (
+        ("/fr", after or ENGLISH_TITLE),
+        ("", ENGLISH_TITLE),
+        ("/de", ENGLISH_TITLE),
+    ):
+        for url in ("/sessions/talk-2022-introduction/", "/events/talk-2022/"):
+            page = page_text(preview, prefix + url)
+            assert title in page, (prefix + url, title)
+            assert before is None or before not in page, prefix + url
+    assert_same_as_full_build(preview, tmp_path)
+
+
+def french_catalogue(folder: Path) -> Path:
+    """A copy of the shipped French catalogue in the ``locales`` folder ``folder``."""
+    target = folder / "fr" / "LC_MESSAGES"
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(i18n.BUILTIN_LOCALES / "fr" / "LC_MESSAGES" / "messages.po", target)
+    return target / "messages.po"
+
+
+EVENTS = 'msgid "Events"\nmsgstr "Événements"'
+REWORDED = 'msgid "Events"\nmsgstr "Manifestations"'
+
+
+def builtin_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The French catalogue in a copy of the package's locales folder, read as the
+    built-in one: a test edits it there, never in place."""
+    locales = tmp_path / "package-locales"
+    shutil.copytree(i18n.BUILTIN_LOCALES, locales)
+    monkeypatch.setattr(i18n, "BUILTIN_LOCALES", locales)
+    return locales / "fr" / "LC_MESSAGES" / "messages.po"
+
+
+@pytest.mark.parametrize("whose", ["the site's own", "the built-in one"])
+def test_a_message_catalogue_edited_in_the_preview_rebuilds_with_its_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, whose: str
+) -> None:
+    """Any page may show any message: an edited catalogue rebuilds every page, read
+    again."""
+    root = multilingual(copy_site("valid", tmp_path))
+    if whose == "the site's own":
+        catalogue = french_catalogue(root / i18n.SITE_LOCALES)
+    else:
+        catalogue = builtin_copy(tmp_path, monkeypatch)
+    preview = Preview(root)
+    assert preview.build_all().kind == "full"
+    assert "Manifestations" not in page_text(preview, "/fr/people/anais-le-corvec/")
+    outcome = preview.update([edit(catalogue, EVENTS, REWORDED)])
+    assert outcome.error is None
+    assert (outcome.kind, outcome.reason) == (
+        "full",
+        "message catalogue fr/LC_MESSAGES/messages.po changed",
+    )
+    for url in ("/fr/people/anais-le-corvec/", "/fr/events/", "/fr/"):
+        assert "Manifestations" in page_text(preview, url), url
+    for url in ("/people/anais-le-corvec/", "/de/people/anais-le-corvec/"):
+        assert "Manifestations" not in page_text(preview, url), url
+    assert_same_as_full_build(preview, tmp_path)
+
+
+def test_a_broken_builtin_catalogue_is_shown_in_the_preview_until_fixed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saved half-edited, the built-in catalogue is a problem at its line (over the
+    last good pages), as a site's own is, not a failure of every rebuild."""
+    root = multilingual(copy_site("valid", tmp_path))
+    catalogue = builtin_copy(tmp_path, monkeypatch)
+    preview = Preview(root)
+    assert preview.build_all().kind == "full"
+    good = catalogue.read_text(encoding="utf-8")
+    edit(catalogue, EVENTS, 'msgid "Events"\nmsgtr "Manifestations"')
+    line = catalogue.read_text(encoding="utf-8").splitlines().index('msgtr "Manifestations"') + 1
+    outcome = preview.update([catalogue])
+    assert outcome.kind == "error" and outcome.error is not None
+    assert [str(p) for p in outcome.error.problems] == [
+        f"{catalogue.as_posix()}:{line}: Unknown or misformatted keyword: write each message "
+        'as msgid "..." then msgstr "..." (see docs/languages.md)'
+    ]
+    catalogue.write_text(good.replace(EVENTS, REWORDED), encoding="utf-8")
+    assert preview.update([catalogue]).kind == "full" and preview.error is None
+    assert "Manifestations" in page_text(preview, "/fr/events/")
+
+
+def test_a_site_catalogue_made_then_edited_while_previewing_is_used(tmp_path: Path) -> None:
+    """The flat watch of the site folder lets a new locales/ folder through, which is
+    then watched as content/ is: made, then edited, the French pages say its words."""
+    root = multilingual(copy_site("valid", tmp_path))
+    preview = Preview(root)
+    preview.build_all()
+    said: list[object] = []
+    session = PreviewSession(preview, Reloads([], threading.Event()), say=said.append)
+    session.start()
+    page = urls.output_path(preview.site.output_dir, "/fr/events/")
+
+    def says(word: str) -> bool:
+        with contextlib.suppress(FileNotFoundError):  # the output being swapped
+            return word in page.read_text(encoding="utf-8")
+        return False
+
+    staged = french_catalogue(root / "locales.new")
+    edit(staged, EVENTS, REWORDED)
+    try:
+        staged.parents[2].rename(root / i18n.SITE_LOCALES)  # appears whole, as a copy makes it
+        wait_for(lambda: says("Manifestations"), "the site's catalogue")
+        catalogue = root / i18n.SITE_LOCALES / "fr" / "LC_MESSAGES" / "messages.po"
+        edit(catalogue, "Manifestations", "Rencontres")
+        wait_for(lambda: says("Rencontres"), "the catalogue edited")
+    finally:
+        session.stop()
+    summaries = [str(text) for text in said if "rebuild" in str(text)]
+    assert summaries[0].startswith("Full rebuild (locales/ folder added): ")
+    assert summaries[-1].startswith(
+        "Full rebuild (message catalogue fr/LC_MESSAGES/messages.po changed): "
+    )
+
+
+def test_classify_rebuilds_all_for_a_catalogue_and_not_for_what_no_build_reads(
+    tmp_path: Path,
+) -> None:
+    root = copy_site("valid", tmp_path)
+    site = load_site_config(root)
+    for path, name in (
+        (root / "locales/fr/LC_MESSAGES/messages.po", "fr/LC_MESSAGES/messages.po"),
+        (root / "locales/it", "it"),  # a language's folder made, moved or removed
+        (i18n.BUILTIN_LOCALES / "de/LC_MESSAGES/messages.po", "de/LC_MESSAGES/messages.po"),
+    ):
+        assert classify(site, [path]).full == f"message catalogue {name} changed"
+    for path in (
+        root / "locales/fr/LC_MESSAGES/messages.mo",  # pybabel compile's
+        root / "locales/messages.pot",
+        root / "locales/fr/LC_MESSAGES/.messages.po.swp",
+        root / "locales/fr/LC_MESSAGES/messages.po~",
+        i18n.BUILTIN_LOCALES / "messages.pot",
+    ):
+        changes = classify(site, [path])
+        assert (changes.full, changes.content, changes.templates, changes.static) == (
+            None,
+            set(),
+            set(),
+            set(),
+        ), path
 
 
 # --- in a browser --------------------------------------------------------------------

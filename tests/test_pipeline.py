@@ -167,6 +167,19 @@ def test_a_static_file_the_site_overrides_is_counted_once(valid_site: Path) -> N
     assert (valid_site / "_site" / "static" / "style.css").read_text() == "body { color: black }\n"
 
 
+def test_editors_backups_and_hidden_files_are_not_published(valid_site: Path) -> None:
+    """What an editor leaves beside a static file it edits is not the site's: the build
+    leaves it out (and the preview does not copy it when it changes)."""
+    static = valid_site / "static"
+    static.mkdir()
+    for name in ("site.css", "site.css~", "#site.css#", ".site.css.swp", ".DS_Store"):
+        (static / name).write_text("body {}\n")
+    build(load_site_config(valid_site))
+    published = {p.name for p in (valid_site / "_site" / "static").iterdir()}
+    assert "site.css" in published
+    assert not {"site.css~", "#site.css#", ".site.css.swp", ".DS_Store"} & published
+
+
 def test_a_static_file_linked_from_outside_the_site_is_a_problem(
     valid_site: Path, tmp_path: Path
 ) -> None:

@@ -65,9 +65,12 @@ def tab(browser: Any, origin: str) -> Iterator[Any]:
     page.close()
 
 
-def results(page: Any, origin: str, query: str, record_type: str = "") -> list[tuple[str, str]]:
-    """(type shown, link) of each result for ``query`` on the search page."""
-    url = f"{origin}/search/?q={quote(query)}" + (
+def results(
+    page: Any, origin: str, query: str, record_type: str = "", search: str = urls.SEARCH_URL
+) -> list[tuple[str, str]]:
+    """(type shown, link) of each result for ``query`` on the search page at ``search``
+    (another language's: '/fr/search/')."""
+    url = f"{origin}{search}?q={quote(query)}" + (
         f"&type={quote(record_type)}" if record_type else ""
     )
     page.goto(url)

@@ -41,6 +41,7 @@ from clusterreports.preview.server import (
     watch_roots,
 )
 from clusterreports.problems import ContentError, Problem
+from clusterreports.site.i18n import BUILTIN_LOCALES
 from clusterreports.site.theme import builtin_dir
 from clusterreports.site.write import is_scratch, scratch_folder
 
@@ -432,6 +433,7 @@ def test_top_level_inputs_are_the_config_and_the_watched_folders(valid_site: Pat
     inputs = top_level_inputs(site)
     assert site.config_path.resolve() in inputs
     assert (valid_site / "templates").resolve() in inputs  # not there yet: may appear
+    assert (valid_site / "locales").resolve() in inputs  # the site's catalogues: likewise
     assert site.content_dir.resolve() in inputs and site.static_dir.resolve() in inputs
     assert (valid_site / "notes.txt").resolve() not in inputs
     assert site.output_dir.resolve() not in inputs
@@ -492,6 +494,7 @@ def test_watch_roots_cover_content_templates_static_and_the_config(valid_site: P
     preview = Preview(valid_site)
     deep, flat = watch_roots(preview.site)
     assert preview.site.content_dir.resolve() in deep
+    assert BUILTIN_LOCALES in deep  # the interface's words: an edit rebuilds everything
     assert flat == frozenset({preview.site.root})
     assert not any(p == preview.site.output_dir.resolve() for p in deep)
 

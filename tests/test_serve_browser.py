@@ -1,7 +1,8 @@
 """The live preview in a real browser (headless Chromium): edits reload the page, a
 content error shows the overlay with its file and line, fixing it clears the overlay,
-and a template edit changes the pages that use it; a page reached by another name
-(DNS rebinding) or from another site gets nothing."""
+and a template edit changes the pages that use it; a removed record leaves the search
+results with the page; a page reached by another name (DNS rebinding) or from another
+site gets nothing."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from clusterreports.preview.server import OVERLAY_ID, misdirected
 from clusterreports.site.theme import builtin_dir
 
 from .conftest import tools
+from .test_search import results
 from .test_serve import BROKEN, WAIT, Served, start_server, wait_for
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -39,12 +41,17 @@ def served(valid_site: Path, tmp_path: Path) -> Iterator[Served]:
 
 
 @pytest.fixture
-def page(served: Served, browser: Any) -> Iterator[playwright.Page]:
+def tab(browser: Any) -> Iterator[playwright.Page]:
     tab = browser.new_page()
     tab.set_default_timeout(WAIT * 1000)
     playwright.expect.set_options(timeout=WAIT * 1000)
     yield tab
     tab.close()
+
+
+@pytest.fixture
+def page(served: Served, tab: playwright.Page) -> playwright.Page:
+    return tab
 
 
 def connections(served: Served) -> int:
@@ -104,6 +111,53 @@ def test_edit_reload_error_overlay_fix_and_template(served: Served, page: playwr
     expect(page.locator("h1.edited")).to_have_count(0)
     built = served.site / "_site" / "people" / "bianca-dragomir" / "index.html"
     assert OVERLAY_ID not in built.read_text(encoding="utf-8")
+
+
+UNIQUE = "Quetzalcoatl"  # a word of one record alone
+
+
+@pytest.fixture
+def served_with_call(valid_site: Path, tmp_path: Path) -> Iterator[Served]:
+    """The fixture site with one more call, the only record with the word ``UNIQUE``."""
+    (valid_site / "content" / "calls" / "quetzal-call.yaml").write_text(
+        f"title: {UNIQUE} exchange call\nkind: call-for-expressions-of-interest\n"
+    )
+    served = start_server(valid_site, tmp_path / "logs")
+    try:
+        yield served
+    finally:
+        assert served.stop() == 130
+
+
+def test_a_removed_record_leaves_the_search_results_with_its_page(
+    served_with_call: Served, tab: playwright.Page
+) -> None:
+    """The search page never offers a page that is gone: the full rebuild a removal
+    makes publishes the pages and their index together, and the search page open in
+    the browser reloads with them."""
+    served, page = served_with_call, tab
+    call = served.site / "content" / "calls" / "quetzal-call.yaml"
+    assert results(page, served.url, UNIQUE) == [("Funding call", "/calls/quetzal-call/")]
+    assert served.get("/calls/quetzal-call/")[0] == 200
+    seen = connected_after(served, 0)
+
+    call.unlink()
+    wait_for(
+        lambda: "Full rebuild (quetzal-call.yaml was removed or renamed)" in served.out(),
+        "the preview to report the rebuild",
+    )
+    # The search page left open reloads by itself and searches again, finding nothing.
+    connected_after(served, seen)
+    status = page.locator("#search-status")
+    playwright.expect(status).to_have_text(f"No results for “{UNIQUE}”.")
+    playwright.expect(page.locator("#search-results li")).to_have_count(0)
+    assert served.get("/calls/quetzal-call/")[0] == 404
+
+    # Every result still offered leads to a page.
+    for query in ("call", "cluster"):
+        found = [href for _, href in results(page, served.url, query)]
+        assert found and "/calls/quetzal-call/" not in found, query
+        assert [(href, served.get(href)[0]) for href in found] == [(href, 200) for href in found]
 
 
 REBOUND = "rebound.test"  # a name its owner pointed at 127.0.0.1 (DNS rebinding)

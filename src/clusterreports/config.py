@@ -115,12 +115,24 @@ class ImageSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    # At most 8: each width is a resize of every photo and two files, and browsers pick
+    # among a handful (srcset); a long list only makes builds and the output heavier.
     widths: list[Annotated[int, Field(ge=16, le=8192)]] = Field(
         [480, 960, 1600],
         min_length=1,
+        max_length=8,
         description="The widths, in pixels, each photo is resized to (never enlarged).",
     )
     max_kb: int = Field(10_000, ge=1, description="The largest image file accepted, in kilobytes.")
+
+
+class SiteTranslation(BaseModel):
+    """The site's own words in another of its languages (``translations:``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: Line | None = None
+    description: Prose | None = None
 
 
 class SiteConfig(BaseModel):
@@ -150,6 +162,11 @@ class SiteConfig(BaseModel):
         False,
         description="Put the default language's pages under their own folder too "
         "(/en/events/...) rather than at the top (/events/...).",
+    )
+    translations: dict[str, SiteTranslation] = Field(
+        {},
+        description="The site's title and description in its other languages, e.g. "
+        "{fr: {title: ..., description: ...}}; a language left out shows them as written.",
     )
     today: dt.date | None = Field(
         None, description="The build date for call statuses; default: the day of the build."
@@ -198,6 +215,27 @@ class SiteConfig(BaseModel):
             )
         return value
 
+    @field_validator("translations")
+    @classmethod
+    def _translated_into_other_languages(
+        cls, value: dict[str, SiteTranslation], info: ValidationInfo
+    ) -> dict[str, SiteTranslation]:
+        if "languages" not in info.data:  # refused itself: its problem is reported
+            return value
+        listed = info.data["languages"] or [info.data.get("language") or "en"]
+        for language in value:
+            if language == listed[0]:
+                raise ValueError(
+                    f"'{language}' is the default language: give its words as title and "
+                    "description, and translations for the other languages only"
+                )
+            if language not in listed:
+                raise ValueError(
+                    f"'{printable(language)}' is not one of the site's languages "
+                    f"({', '.join(listed)}): add it to languages, or remove its translation"
+                )
+        return value
+
     @field_validator("url")
     @classmethod
     def _url_agrees_with_base_url(cls, value: str | None, info: ValidationInfo) -> str | None:
@@ -220,6 +258,14 @@ class SiteConfig(BaseModel):
     @property
     def default_language(self) -> str:
         return self.site_languages[0]
+
+    def in_language(self, language: str) -> SiteConfig:
+        """These settings with the site's title and description in ``language``."""
+        words = self.translations.get(language)
+        if words is None:
+            return self
+        given = words.model_dump(exclude_none=True)
+        return self.model_copy(update=given) if given else self
 
     @property
     def absolute_base(self) -> str:
@@ -279,4 +325,29 @@ def load_site_config(root: Path, **overrides: object) -> Site:
         config = SiteConfig.model_validate(data)
     except ValidationError as exc:
         raise ContentError(problems_from(raw, SiteConfig, exc)) from None
-    return Site(root, config)
+    site = Site(root, config)
+    if outside := _folders_outside(site, raw):
+        raise ContentError(outside)
+    return site
+
+
+def _folders_outside(site: Site, raw: RawRecord) -> list[Problem]:
+    """The folders a site is made from must be inside it: a build publishes what they
+    hold, so a site.yaml from elsewhere must not be able to point them at, say, a home
+    folder's keys (a link inside them that leads out is refused for the same reason)."""
+    problems = []
+    for name in ("content", "templates", "static"):
+        folder = (site.root / getattr(site.config, name)).resolve()
+        if folder != site.root and site.root not in folder.parents:
+            line, column = raw.line_of((name,))
+            problems.append(
+                Problem(
+                    CONFIG_NAME,
+                    line,
+                    column,
+                    f"{name}: '{printable(getattr(site.config, name))}' is outside the site "
+                    f"folder ({site.root}), and a build publishes what it holds: move the "
+                    "folder into the site, or give a path inside it",
+                )
+            )
+    return problems

@@ -446,6 +446,8 @@ class Quote(Part):
     context: Line | None = None
     lang: LanguageCode | None = Field(
         None,
+        # Left out of open data when not given, so a one-language site's data stays as it was.
+        exclude_if=lambda value: value is None,
         description="The language the words were said in, e.g. 'fr' (default: the site's "
         "default language). Quotes are not translated.",
     )

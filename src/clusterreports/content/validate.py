@@ -108,6 +108,14 @@ def _message(error: ErrorDetails, model: type[BaseModel], loc: Loc) -> str:
         return f"{name}: '{value}' is not allowed.{hint} Use one of: {', '.join(options)}"
     if kind == "value_error":
         return f"{name}: {ctx.get('error')}"
+    if kind in ("too_long", "too_short") and "actual_length" in ctx:
+        limit, given = (
+            ctx.get("max_length" if kind == "too_long" else "min_length"),
+            ctx["actual_length"],
+        )
+        most = "at most" if kind == "too_long" else "at least"
+        what = "remove some" if kind == "too_long" else "add some"
+        return f"{name}: {most} {limit}, and {given} are given: {what}"
     if kind == "bool_type":
         return f"{name}: input should be true or false, got {value!r}"
     if kind in ("int_type", "float_type", "finite_number"):

@@ -11,7 +11,8 @@ Dates keep the precision the source gives, so a calendar never invents a day:
   calendar when their start time is known.
 
 Every text taken from content or the site's settings is written through
-``escape.ical_text``, so a line break in a title stays inside its property.
+``escape.ical_text``, so a line break in a title stays inside its property; the words
+around it come from the catalogue of the calendar's language.
 """
 
 from __future__ import annotations
@@ -70,7 +71,8 @@ class CalendarWriter:
         """The calendar of ``components``; those ``shared`` are kept serialised for a
         later calendar that holds them too (an event's in the calendar of all events)."""
         cal = icalendar.Calendar()
-        cal.add("prodid", ical_text(f"-//clusterreports//{self.site.config.title}//EN"))
+        language = self.site.language.split("-")[0].upper()  # of its texts (ISO 9070)
+        cal.add("prodid", ical_text(f"-//clusterreports//{self.site.config.title}//{language}"))
         cal.add("version", "2.0")
         cal.add("calscale", "GREGORIAN")
         cal.add("method", "PUBLISH")
@@ -130,9 +132,9 @@ class CalendarWriter:
             return None
         zone = event.record.timezone
         end = _when(session.end, zone) if session.end and session.end.has_time else None
-        component = self._component(
-            view, f"{view.title} ({event.title})", _when(session.start, zone), end
-        )
+        summary = self.site.interface.gettext("%(session)s (%(event)s)")
+        named = summary % {"session": view.title, "event": event.title}
+        component = self._component(view, named, _when(session.start, zone), end)
         component.add("related-to", f"event-{event.id}@{self.domain}")
         if event.place_text:
             component.add("location", ical_text(event.place_text))
@@ -144,8 +146,10 @@ class CalendarWriter:
             return None
         start = _when(deadline, view.call.timezone)
         end = None if isinstance(start, dt.datetime) else start + ONE_DAY
-        component = self._component(view, f"Deadline: {view.title}", start, end)
-        component.add("categories", ["Funding call deadline"])
+        gettext = self.site.interface.gettext
+        summary = gettext("Deadline: %(title)s") % {"title": view.title}
+        component = self._component(view, summary, start, end)
+        component.add("categories", [gettext("Funding call deadline")])
         return component
 
     def event_with_sessions(self, view: EventView) -> list[icalendar.Event]:
@@ -157,7 +161,10 @@ class CalendarWriter:
 
 
 def files(context: BuildContext) -> Iterator[tuple[str, bytes]]:
+    """The calendars of the pages of ``context.language``, worded in its messages."""
     site = context.view
+    gettext = site.interface.gettext
+    named = {"site": site.config.title}
     writer = CalendarWriter(site)
     events: list[EventView] = sorted(site.all("event"), key=lambda e: e.sort_key)
     all_events = []
@@ -167,8 +174,7 @@ def files(context: BuildContext) -> Iterator[tuple[str, bytes]]:
             all_events.append(components[0])
             own = writer.calendar(view.title, components, shared=components[:1])
             yield urls.calendar_url("event", view.id), own
-    title = site.config.title
-    yield urls.EVENTS_CALENDAR_URL, writer.calendar(f"{title}: events", all_events)
+    yield urls.EVENTS_CALENDAR_URL, writer.calendar(gettext("%(site)s: events") % named, all_events)
     deadlines = []
     for call in site.calls_by_deadline:
         component = writer.deadline(call)
@@ -178,5 +184,5 @@ def files(context: BuildContext) -> Iterator[tuple[str, bytes]]:
             yield urls.calendar_url("call", call.id), own
     yield (
         urls.DEADLINES_CALENDAR_URL,
-        writer.calendar(f"{title}: funding call deadlines", deadlines),
+        writer.calendar(gettext("%(site)s: funding call deadlines") % named, deadlines),
     )

@@ -7,6 +7,8 @@ by the build: rebuilding unchanged content yields the same feed. Entry ids
 are ``urn:uuid`` names derived from the record's URL, so they stay valid (absolute)
 when the site's base URL is only a path, and stable across rebuilds. Every text from
 content goes through ``escape.xml_text``: XML 1.0 cannot hold most control characters.
+A language's feeds are worded in its catalogue's messages (titles, summaries,
+categories) and hold its pages, with the records as they show them.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ class FeedWriter:
         config = self.site.config
         fg = FeedGenerator()
         fg.id(self.urn(url))
-        fg.title(xml_text(f"{config.title}: {title}"))
+        fg.title(xml_text(title))
         fg.subtitle(xml_text(subtitle))
         fg.author({"name": xml_text(config.title)})
         fg.language(self.site.language)
@@ -94,19 +96,21 @@ class FeedWriter:
         no date can be known for is left out (its dated news items still come)."""
         event = view.record
         dated_by = view.dated_by
+        gettext = self.site.interface.gettext
         when = None
         if dated_by is not None:
             when = _instant(dated_by.record.start, dated_by.record.timezone, self.site.today)
-            yield Entry(view.url, view.title, view.url, when, view.description, "Event", event.body)
+            kind = view.type_label
+            yield Entry(view.url, view.title, view.url, when, view.description, kind, event.body)
+        news_from = gettext("News from %(event)s") % {"event": view.title}
         for index, item in enumerate(event.news):
             if item.date is None and when is None:
                 continue
             date = _instant(item.date, None, self.site.today) if item.date else when
             assert date is not None
             url = str(item.link) if item.link else f"{view.url}#news"
-            yield Entry(
-                f"{view.url}#news-{index}", item.text, url, date, f"News from {view.title}", "News"
-            )
+            key = f"{view.url}#news-{index}"
+            yield Entry(key, item.text, url, date, news_from, gettext("News"))
 
     def call_entry(self, view: CallView) -> Entry | None:
         """A call dated by its opening, else where it was first announced, else its
@@ -131,15 +135,19 @@ class FeedWriter:
 
 
 def files(context: BuildContext) -> Iterator[tuple[str, bytes]]:
+    """The feeds of the pages of ``context.language``: their titles and summaries in its
+    words, their entries its pages."""
     site = context.view
+    gettext = site.interface.gettext
+    named = {"site": site.config.title}
     writer = FeedWriter(site)
     events = [entry for view in site.events_by_date for entry in writer.event_entries(view)]
     yield (
         urls.EVENTS_FEED_URL,
         writer.feed(
             urls.EVENTS_FEED_URL,
-            "events and news",
-            "Events and the news reported from them.",
+            gettext("%(site)s: events and news") % named,
+            gettext("Events and the news reported from them."),
             events,
         ),
     )
@@ -147,6 +155,9 @@ def files(context: BuildContext) -> Iterator[tuple[str, bytes]]:
     yield (
         urls.CALLS_FEED_URL,
         writer.feed(
-            urls.CALLS_FEED_URL, "funding calls", "Funding calls and their deadlines.", calls
+            urls.CALLS_FEED_URL,
+            gettext("%(site)s: funding calls") % named,
+            gettext("Funding calls and their deadlines."),
+            calls,
         ),
     )

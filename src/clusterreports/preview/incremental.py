@@ -126,7 +126,12 @@ class Preview:
         """A full build as ``pipeline.build`` makes it, noting what each page reads.
 
         On a content problem the previous output stays, and the next edit tries again;
-        so it does when site.yaml names an output folder a build must not replace."""
+        so it does when site.yaml names an output folder a build must not replace.
+
+        A record removed or renamed comes here, never to ``settle``: the search index
+        is made from the staging folder and published with the pages in one rename, so
+        a removed record's result goes with its page and the search never offers a
+        page that is gone (tests/test_serve_browser.py searches for one)."""
         started = time.perf_counter()
         self.state, self.unsettled = None, False
         thaw()  # the last state may hold cycles: they can go now
@@ -195,7 +200,9 @@ class Preview:
         The finalisers index the live pages into a side folder, and the folders they
         own are swapped in once they are done: until then the preview's search keeps
         the previous index (Pagefind takes a minute on a large site), and an edit can
-        stop them, leaving it there."""
+        stop them, leaving it there. It indexes the live pages, which an update
+        rewrites but never removes; so it must run where updates run, never beside a
+        full build, whose index it would replace with one offering the removed pages."""
         state = self.state
         written: list[str] = []
         if state is None or not self.unsettled:

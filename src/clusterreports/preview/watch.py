@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Site
+from ..site.i18n import catalogue_folders
 from ..site.render import template_dirs
 from ..site.theme import builtin_dir
 from .incremental import Outcome
@@ -23,6 +24,7 @@ def watch_roots(site: Site) -> tuple[frozenset[Path], frozenset[Path]]:
     The site folder itself is watched flat, for site.yaml: editors that save by
     renaming a new file over the old would end a watch on the file itself."""
     deep = {site.content_dir, site.static_dir, builtin_dir("static"), *template_dirs(site)}
+    deep |= set(catalogue_folders(site))
     return frozenset(p.resolve() for p in deep if p.is_dir()), frozenset({site.root})
 
 
@@ -31,6 +33,7 @@ def top_level_inputs(site: Site) -> frozenset[Path]:
     (or, once made, become) watched recursively. Anything else there (an editor's swap
     file, another tool's output) is no edit: it must not stop a search index update."""
     paths = {site.config_path, site.content_dir, site.static_dir, site.templates_dir}
+    paths |= set(catalogue_folders(site))
     return frozenset(p.resolve() for p in paths)
 
 

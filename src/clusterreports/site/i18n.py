@@ -77,19 +77,39 @@ def read_catalogue(path: Path, code: str) -> Catalog:
         return read_po(file, locale=code.replace("-", "_"), domain=DOMAIN, abort_invalid=True)
 
 
+def catalogue_folders(site: Site) -> list[Path]:
+    """The ``locales`` folders a build of ``site`` reads: the built-in one, then the
+    site's own (whose messages win). The preview watches both."""
+    return [BUILTIN_LOCALES, site.root / SITE_LOCALES]
+
+
 def interface(code: str, site_locales: Path | None = None) -> Interface:
     """The interface in ``code``: the built-in catalogue, with the site's own (from its
     ``locales`` folder, if given) laid over it. A language with neither shows the
     English messages; ``catalogue_problems`` reports it before any build gets here.
-    Read once per process, and again when the site's catalogue changes (the preview)."""
+    Read once per process, and again when either catalogue changes (the preview)."""
+    builtin = catalogue_path(BUILTIN_LOCALES, code)
     own = catalogue_path(site_locales, code) if site_locales is not None else None
-    return _interface(code, own, own.stat().st_mtime_ns if own is not None else None)
+    return _interface(code, builtin, _version(builtin), own, _version(own))
+
+
+def _version(path: Path | None) -> tuple[int, int] | None:
+    """What tells an edited catalogue from the one read before."""
+    if path is None:
+        return None
+    found = path.stat()
+    return found.st_mtime_ns, found.st_size
 
 
 @lru_cache(maxsize=32)
-def _interface(code: str, own: Path | None, _changed: int | None) -> Interface:
+def _interface(
+    code: str,
+    builtin: Path | None,
+    _builtin_version: tuple[int, int] | None,
+    own: Path | None,
+    _own_version: tuple[int, int] | None,
+) -> Interface:
     catalogue: Catalog | None = None
-    builtin = catalogue_path(BUILTIN_LOCALES, code)
     if builtin is not None:
         catalogue = read_catalogue(builtin, code)
     if own is not None:
@@ -114,16 +134,18 @@ ENGLISH = interface("en")
 
 
 def catalogue_problems(site: Site) -> list[Problem]:
-    """A listed language with no catalogue, built in or the site's, and a site
-    catalogue that cannot be read or would break a page: each a problem naming the
-    file, the line and what to do."""
+    """A listed language with no catalogue, built in or the site's, and a catalogue
+    that cannot be read or would break a page: each a problem naming the file, the
+    line and what to do. The built-in ones too: the preview reads them again when
+    they are edited, and a broken one must be shown, not fail every rebuild."""
     problems = []
     folder = site.root / SITE_LOCALES
     for code in site.config.site_languages:
-        own = catalogue_path(folder, code)
-        if own is not None:
-            problems += _site_catalogue_problems(own, code, display_path(own, site.root))
-        elif catalogue_path(BUILTIN_LOCALES, code) is None:
+        builtin, own = catalogue_path(BUILTIN_LOCALES, code), catalogue_path(folder, code)
+        for path in (builtin, own):
+            if path is not None:
+                problems += _catalogue_problems(path, code, display_path(path, site.root))
+        if builtin is None and own is None:
             problems.append(
                 Problem(
                     CONFIG_NAME,
@@ -138,7 +160,7 @@ def catalogue_problems(site: Site) -> list[Problem]:
     return problems
 
 
-def _site_catalogue_problems(path: Path, code: str, where: str) -> list[Problem]:
+def _catalogue_problems(path: Path, code: str, where: str) -> list[Problem]:
     try:
         catalogue = read_catalogue(path, code)
     except UnicodeDecodeError as exc:

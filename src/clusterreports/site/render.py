@@ -292,7 +292,8 @@ class Renderer:
         """A fresh ``site`` for the pages of ``language``, over its records."""
         registry = self.registry_in(language)
         tree, words = self.trees[language], self.interface_of(language)
-        return SiteView(registry, self.site.config, self.site.today(), tree, words)
+        config = self.site.config.in_language(language)
+        return SiteView(registry, config, self.site.today(), tree, words)
 
     def interface_of(self, language: str) -> Interface:
         """The interface's words on the pages of ``language``."""

@@ -31,6 +31,7 @@ from .views import (
     SessionView,
     SiteView,
     View,
+    percent_text,
 )
 
 SCHEMA_CONTEXT = "https://schema.org"
@@ -240,17 +241,19 @@ class Graph:
             if org.country
             else None,
             "sameAs": str(org.website) if org.website else None,
-            "award": [
-                f"{award.title} ({'winner' if won else 'shortlisted'})"
-                for award, won in view.awards
-            ],
+            "award": [self._award_text(award, won) for award, won in view.awards],
             "logo": view.logo.absolute if view.logo else None,
         }
+
+    def _award_text(self, award: AwardView, won: bool) -> str:
+        gettext = self.site.interface.gettext
+        text = gettext("%(award)s (winner)") if won else gettext("%(award)s (shortlisted)")
+        return text % {"award": award.title}
 
     def award(self, view: AwardView) -> JsonObject:
         winners = [w.person or w.organisation for w in view.winners]
         return {
-            "genre": "Award",
+            "genre": self.site.type_label("award"),
             "temporalCoverage": str(view.record.year),
             "about": self.refs([w for w in winners if w is not None]),
             "recordedAt": self.ref(view.event),
@@ -291,14 +294,17 @@ class Graph:
             "isPartOf": self.ref(view.session),
         }
 
-    @staticmethod
-    def _answer(answer: Answer) -> JsonObject:
+    def _answer(self, answer: Answer) -> JsonObject:
         share = answer.share
+        described = None
+        if share is not None:
+            of_all = self.site.interface.gettext("%(percent)s of respondents")
+            described = of_all % {"percent": percent_text(share, self.site.locale)}
         return _clean(
             {
                 "@type": "Answer",
                 "text": answer.text,
-                "description": f"{share:g}% of respondents" if share is not None else None,
+                "description": described,
                 "position": answer.rank,
             }
         )
@@ -364,6 +370,12 @@ class Discovery:
         shown = [getattr(record, name, None) for name in ("portrait", "logo")]
         shown += getattr(record, "photos", None) or []
         return next((p for p in shown if p and not p.decorative and not p.is_svg), None)
+
+    @cached_property
+    def search_base(self) -> str:
+        """Where the search results' URLs start: the site's base path, whatever the
+        page's language (the index holds every tree's pages by their site URL, '/fr/...')."""
+        return urls.with_base(self.site.config.base_url, urls.HOME_URL)
 
     @cached_property
     def pagefind_parts(self) -> list[str]:

@@ -313,8 +313,9 @@ def write_file(root: Path, url: str, content: Content) -> bool:
 
 
 def static_shown(name: str) -> bool:
-    """Whether a file or folder of a static folder is published: not a hidden one."""
-    return not name.startswith(".")
+    """Whether a file or folder of a static or templates folder is the site's own: not a
+    hidden one, nor an editor's backup ('.x.swp', 'x~', Emacs's '#x#')."""
+    return not (name.startswith(".") or name.endswith("~") or name[:1] == name[-1:] == "#")
 
 
 def copy_static(sources: Iterable[Path], root: Path, site_root: Path) -> int:

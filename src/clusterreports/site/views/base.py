@@ -132,6 +132,15 @@ class View(Generic[R]):
         text = self.site.interface.gettext("%(label)s: %(title)s")
         return text % {"label": self.type_label, "title": self.title}
 
+    def titled(self, details: list[str]) -> str:
+        """The record's title followed by what else describes it ('ECC 2016: Conference,
+        1–2 December 2016, Brussels'), worded as the page's language writes it."""
+        shown = ", ".join(d for d in details if d)
+        if not shown:
+            return self.title
+        text = self.site.interface.gettext("%(title)s: %(details)s")
+        return text % {"title": self.title, "details": shown}
+
 
 def dated_first(key: tuple[int, ...]) -> tuple[int, tuple[int, ...]]:
     """The one order of dated lists on record pages: oldest first, undated items

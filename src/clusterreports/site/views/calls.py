@@ -86,10 +86,8 @@ class CallView(View[FundingCall]):
     @property
     def description(self) -> str:
         gettext = self.site.interface.gettext
-        text = gettext("%(label)s: %(title)s") % {
-            "label": self.kind_label or self.type_label,
-            "title": self.title,
-        }
+        facts = {"label": self.kind_label or self.type_label, "title": self.title}
         if self.deadline_text:
-            text += gettext(" (deadline %(date)s)") % {"date": self.deadline_text}
-        return text
+            text = gettext("%(label)s: %(title)s (deadline %(date)s)")
+            return text % (facts | {"date": self.deadline_text})
+        return gettext("%(label)s: %(title)s") % facts

@@ -259,8 +259,7 @@ class EventView(View[Event]):
 
     @property
     def description(self) -> str:
-        bits = [self.kind_label, self.when, self.place_text]
-        return f"{self.title}: " + ", ".join(b for b in bits if b)
+        return self.titled([self.kind_label, self.when, self.place_text])
 
 
 class SessionView(View[Session]):

@@ -127,7 +127,7 @@ class PersonView(View[Person]):
     @property
     def description(self) -> str:
         role = self.latest_role
-        return f"{self.title}: {role.text}" if role is not None else self.title
+        return self.titled([role.text] if role is not None else [])
 
 
 class OrganisationView(View[Organisation]):
@@ -320,4 +320,4 @@ class OrganisationView(View[Organisation]):
         parent = self.parent
         if parent:
             bits.append(self.site.interface.gettext("part of %(name)s") % {"name": parent.title})
-        return f"{self.title}: " + ", ".join(b for b in bits if b)
+        return self.titled(bits)
