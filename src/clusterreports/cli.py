@@ -167,8 +167,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _report_bug(error: Exception) -> int:
     """An exception no stage expected is a bug in clusterreports, not in the content:
     one line says so, and the traceback is saved to a file to attach to a report."""
-    details = f"clusterreports {__version__}, Python {sys.version}\n{traceback.format_exc()}"
-    what = shortened(f"{type(error).__name__}: {error}", 200).replace("\n", " ")
+    return _report_bug_details(f"{type(error).__name__}: {error}", traceback.format_exc())
+
+
+def _report_bug_details(error: str, trace: str) -> int:
+    """``_report_bug`` for an exception given as text (one raised in another process)."""
+    details = f"clusterreports {__version__}, Python {sys.version}\n{trace}"
+    what = shortened(error, 200).replace("\n", " ")
     try:
         with tempfile.NamedTemporaryFile(
             "w", encoding="utf-8", prefix="clusterreports-bug-", suffix=".txt", delete=False
@@ -283,6 +288,8 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"clusterreports serve: {error}", file=sys.stderr)
         return EXIT_USAGE
     except BuilderFailed as error:
+        if error.crash is not None:  # a bug, reported as any other
+            return _report_bug_details(error.crash.what, error.crash.details)
         print(f"clusterreports serve: {error}", file=sys.stderr)
         return EXIT_BUG
     except KeyboardInterrupt:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import signal
+import sys
 import time
 import traceback
 from dataclasses import dataclass
@@ -52,8 +53,10 @@ class Report:
 
 @dataclass(frozen=True)
 class Crashed:
-    """The builder failed with a bug (it cannot go on): the traceback, for the report."""
+    """The builder failed with a bug (it cannot go on): the exception in one line, and
+    the traceback, for the report the command line saves (``cli._report_bug``)."""
 
+    what: str
     details: str
 
 
@@ -78,17 +81,20 @@ class BuildLoop:
         self.roots = watch_roots(preview.site)
         self.closed = False  # the server closed its end: stop
 
-    def run(self) -> None:
-        """The loop; a bug is reported to the server as :class:`Crashed`, not hidden."""
+    def run(self) -> bool:
+        """The loop; False after a bug, which is reported to the server as
+        :class:`Crashed` (and not printed here: the server reports it)."""
         try:
             self._first_build()
             self._loop()
         except Interrupted:
             pass
-        except BaseException:
+        except Exception as error:
             with contextlib.suppress(OSError):
-                self.reports.send(Crashed(traceback.format_exc()))
-            raise
+                what = f"{type(error).__name__}: {error}"
+                self.reports.send(Crashed(what, traceback.format_exc()))
+            return False
+        return True
 
     def run_in_process(self) -> None:
         """``run``, in the forked builder: Ctrl-C (which a terminal sends to every
@@ -102,7 +108,8 @@ class BuildLoop:
         signal.signal(signal.SIGTERM, cancel)
         for connection in self.others:  # else this end would never see the other close
             connection.close()
-        self.run()
+        if not self.run():
+            sys.exit(1)
 
     def stopping(self) -> bool:
         return self.closed or self.preview.cancelled.is_set()

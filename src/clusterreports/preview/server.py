@@ -163,7 +163,12 @@ def inject(page: bytes, error: ContentError | None) -> bytes:
 
 class BuilderFailed(Exception):
     """The builder stopped by itself (a bug, or killed: out of memory...): the preview
-    cannot rebuild any more, and says so rather than serve stale pages in silence."""
+    cannot rebuild any more, and says so rather than serve stale pages in silence.
+    ``crash`` is the bug's, when it was one."""
+
+    def __init__(self, message: str, crash: Crashed | None = None) -> None:
+        super().__init__(message)
+        self.crash = crash
 
 
 class PreviewSession:
@@ -189,7 +194,7 @@ class PreviewSession:
         self.reload = reload
         self.say = say
         self.failed = failed
-        self.failure: str | None = None
+        self.crash: Crashed | None = None  # the builder's bug, if it had one
         changes, self.changes = multiprocessing.Pipe(duplex=False)  # (receiving, sending)
         self.reports, reports = multiprocessing.Pipe(duplex=False)
         self.loop = BuildLoop(preview, changes, reports, debouncer, (self.changes, self.reports))
@@ -219,7 +224,7 @@ class PreviewSession:
             self.loop.reports.close()
         first = self._next_report()
         if first is None:
-            raise BuilderFailed(self._why_failed())
+            raise BuilderFailed(self._why_failed(), self.crash)
         self._handle(first)
         self._start_watchers()  # after the first build, as before: it reads no edit
         self.watching = True
@@ -260,7 +265,7 @@ class PreviewSession:
         except (EOFError, OSError):
             return None
         if isinstance(report, Crashed):
-            self.failure = report.details
+            self.crash = report
             return None
         assert isinstance(report, Report)
         return report
@@ -285,7 +290,7 @@ class PreviewSession:
                 how = f"was stopped by {signal.Signals(-code).name} (out of memory?)"
             elif code is not None:
                 how = f"ended with status {code}"
-        details = f"\n{self.failure.rstrip()}" if self.failure else ""
+        details = f"\n{self.crash.details.rstrip()}" if self.crash else ""
         return f"the preview's builder {how}: edits are no longer rebuilt{details}"
 
     def _handle(self, report: Report) -> None:
@@ -548,7 +553,7 @@ def serve(preview: Preview, host: str, port: int, say: Callable[[str], None] = p
             raise CannotListen(_cannot_listen(exc, host, port)) from None
         loop.start()
         if failures:
-            raise BuilderFailed(failures[0])
+            raise BuilderFailed(failures[0], session.crash)
     finally:
         session.stop()
         server.stop()
