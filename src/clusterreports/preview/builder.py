@@ -119,8 +119,12 @@ class BuildLoop:
         if preview.state is None and preview.error is None:
             self._report(preview.build_all(), None, first=True)
         else:  # built before the session started (tests): say how it stands
-            problems = preview.error.problems if preview.error is not None else None
-            self.reports.send(Report(preview.site, problems=problems))
+            self._send_standing()
+
+    def _send_standing(self) -> None:
+        """The site's settings and problems as they stand, with nothing to say or reload."""
+        error = self.preview.error
+        self.reports.send(Report(self.preview.site, problems=error.problems if error else None))
 
     def _loop(self) -> None:
         debouncer = self.debouncer
@@ -193,7 +197,7 @@ class BuildLoop:
         roots = watch_roots(preview.site)
         if roots != self.roots:  # a folder appeared or went, or site.yaml moved one:
             before_roots, self.roots = self.roots, roots  # the server watches it (told
-            self.reports.send(Report(preview.site))  # first), and builds with it (a new
+            self._send_standing()  # first), and this builds with it (a new
             if outcome.kind != "full":  # templates/ folder renders nothing until then)
                 reason = folders_changed(preview.site.root, before_roots[0], roots[0])
                 outcome = preview.build_all(reason)

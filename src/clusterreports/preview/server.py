@@ -299,7 +299,7 @@ class PreviewSession:
         roots = watch_roots(report.site)
         if roots != self.roots:  # a folder appeared or went, or site.yaml moved one
             self.roots = roots
-            if self.watching:  # watch it (the builder waits for this report to build)
+            if self.watching:  # watch it (told before the builder builds with it)
                 self.watch_stop.set()
                 self._start_watchers()
         if report.print_problems and self.error is not None:  # even with --quiet
