@@ -223,8 +223,9 @@ def indexes(context: BuildContext) -> bool:
 
 def indexed(page: Page) -> bool:
     """Whether the index reads ``page``: every record's page (``record_pages_glob``),
-    none of the home, index, search and 404 pages."""
-    return page.record is not None
+    none of the home, index, search and 404 pages, nor a record page's later pages
+    (its lists, which the index ignores)."""
+    return page.record is not None and page.number == 1
 
 
 def index_site(

@@ -17,7 +17,8 @@ patches the registry in place and re-renders:
 * every page whose template extends, includes or imports an edited template.
 
 Anything it cannot be sure about (a record added, removed or renamed, an id changed,
-an organisation's parent changed, the config, the date) rebuilds everything, so the
+an organisation's parent changed, a record page that gains or loses a page of its
+lists, the config, the date) rebuilds everything, so the
 output always equals a clean full build; ``tests/test_incremental.py`` checks that,
 byte for byte.
 
@@ -286,6 +287,15 @@ class Preview:
             affected |= state.planned(key)
         for old, new, raw in edits:
             self._patch(state, old, new, raw)
+        targets = {
+            (t, i)
+            for old, new in changed
+            if links(old) != links(new)
+            for _, t, i in links(old) + links(new)
+        }
+        repaged = state.repaged(targets)
+        if repaged is not None:  # its pages are planned again, as a record added would be
+            raise Unsure(f"the page of {repaged[0]} {repaged[1]} has more or fewer pages")
         if changed and len(state.site.config.site_languages) > 1:
             state.renderer.forget_languages()  # their translated copies hold the old records
         for key in relinked:

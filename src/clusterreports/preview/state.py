@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from ..config import Site
 from ..content.models import Loc, Record, iter_references
 from ..content.registry import Key, Registry, key_of
+from ..site.paginate import counted_in, record_page_count
 from ..site.plan import Page, dependencies
 from .reads import ALL_FIELDS, Reads, TrackingRenderer, changed_fields, referenced_templates
 
@@ -121,6 +122,21 @@ class State:
     def planned(self, key: Key) -> set[int]:
         """The pages whose ``plan.dependencies`` hold ``key``: its neighbourhood, by symmetry."""
         return {i for k in dependencies(self.registry, key) for i in self.page_of.get(k, ())}
+
+    def repaged(self, targets: set[Key]) -> Key | None:
+        """A record whose page takes another number of pages than planned, now that
+        the registry is patched, or None. Its lists' lengths follow references alone
+        (``paginate.record_lengths``): only the records that counted a reference to
+        one of ``targets``, which edited records referred to before or after, can change."""
+        counted = sorted({k for target in targets for k in counted_in(self.registry, target)})
+        for key in counted:
+            record, planned = self.registry.find(*key), self.page_of.get(key)
+            if record is None or not planned:
+                continue
+            size = self.site.config.page_size
+            if record_page_count(self.registry, record, size) != self.pages[planned[0]].of:
+                return key
+        return None
 
     def showing(self, old: Record, new: Record) -> set[int]:
         """The pages an edit from ``old`` to ``new`` can change (after the patch)."""

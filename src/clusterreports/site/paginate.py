@@ -1,4 +1,5 @@
-"""Index listings split into pages of ``page_size`` records (``site.yaml``).
+"""Index listings, and the long lists of a record's page, split into pages of
+``page_size`` records (``site.yaml``).
 
 Every page of an index holds ``page_size`` records in the listing's order, the last
 one the rest, so how many pages an index has depends only on how many records it
@@ -8,13 +9,22 @@ made of groups (people by letter, events by year, sessions by event) fills its p
 across the groups: a group that does not fit goes on at the top of the next page,
 under its heading again, marked as continued; a bar of the groups (letters, years)
 links each to the page where it starts.
+
+A record's page lists what refers to it (a person's appearances, an organisation's
+people), which grows with the site: each such list is paged by ``page_size`` too, the
+record's page having as many pages as its longest list needs. The lengths are counted
+from the registry's backlinks (``record_lengths``), before anything renders, so they
+change only when a reference does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from ..content.models import Record
+from ..content.registry import Key, Registry, key_of
 from . import urls
 
 T = TypeVar("T")
@@ -35,6 +45,88 @@ class Group(NamedTuple, Generic[T]):
 def page_count(records: int, page_size: int) -> int:
     """How many pages an index of ``records`` records takes: one at least, even empty."""
     return max(1, -(-records // page_size))
+
+
+def record_lengths(registry: Registry, record: Record) -> dict[str, int]:
+    """How many entries each list of a record's page that grows with the site holds,
+    by the view's name for it: one per reference the view turns into an entry (the
+    record views in ``views/people.py`` list exactly these). A record's own fields, and
+    the lists a record page shows only a few of (awards, calls), stay on its first page."""
+    if record.type_name == "person":
+        return {
+            "appearances": _count(registry, record, "session", {"participants"})
+            + _count(registry, record, "event", {"moderators", "people"}),
+            "quotes": _count(registry, record, "session", {"quotes"}),
+            "reports": len(_sources(registry, record, "report", {"authors"})),
+        }
+    if record.type_name == "organisation":
+        units = _units(registry, record)
+        return {
+            "people": _count(registry, record, "person", {"roles"}),
+            "unit_people": sum(_count(registry, u, "person", {"roles"}) for u in units),
+            "organised": len(_sources(registry, record, "event", ORGANISED)),
+            "unit_events": sum(len(_sources(registry, u, "event", ORGANISED)) for u in units),
+            "took_part": sum(
+                1
+                for session in _sources(registry, record, "session").values()
+                if registry.find("event", getattr(session, "event", None)) is not None
+            ),
+            "reports": len(_sources(registry, record, "report", {"publishers"})),
+        }
+    return {}
+
+
+# The fields through which an event names the organisations it lists as organised.
+ORGANISED = frozenset({"organisers", "supporters", "organisations"})
+
+
+def record_page_count(registry: Registry, record: Record, page_size: int) -> int:
+    """How many pages a record's page takes: as many as its longest list needs."""
+    return page_count(max(record_lengths(registry, record).values(), default=0), page_size)
+
+
+def counted_in(registry: Registry, key: Key) -> set[Key]:
+    """The records whose ``record_lengths`` count the references to ``key``: itself,
+    and an organisation's ancestors (the lists of their units' people and events)."""
+    found = {key}
+    record = registry.find(*key)
+    while record is not None and record.type_name == "organisation":
+        record = registry.find("organisation", getattr(record, "parent", None))
+        if record is None or key_of(record) in found:
+            break
+        found.add(key_of(record))
+    return found
+
+
+def _count(registry: Registry, record: Record, type_name: str, fields: set[str]) -> int:
+    """The references to ``record`` from records of ``type_name`` through ``fields``."""
+    links = registry.backlinks.get(key_of(record), ())
+    return sum(1 for b in links if b.source.type_name == type_name and b.field in fields)
+
+
+def _sources(
+    registry: Registry, record: Record, type_name: str, fields: AbstractSet[str] | None = None
+) -> dict[Key, Record]:
+    """The records of ``type_name`` that refer to ``record`` (through ``fields``), each once."""
+    found: dict[Key, Record] = {}
+    for b in registry.backlinks.get(key_of(record), ()):
+        if b.source.type_name == type_name and (fields is None or b.field in fields):
+            found.setdefault(key_of(b.source), b.source)
+    return found
+
+
+def _units(registry: Registry, record: Record) -> list[Record]:
+    """An organisation's departments and units at every level below it, each once
+    (``OrganisationView.units``)."""
+    found: dict[Key, Record] = {}
+    stack = list(_sources(registry, record, "organisation", {"parent"}).values())
+    while stack:
+        unit = stack.pop()
+        if key_of(unit) in found or key_of(unit) == key_of(record):
+            continue
+        found[key_of(unit)] = unit
+        stack.extend(_sources(registry, unit, "organisation", {"parent"}).values())
+    return list(found.values())
 
 
 def split(groups: Iterable[tuple[Any, Sequence[T]]], page_size: int) -> list[list[Group[T]]]:
@@ -60,9 +152,14 @@ def split(groups: Iterable[tuple[Any, Sequence[T]]], page_size: int) -> list[lis
 Listing = Callable[..., Iterable[tuple[Any, Sequence[T]]]] | Iterable[tuple[Any, Sequence[T]]]
 
 
+class PlanMismatch(RuntimeError):
+    """A record page's list that its planned pages cannot hold (a bug)."""
+
+
 class Pager:
     """What an index template sees as ``pager``: which page of its index it renders,
-    that page's share of a listing, and the links to the other pages.
+    that page's share of a listing, and the links to the other pages. A record's page
+    (``record_id``) sees one too, and shows each of its long lists through it.
 
     Every page of an index shows a share of the same listing: made anew for each, the
     listings of a large site would cost the square of its size. ``cache`` keeps them
@@ -77,15 +174,29 @@ class Pager:
         count: int,
         page_size: int,
         cache: dict[Any, Any] | None = None,
+        record_id: str = "",
     ) -> None:
         self.type_name = type_name
         self.number = number
         self.count = count
         self.page_size = page_size
         self.cache = {} if cache is None else cache
+        self.record_id = record_id
 
     def url(self, number: int) -> str:
+        if self.record_id:
+            return urls.record_page_url(self.type_name, self.record_id, number)
         return urls.index_page_url(self.type_name, number)
+
+    def _planned(self, length: int) -> None:
+        """A record's list longer than its planned pages hold would lose entries:
+        ``record_lengths`` and the view disagree, a bug to report, never to hide."""
+        if self.record_id and length > self.count * self.page_size:
+            raise PlanMismatch(
+                f"{self.type_name} {self.record_id}: a list of {length} entries on "
+                f"{self.count} planned page(s) of {self.page_size}: paginate.record_lengths "
+                "no longer counts what the record's view lists"
+            )
 
     @property
     def previous(self) -> str | None:
@@ -121,7 +232,9 @@ class Pager:
         key = ("pages", getattr(listing, "__func__", listing), args)
         pages: list[list[Group[T]]] | None = self.cache.get(key) if callable(listing) else None
         if pages is None:
-            pages = split(self._made(listing, args), self.page_size)
+            made = self._made(listing, args)
+            self._planned(sum(len(items) for _, items in made))
+            pages = split(made, self.page_size)
             if callable(listing):
                 self.cache[key] = pages
         return pages
@@ -135,6 +248,7 @@ class Pager:
             if made is None:
                 made = self.cache[key] = records(*args)
             records = made
+        self._planned(len(records))
         return list(records[start : start + self.page_size])
 
     def groups(self, listing: Listing[T], *args: Any) -> list[Group[T]]:

@@ -19,7 +19,7 @@ from ..content.models import RECORD_TYPES
 from ..content.registry import Key, Registry, key_of
 from ..problems import Problem
 from . import urls
-from .paginate import page_count
+from .paginate import page_count, record_page_count
 
 DEPENDENCY_HOPS = 2
 
@@ -35,8 +35,8 @@ class Page:
     kind: str
     record: Key | None = None
     index_of: str | None = None
-    number: int = 1  # of an index page: which page of its index (paginate.py)
-    of: int = 1  # of an index page: how many pages its index has
+    number: int = 1  # of an index or a record page: which of its pages (paginate.py)
+    of: int = 1  # of an index or a record page: how many pages it has
     language: str = ""  # '': the site's only (default) language
     path: str = field(default="", compare=False)
 
@@ -77,8 +77,9 @@ def plan_pages(
     language's tree whole, the default's first. With the default language in a folder
     of its own, the top of the site has a page that leads to each language, and the
     default language's 404 page (servers look for /404.html)."""
+    counts = record_page_counts(registry, page_size)
     if len(trees) < 2:
-        pages = _tree(registry, search, page_size, urls.Tree(""), "")
+        pages = _tree(registry, search, page_size, counts, urls.Tree(""), "")
         return pages, _collisions(registry, pages)
     pages = []
     if trees[0].prefix:
@@ -86,12 +87,28 @@ def plan_pages(
         pages.append(Page(urls.HOME_URL, "languages.html", "languages", language=default))
         pages.append(Page(urls.NOT_FOUND_URL, "404.html", "404", language=default))
     for tree in trees:
-        pages += _tree(registry, search, page_size, tree, tree.language)
+        pages += _tree(registry, search, page_size, counts, tree, tree.language)
     return pages, _collisions(registry, pages)
 
 
+def record_page_counts(registry: Registry, page_size: int) -> dict[Key, int]:
+    """The records whose page takes more than one page, with how many: the same in
+    every language, as translations change no reference."""
+    counts = {}
+    for record in registry:
+        count = record_page_count(registry, record, page_size)
+        if count > 1:
+            counts[key_of(record)] = count
+    return counts
+
+
 def _tree(
-    registry: Registry, search: bool, page_size: int, tree: urls.Tree, language: str
+    registry: Registry,
+    search: bool,
+    page_size: int,
+    counts: dict[Key, int],
+    tree: urls.Tree,
+    language: str,
 ) -> list[Page]:
     """The pages of one language, each known by its path and written at its URL."""
 
@@ -110,7 +127,11 @@ def _tree(
             url = urls.index_page_url(name, number)
             pages.append(page(url, template, "index", index_of=name, number=number, of=count))
         for record in registry.all(name):
-            pages.append(page(urls.url_of(record), TEMPLATES[name], name, record=key_of(record)))
+            key = key_of(record)
+            count = counts.get(key, 1)
+            for number in range(1, count + 1):
+                url = urls.record_page_url(name, record.id, number)
+                pages.append(page(url, TEMPLATES[name], name, record=key, number=number, of=count))
     return pages
 
 

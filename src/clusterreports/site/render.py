@@ -312,8 +312,11 @@ class Renderer:
 
     def context(self, page: Page) -> dict[str, Any]:
         context: dict[str, Any] = {"page": page}
+        size = self.site.config.page_size
         if page.record is not None:
             context["record"] = self.view.view(self.view.registry.get(*page.record))
+            type_name, record_id = page.record
+            context["pager"] = Pager(type_name, page.number, page.of, size, record_id=record_id)
         if page.index_of is not None:
             if self._listings[0] is not self.view:  # listings last as long as their view
                 self._listings = (self.view, {})
@@ -324,7 +327,6 @@ class Renderer:
                 records = listings[("records", page.index_of)] = self.view.all(page.index_of)
             context["records"] = records
             context["type_name"] = page.index_of
-            size = self.site.config.page_size
             context["pager"] = Pager(page.index_of, page.number, page.of, size, listings)
         return context
 

@@ -412,8 +412,8 @@ class Discovery:
     @cached_property
     def json_ld(self) -> Markup | None:
         graph = Graph(self.site)
-        if self.record is not None:
-            return script_json(graph.node(self.record))
+        if self.record is not None:  # on a record's first page only: one node a record
+            return script_json(graph.node(self.record)) if self.page.number == 1 else None
         return script_json(graph.website()) if self.page.kind == "home" else None
 
     @cached_property

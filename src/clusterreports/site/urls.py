@@ -84,15 +84,25 @@ def index_url(type_name: str) -> str:
     return f"/{TYPES_BY_NAME[type_name].folder}/"
 
 
-def index_page_url(type_name: str, number: int) -> str:
-    """Page ``number`` of an index: the first at the index's own URL ('/sessions/'), the
-    others below it ('/sessions/page/2/')."""
-    first = index_url(type_name)
+def page_url(first: str, number: int) -> str:
+    """Page ``number`` of a paged page whose first page is at ``first``: the others
+    below it ('/sessions/page/2/', '/people/x/page/2/')."""
     return first if number == 1 else f"{first}page/{number}/"
+
+
+def index_page_url(type_name: str, number: int) -> str:
+    """Page ``number`` of an index: the first at the index's own URL ('/sessions/')."""
+    return page_url(index_url(type_name), number)
 
 
 def record_url(type_name: str, record_id: str) -> str:
     return f"{index_url(type_name)}{record_id}/"
+
+
+def record_page_url(type_name: str, record_id: str, number: int) -> str:
+    """Page ``number`` of a record's page whose lists run over several
+    (``paginate.record_lengths``): the first at the record's own URL."""
+    return page_url(record_url(type_name, record_id), number)
 
 
 def url_of(record: Record) -> str:
