@@ -16,7 +16,15 @@ event's report text, the commonest edit) and reports, per edit and as medians:
   (skipped, and said so, without Chromium and Playwright);
 * the server's own time for the rebuild, and how many pages it rendered;
 * then the same for one edit made while the search index is being updated after the
-  edit before it (the update must stop for it, not hold it back).
+  edit before it (the update must stop for it, not hold it back);
+* the peak resident memory of the preview's processes (the server, its builder, the
+  render workers and Pagefind), read from ``/proc`` every 50 ms: the largest single
+  process (its own high-water mark, ``VmHWM``, so a peak between two readings counts
+  too), and the largest sum over the tree at one reading (a spike shorter than the
+  interval can be missed), both as resident sizes (a forked worker's pages shared with
+  its parent counted in each) and proportional ones (``Pss``: shared pages split
+  between their processes, so the sum is the memory the preview takes), for the first
+  build and for the edits.
 
 The target is a median under 100 ms from save to pages written; it is measured and
 reported, never asserted. Every wait is bounded. Edited files are restored at the end.
@@ -25,6 +33,7 @@ reported, never asserted. Every wait is bounded. Edited files are restored at th
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -48,6 +57,85 @@ TARGET_MS = 100.0
 REBUILD = re.compile(
     r"^(Incremental|Full) rebuild.*: (\d+) pages? rendered, (\d+) files? changed in (\d+) ms"
 )
+
+
+class TreeMemory:
+    """The peak resident memory of a process and its descendants, read from /proc (Linux
+    only; elsewhere nothing is measured and the report says so)."""
+
+    INTERVAL = 0.05
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.largest = 0  # KiB: the largest VmHWM of any process of the tree
+        self.total = 0  # KiB: the largest sum of VmRSS over the tree at one reading
+        self.proportional = 0  # KiB: the largest sum of Pss over the tree at one reading
+        self.available = Path("/proc/self/status").exists()
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        if self.available:
+            self.thread.start()
+
+    def reset(self) -> tuple[int, int, int]:
+        """(largest, sum, proportional sum) so far in MiB, and start again (a new
+        phase): each process's high-water mark too (``clear_refs``), else the next
+        phase's largest would be the first build's."""
+        self.read()
+        peaks = (self.largest // 1024, self.total // 1024, self.proportional // 1024)
+        for pid in self._tree():
+            with contextlib.suppress(OSError):
+                Path(f"/proc/{pid}/clear_refs").write_text("5")
+        self.largest = self.total = self.proportional = 0
+        return peaks
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.available:
+            self.thread.join()
+
+    def _watch(self) -> None:
+        while not self.stopping.wait(self.INTERVAL):
+            self.read()
+
+    def read(self) -> None:
+        total = proportional = 0
+        for pid in self._tree():
+            fields = self._status(pid)
+            total += fields.get("VmRSS", 0)
+            proportional += fields.get("Pss", 0)
+            self.largest = max(self.largest, fields.get("VmHWM", 0))
+        self.total = max(self.total, total)
+        self.proportional = max(self.proportional, proportional)
+
+    def _tree(self) -> list[int]:
+        parents: dict[int, int] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    stat = Path(f"/proc/{entry}/stat").read_text()
+                except OSError:  # gone meanwhile
+                    continue
+                parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+        tree, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            tree.append(pid)
+            todo += [child for child, parent in parents.items() if parent == pid]
+        return tree
+
+    @staticmethod
+    def _status(pid: int) -> dict[str, int]:
+        """VmRSS and VmHWM (status), Pss (smaps_rollup), in KiB; what could be read."""
+        found = {}
+        for name, wanted in (("status", ("VmRSS", "VmHWM")), ("smaps_rollup", ("Pss",))):
+            try:
+                lines = Path(f"/proc/{pid}/{name}").read_text().splitlines()
+            except OSError:  # ended meanwhile, or no smaps_rollup (Linux before 4.14)
+                continue
+            for key, _, value in (line.partition(":") for line in lines):
+                if key in wanted:
+                    found[key] = int(value.split()[0])
+        return found
 
 
 @dataclass
@@ -89,6 +177,7 @@ class Server:
                  "--port", str(self.port)],
                 stdout=out, stderr=err, env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )  # fmt: skip
+        self.memory = TreeMemory(self.process.pid)
         wait_for(self.listening, "the first build and the server to start", timeout)
 
     def listening(self) -> bool:
@@ -110,6 +199,7 @@ class Server:
         return [m for line in self.out().splitlines() if (m := REBUILD.match(line))]
 
     def stop(self) -> None:
+        self.memory.stop()
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
         try:
@@ -195,7 +285,13 @@ def median(values: list[float | None]) -> str:
     return f"{statistics.median(known):.0f}" if known else "-"
 
 
-def report(samples: list[Sample], events: int, first_build: float, during: Sample | None) -> None:
+def report(
+    samples: list[Sample],
+    events: int,
+    first_build: float,
+    during: Sample | None,
+    memory: dict[str, tuple[int, int, int]],
+) -> None:
     print(f"\nLive preview, one-record edits on {events} events (first build {first_build:.0f} s)")
     print(
         f"{'edit':<34}{'kind':>12}{'pages':>7}{'server':>8}{'written':>9}{'reload':>8}{'loaded':>8}"
@@ -220,6 +316,14 @@ def report(samples: list[Sample], events: int, first_build: float, during: Sampl
             f"An edit while the search index was being updated: {during.written_ms:.0f} ms "
             "from save to pages written (the update stops for it)"
         )
+    for phase, (largest, total, proportional) in memory.items():
+        print(
+            f"Peak memory, {phase}: {largest} MiB in the largest process; all of the "
+            f"preview's processes together {total} MiB resident, {proportional} MiB "
+            "proportional (shared pages split)"
+        )
+    if not memory:
+        print("Peak memory not measured: no /proc here.")
 
 
 def main() -> None:
@@ -246,6 +350,9 @@ def main() -> None:
     print("Starting clusterreports serve (the first build) ...", flush=True)
     server = Server(site, root / "logs", args.timeout)
     first_build = time.perf_counter() - started
+    memory: dict[str, tuple[int, int, int]] = {}
+    if server.memory.available:
+        memory["first build"] = server.memory.reset()
     samples: list[Sample] = []
     no_browser = "asked not to (--no-browser)" if args.no_browser else browser_missing()
     try:
@@ -273,10 +380,12 @@ def main() -> None:
             time.sleep(0.5)
             during = edit_once(server, site, None, chosen[1], n + 1, args.timeout)
     finally:
+        if server.memory.available:
+            memory["edits and search index updates"] = server.memory.reset()
         server.stop()
         for event, data in originals.items():
             (site / "content/events" / f"{event}.md").write_bytes(data)
-    report(samples, args.events, first_build, during)
+    report(samples, args.events, first_build, during, memory)
     if no_browser:
         print(f"Reload not timed: {no_browser}.")
 

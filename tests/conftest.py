@@ -7,6 +7,8 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,42 @@ settings.register_profile(
     "suite", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
 )
 settings.load_profile("suite")
+
+
+# --- no fork beside threads -------------------------------------------------------------
+# A process that forks while another of its threads runs can hand the child a lock that
+# thread held, held for ever there (Python 3.12 warns; pyproject turns that warning into
+# an error). Here, on any Python, every fork of the test process or of a process it
+# forked (the preview's builder forks render workers) is checked: one made beside a live
+# thread is written down, and the test that made it fails (``_no_fork_beside_threads``).
+_FORKS_BESIDE_THREADS = Path(tempfile.mkstemp(prefix="clusterreports-forks-")[1])
+
+
+def _before_fork() -> None:
+    others = [t.name for t in threading.enumerate() if t is not threading.current_thread()]
+    if others:
+        with _FORKS_BESIDE_THREADS.open("a", encoding="utf-8") as notes:
+            notes.write(f"process {os.getpid()} forked beside the threads {others}\n")
+
+
+os.register_at_fork(before=_before_fork)
+
+
+@pytest.fixture(autouse=True)
+def _no_fork_beside_threads() -> Iterator[None]:
+    _FORKS_BESIDE_THREADS.write_text("", encoding="utf-8")
+    yield
+    found = _FORKS_BESIDE_THREADS.read_text(encoding="utf-8")
+    if found:
+        pytest.fail(
+            "this test forked while other threads ran (a child can inherit a lock held "
+            f"for ever, and hang; fork before starting threads):\n{found}",
+            pytrace=False,
+        )
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _FORKS_BESIDE_THREADS.unlink(missing_ok=True)  # each test process has its own
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -9,8 +9,7 @@ import json
 import os
 import re
 import shutil
-import threading
-import time
+import signal
 import weakref
 from collections import Counter
 from collections.abc import Callable
@@ -460,12 +459,14 @@ def test_a_cancel_stops_the_render_workers_too(
     site: Path, preview: Preview, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The flag is shared with the forked workers: the run under way stops at its next
-    page instead of finishing (a run is a sixteenth of a large site)."""
+    page instead of finishing (a run is a sixteenth of a large site). The main process
+    cancels when a worker signals it (a thread to do it would be forked beside)."""
     output = preview.site.output_dir
     before = files(output)
     forked = Preview(site, jobs=2)
     log = tmp_path / "rendered"
     render = incremental.Renderer.render
+    main = os.getpid()
 
     def third() -> bool:
         return log.exists() and len(log.read_text().split()) >= 3
@@ -474,25 +475,21 @@ def test_a_cancel_stops_the_render_workers_too(
         with log.open("a") as pids:
             pids.write(f"{os.getpid()}\n")
         if third():
+            os.kill(main, signal.SIGUSR1)
             forked.cancelled.wait(30)  # until this process sees the main one cancel
         return render(renderer, page)
 
-    def cancel_at_the_third_page() -> None:
-        deadline = time.monotonic() + 30
-        while not third() and time.monotonic() < deadline:
-            threading.Event().wait(0.02)
-        forked.cancel()
-
     monkeypatch.setattr(incremental.Renderer, "render", counted)
-    canceller = threading.Thread(target=cancel_at_the_third_page)
-    canceller.start()
-    with pytest.raises(Interrupted):
-        forked.build_all()
-    canceller.join()
+    previous = signal.signal(signal.SIGUSR1, lambda signum, frame: forked.cancel())
+    try:
+        with pytest.raises(Interrupted):
+            forked.build_all()
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
     rendered = log.read_text().split()
     # The other worker may start one more page before the cancel reaches it (it then
     # waits too): never more than one page a worker past the third.
-    assert 3 <= len(rendered) <= 4 and str(os.getpid()) not in rendered
+    assert 3 <= len(rendered) <= 4 and str(main) not in rendered
     assert files(output) == before
 
 

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,7 @@ from clusterreports.site.i18n import BUILTIN_LOCALES
 from clusterreports.site.theme import builtin_dir
 from clusterreports.site.write import is_scratch, scratch_folder
 
-from .conftest import fake_pagefind, hanging_pagefind, snapshot
+from .conftest import bench_corpus, fake_pagefind, hanging_pagefind, snapshot
 
 WAIT = 30  # seconds: the bound on every wait below
 # Where the server must point once bianca-dragomir.yaml reads 'name: [unclosed'.
@@ -252,16 +253,29 @@ class Reloads:
 
 @pytest.fixture
 def session(valid_site: Path) -> Iterator[tuple[PreviewSession, Reloads]]:
-    preview = Preview(valid_site)
-    preview.build_all()
+    """A session that makes its first build in the builder, as ``serve`` does."""
     reloads = Reloads([], threading.Event())
-    session = PreviewSession(preview, reloads, say=lambda text: None)
+    session = PreviewSession(Preview(valid_site), reloads, say=lambda text: None)
     session.start()
     try:
         yield session, reloads
     finally:
         session.stop()
+    assert_all_stopped(session)
+
+
+def assert_all_stopped(session: PreviewSession) -> None:
+    """No thread of the session and no builder left (nor its workers: they die with it)."""
     assert not any(t.is_alive() for t in session.threads)
+    builder = session.builder
+    assert builder is not None and not builder.is_alive()
+
+
+def test_the_builder_is_a_process_of_its_own(session: tuple[PreviewSession, Reloads]) -> None:
+    """Forked before the session's threads, so that it can fork render workers."""
+    builder = session[0].builder
+    assert isinstance(builder, BaseProcess)
+    assert builder.pid not in (None, os.getpid()) and builder.is_alive()
 
 
 def test_session_rebuilds_and_reloads_after_an_edit(
@@ -278,7 +292,6 @@ def test_session_rebuilds_and_reloads_after_an_edit(
 
 def test_session_rebuilds_once_for_a_burst(valid_site: Path) -> None:
     preview = Preview(valid_site)
-    preview.build_all()
     reloads = Reloads([], threading.Event())
     outcomes: list[Outcome] = []
     # (a quiet time well above a stall of a loaded CI machine between the three writes)
@@ -292,7 +305,7 @@ def test_session_rebuilds_once_for_a_burst(valid_site: Path) -> None:
     finally:
         session.stop()
     assert reloads.paths == ["*"]
-    summaries = [text for text in outcomes if "rebuild" in str(text)]
+    summaries = [text for text in outcomes if "rebuild" in str(text).lower()][1:]  # not the first
     assert len(summaries) == 1
     assert all(p.name in str(summaries[0]) for p in people)
 
@@ -315,7 +328,6 @@ def test_after_an_edit_the_search_index_is_updated(valid_site: Path) -> None:
         )
     finally:
         session.stop()
-    assert not preview.unsettled
     index = (valid_site / "_site" / "pagefind" / "pagefind-entry.json").read_text()
     assert '"en"' in index
     assert sorted(p.name for p in valid_site.iterdir() if p.name.startswith(".")) == []
@@ -348,7 +360,7 @@ def test_an_edit_is_not_held_back_by_the_search_index(
             os.kill(indexer, 0)
     finally:
         session.stop()
-    assert not any(t.is_alive() for t in session.threads)
+    assert_all_stopped(session)
 
 
 def test_other_files_beside_site_yaml_do_not_stop_the_search_index(
@@ -364,6 +376,9 @@ def test_other_files_beside_site_yaml_do_not_stop_the_search_index(
     session = PreviewSession(
         preview, reloads, say=lambda text: None, debouncer=Debouncer(quiet=0.1)
     )
+    sent: list[set[Path]] = []
+    send = session.send
+    session.send = lambda paths: (sent.append(paths), send(paths))  # type: ignore[method-assign]
     session.start()
     try:
         person = valid_site / "content" / "people" / "bianca-dragomir.yaml"
@@ -374,7 +389,7 @@ def test_other_files_beside_site_yaml_do_not_stop_the_search_index(
             (valid_site / name).write_text("x")
         time.sleep(1.5)  # the watcher's batches come within 0.2 s, the rebuild 0.1 s after
         os.kill(indexer, 0)  # still running: nothing stopped it
-        assert session.changes.empty() and not session.debouncer.paths
+        assert [p.name for paths in sent for p in paths] == ["bianca-dragomir.yaml"]
     finally:
         session.stop()
 
@@ -445,7 +460,7 @@ def test_stopping_abandons_a_full_rebuild_and_keeps_the_last_good_site(
         started = time.monotonic()
         session.stop()
     assert time.monotonic() - started < 5  # not the 60 s the indexer would take
-    assert not any(t.is_alive() for t in session.threads)
+    assert_all_stopped(session)
     with pytest.raises(ProcessLookupError):
         os.kill(int(pid_file.read_text()), 0)
     assert snapshot(output) == before
@@ -458,12 +473,12 @@ def test_session_reports_problems_and_recovers(session: tuple[PreviewSession, Re
     good = person.read_text()
     person.write_text("name: [unclosed\n")
     assert reloads.seen.wait(WAIT)
-    assert session_.preview.error is not None
-    assert re.search(BROKEN, session_.preview.error.report())
+    assert session_.error is not None
+    assert re.search(BROKEN, session_.error.report())
     reloads.seen.clear()
     person.write_text(good)
     assert reloads.seen.wait(WAIT)
-    assert session_.preview.error is None
+    assert session_.error is None
 
 
 def test_the_builds_own_folders_beside_the_output_are_not_edits(tmp_path: Path) -> None:
@@ -782,3 +797,124 @@ def test_serve_keeps_running_when_the_first_build_fails(valid_site: Path, tmp_pa
     finally:
         assert served.stop() == 130
     assert re.search(BROKEN, served.err())
+
+
+# --- the builder process: stopped with the server, reported when it dies ------------------
+
+
+def descendants(pid: int) -> dict[int, str]:
+    """The processes under ``pid`` (children, theirs...), each with its command line."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:  # ended meanwhile
+                continue
+            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found: dict[int, str] = {}
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        for child in (c for c, p in parents.items() if p == parent):
+            try:
+                found[child] = Path(f"/proc/{child}/cmdline").read_text().replace("\0", " ")
+            except OSError:
+                continue
+            todo.append(child)
+    return found
+
+
+def gone(pid: int) -> bool:
+    """Ended (a zombie not yet reaped by its new parent counts as ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "killed"])
+def test_stopping_serve_during_a_build_leaves_no_process_behind(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
+    """Ctrl-C (or a SIGKILL, which leaves no chance to clean up) while the builder's
+    render workers are at work: the builder and every worker end too."""
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one core: the build forks no render workers")
+    bench_corpus().generate(tmp_path / "corpus", 40)  # over 400 pages: rendered on every core
+    site = tmp_path / "corpus" / "ours"
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    with (logs / "out.txt").open("wb") as out, (logs / "err.txt").open("wb") as err:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "clusterreports", "--site", str(site), "serve",
+             "--no-search", "--port", str(free_port())],
+            stdout=out, stderr=err,
+        )  # fmt: skip
+    served = Served(process, 0, site, logs)
+    try:
+        found: dict[int, str] = {}
+
+        def workers_at_work() -> bool:
+            if process.poll() is not None:
+                raise AssertionError(f"serve exited: {served.err()}")
+            found.update(descendants(process.pid))
+            return sum("clusterreports" in line for line in found.values()) >= 3
+
+        wait_for(workers_at_work, "the builder and its render workers")  # the first build
+        process.send_signal(stop)
+        status = process.wait(timeout=WAIT)
+    finally:
+        served.stop()
+    assert status == (130 if stop == signal.SIGINT else -signal.SIGKILL)
+    wait_for(lambda: all(gone(pid) for pid in found), "every process of serve to end")
+    if stop == signal.SIGINT:
+        assert served.out().endswith("Stopped.\n") and "Traceback" not in served.err()
+
+
+def test_a_builder_killed_is_reported_and_serve_ends(valid_site: Path, tmp_path: Path) -> None:
+    served = start_server(valid_site, tmp_path / "logs")
+    try:
+        (builder,) = descendants(served.process.pid)
+        os.kill(builder, signal.SIGKILL)
+        status = served.process.wait(timeout=WAIT)
+    finally:
+        served.stop()
+    assert status == 70  # EXIT_BUG
+    assert "clusterreports serve: the preview's builder was stopped by SIGKILL" in served.err()
+
+
+def test_a_builder_that_fails_is_reported_with_its_traceback(
+    valid_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug in the builder (here a rebuild that fails, then the full build tried
+    instead): the session says why, and stops waiting for it."""
+    preview = Preview(valid_site)
+    preview.build_all()
+
+    def boom(self: Preview, *args: object) -> Outcome:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Preview, "update", boom)
+    monkeypatch.setattr(Preview, "build_all", boom)
+    failures: list[str] = []
+    failed = threading.Event()
+
+    def note(message: str) -> None:
+        failures.append(message)
+        failed.set()
+
+    session = PreviewSession(
+        preview, Reloads([], threading.Event()), lambda text: None, failed=note
+    )
+    session.start()
+    try:
+        person = valid_site / "content" / "people" / "bianca-dragomir.yaml"
+        person.write_text(person.read_text().replace("Bianca Dragomir", "Bianca D."))
+        assert failed.wait(WAIT)
+    finally:
+        session.stop()
+    assert failures[0].startswith("the preview's builder ended with status 1: ")
+    assert "RuntimeError: boom" in failures[0]
+    assert_all_stopped(session)

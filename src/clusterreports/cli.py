@@ -23,7 +23,7 @@ from typing import NoReturn
 
 from .authoring.importing import command as import_command
 from .authoring.scaffold import ProbableDuplicate, RecordExists, UnknownType, new_record
-from .config import Site, base_path, check_base_url, load_site_config
+from .config import Site, check_base_url, load_site_config
 from .content.models import RECORD_TYPES
 from .outputs.search import SearchIndexError
 from .pipeline import build, check
@@ -167,8 +167,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _report_bug(error: Exception) -> int:
     """An exception no stage expected is a bug in clusterreports, not in the content:
     one line says so, and the traceback is saved to a file to attach to a report."""
-    details = f"clusterreports {__version__}, Python {sys.version}\n{traceback.format_exc()}"
-    what = shortened(f"{type(error).__name__}: {error}", 200).replace("\n", " ")
+    return _report_bug_details(f"{type(error).__name__}: {error}", traceback.format_exc())
+
+
+def _report_bug_details(error: str, trace: str) -> int:
+    """``_report_bug`` for an exception given as text (one raised in another process)."""
+    details = f"clusterreports {__version__}, Python {sys.version}\n{trace}"
+    what = shortened(error, 200).replace("\n", " ")
     try:
         with tempfile.NamedTemporaryFile(
             "w", encoding="utf-8", prefix="clusterreports-bug-", suffix=".txt", delete=False
@@ -266,9 +271,8 @@ def _new(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C or SIGTERM, which end it with 130 as they end a build."""
     # Imported here: the preview's server and watcher are a fifth of a build's start-up.
-    from .outputs.context import Interrupted
     from .preview.incremental import Preview
-    from .preview.server import CannotListen, ctrl_c_stops, serve
+    from .preview.server import BuilderFailed, CannotListen, ctrl_c_stops, serve
 
     def say(text: str) -> None:
         if not args.quiet:
@@ -279,17 +283,16 @@ def _serve(args: argparse.Namespace) -> int:
     )
     try:
         with ctrl_c_stops(preview):
-            outcome = preview.build_all()
-            if outcome.error is not None:
-                print(outcome.error.report(), file=sys.stderr)
-            say(outcome.summary())
-            where = f"http://{args.host}:{args.port}{base_path(preview.site.config.base_url)}"
-            say(f"Serving {preview.site.output_dir} at {where} (Ctrl-C stops)")
-            serve(preview, args.host, args.port, say)
+            serve(preview, args.host, args.port, say)  # builds first
     except CannotListen as error:
         print(f"clusterreports serve: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except (KeyboardInterrupt, Interrupted):  # Interrupted: the first build, cancelled
+    except BuilderFailed as error:
+        if error.crash is not None:  # a bug, reported as any other
+            return _report_bug_details(error.crash.what, error.crash.details)
+        print(f"clusterreports serve: {error}", file=sys.stderr)
+        return EXIT_BUG
+    except KeyboardInterrupt:
         say("Stopped.")
     return EXIT_INTERRUPTED
 

@@ -7,6 +7,13 @@
   saves, so small sites stay in one process. Before forking, the parent's objects are
   frozen (``freeze_before_fork``): a collection in a child would otherwise write to
   every inherited object's header and so copy the pages the parent shares with it.
+* **Never fork beside threads** (``fork_is_safe``, ``fork_process``): a lock another
+  thread holds at the moment of the fork (the allocator's, logging's, a queue's) is
+  held for ever in the child, which then hangs (Python 3.12 warns). A process with
+  other threads renders in itself rather than fork; the preview forks its builder
+  (``fork_process``) before its server's threads start, and the builder, which has
+  none, forks its workers. ``tests/conftest.py`` fails any test that forks beside a
+  thread.
 * **The cycle collector during a build** (``rare_collections``, ``collector_paused``):
   a build allocates millions of objects that live to its end, and with Python's
   default thresholds the collector rescans them again and again. Checking creates no
@@ -30,9 +37,11 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from multiprocessing.process import BaseProcess
 from typing import TypeVar
 
 # prctl's option to have a signal sent when the parent dies (<linux/prctl.h>).
@@ -46,11 +55,16 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def fork_is_safe() -> bool:
+    """Fork exists, and this process runs no thread but this one."""
+    return can_fork() and threading.active_count() == 1
+
+
 def choose_jobs(requested: int | None, items: int, minimum: int) -> int:
     """As many as asked for; by default one per core this process may use, but just
-    this one for fewer than ``minimum`` items (forking would cost more than it saves)
-    or without fork."""
-    if not can_fork():
+    this one for fewer than ``minimum`` items (forking would cost more than it saves),
+    without fork, or while another thread runs (see ``fork_is_safe``)."""
+    if not fork_is_safe():
         return 1
     if requested is not None:
         return max(1, requested)
@@ -71,6 +85,22 @@ def fork_pool(jobs: int) -> ProcessPoolExecutor:
         initializer=_worker_start,
         initargs=(os.getpid(),),
     )
+
+
+def fork_process(target: Callable[[], object], name: str) -> BaseProcess | None:
+    """``target`` run in a forked process (started), which ends when this one dies, as
+    a worker does; None when forking is not safe here (``fork_is_safe``)."""
+    if not fork_is_safe():
+        return None
+    context = multiprocessing.get_context("fork")
+    process = context.Process(target=_run_forked, args=(target, os.getpid()), name=name)
+    process.start()
+    return process
+
+
+def _run_forked(target: Callable[[], object], parent: int) -> None:
+    _worker_start(parent)
+    target()
 
 
 def _worker_start(parent: int) -> None:

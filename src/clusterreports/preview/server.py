@@ -1,15 +1,17 @@
 """Live preview: build, serve the output with livereload, rebuild on edits, reload browsers.
 
-Three threads: tornado's loop serves files and livereload's websocket; watcher threads
-(watchfiles) put changed paths on a queue; one builder thread waits out a burst of
-changes (:class:`Debouncer`), asks :class:`~clusterreports.preview.incremental.Preview` for an
-incremental rebuild and then tells the browsers to reload.
+Two processes. The builder (``builder.BuildLoop``) is forked first, while this process
+has no other thread: it makes every build and keeps the last one in memory, and forks
+its own render workers freely, having no thread of its own. Then this process runs
+tornado's loop (files and livereload's websocket) and the watcher threads (watchfiles),
+which send changed paths to the builder, and a thread that reads the builder's reports
+and tells the browsers to reload (:class:`PreviewSession`).
 
 Everything that decides something (which file a URL names, which hosts are this
 server's, what a batch of changes means, when a burst is over, what a page looks like
-with the problems overlaid) is a plain function or class here, tested without sockets,
-as MkDocs does. The server answers only requests sent to its own address (a page whose
-name was pointed at it, DNS rebinding, gets nothing).
+with the problems overlaid) is a plain function or class here or in ``watch.py``,
+tested without sockets, as MkDocs does. The server answers only requests sent to its
+own address (a page whose name was pointed at it, DNS rebinding, gets nothing).
 """
 
 from __future__ import annotations
@@ -20,14 +22,14 @@ import html
 import ipaddress
 import logging
 import mimetypes
-import queue
+import multiprocessing
 import signal
 import socket
 import sys
 import threading
-import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from types import FrameType
 from urllib.parse import quote, unquote, urlsplit
@@ -42,21 +44,44 @@ from tornado.ioloop import IOLoop
 from tornado.log import LogFormatter
 from tornado.netutil import bind_sockets
 
-from ..config import Site, base_path
-from ..outputs.context import Interrupted
+from ..config import base_path
 from ..problems import ContentError
-from ..site.i18n import catalogue_folders
-from ..site.render import template_dirs
-from ..site.theme import builtin_dir
 from ..site.urls import NOT_FOUND_URL
 from ..site.write import is_scratch
-from .incremental import Outcome, Preview
+from ..tuning import fork_process
+from .builder import BuildLoop, Crashed, Report
+from .incremental import Preview
+from .watch import (
+    Debouncer,
+    folders_changed,
+    reload_path,
+    top_level_inputs,
+    watch_roots,
+)
 
-QUIET_SECONDS = 0.05
-LONGEST_WAIT_SECONDS = 1.0
+__all__ = [  # what the tests and the command line use, some of it from watch.py
+    "OVERLAY_ID",
+    "BuilderFailed",
+    "CannotListen",
+    "Debouncer",
+    "PreviewSession",
+    "Redirect",
+    "ctrl_c_stops",
+    "folders_changed",
+    "host_allowed",
+    "inject",
+    "misdirected",
+    "reload_path",
+    "resolve",
+    "serve",
+    "top_level_inputs",
+    "watch_roots",
+]
+
 # How long starting the preview waits for its file watchers to be watching.
 WATCH_START_SECONDS = 10.0
-# How long stopping waits for the threads; a rebuild stops at its next page or stage.
+# How long stopping waits for the builder and the threads; a rebuild stops at its next
+# page or stage, and a builder still at work then is killed.
 STOP_SECONDS = 10.0
 OVERLAY_ID = "clusterreports-problems"
 NOT_BUILT = (
@@ -133,88 +158,27 @@ def inject(page: bytes, error: ContentError | None) -> bytes:
     return page[:end] + banner + page[end:] if end >= 0 else page + banner
 
 
-# --- what to watch, and when a burst of changes is over -------------------------------------
+# --- the session: watchers here, builds in the builder ----------------------------------------
 
 
-def watch_roots(site: Site) -> tuple[frozenset[Path], frozenset[Path]]:
-    """(folders watched recursively, folders watched for their own entries).
+class BuilderFailed(Exception):
+    """The builder stopped by itself (a bug, or killed: out of memory...): the preview
+    cannot rebuild any more, and says so rather than serve stale pages in silence.
+    ``crash`` is the bug's, when it was one."""
 
-    The site folder itself is watched flat, for site.yaml: editors that save by
-    renaming a new file over the old would end a watch on the file itself."""
-    deep = {site.content_dir, site.static_dir, builtin_dir("static"), *template_dirs(site)}
-    deep |= set(catalogue_folders(site))
-    return frozenset(p.resolve() for p in deep if p.is_dir()), frozenset({site.root})
-
-
-def top_level_inputs(site: Site) -> frozenset[Path]:
-    """What the flat watch of the site folder is for: site.yaml, and the folders that are
-    (or, once made, become) watched recursively. Anything else there (an editor's swap
-    file, another tool's output) is no edit: it must not stop a search index update."""
-    paths = {site.config_path, site.content_dir, site.static_dir, site.templates_dir}
-    paths |= set(catalogue_folders(site))
-    return frozenset(p.resolve() for p in paths)
-
-
-def folders_changed(root: Path, before: frozenset[Path], after: frozenset[Path]) -> str:
-    """Why the watched folders changed, for the rebuild's summary."""
-
-    def named(paths: frozenset[Path]) -> str:
-        names = sorted(f"{p.relative_to(root) if p.is_relative_to(root) else p}/" for p in paths)
-        return ", ".join(names) + (" folder" if len(names) == 1 else " folders")
-
-    reasons = [f"{named(after - before)} added"] if after - before else []
-    reasons += [f"{named(before - after)} removed"] if before - after else []
-    return "; ".join(reasons)
-
-
-@dataclass
-class Debouncer:
-    """Collects changed paths until no change has come for ``quiet`` seconds (or the
-    first has waited ``longest``), so a save or a ``git checkout`` rebuilds once."""
-
-    quiet: float = QUIET_SECONDS
-    longest: float = LONGEST_WAIT_SECONDS
-    paths: set[Path] = field(default_factory=set)
-    first: float | None = None
-    last: float | None = None
-
-    def add(self, paths: Iterable[Path], now: float) -> None:
-        added = set(paths)
-        if not added:
-            return
-        self.paths |= added
-        self.first = now if self.first is None else self.first
-        self.last = now
-
-    def wait(self, now: float) -> float | None:
-        """Seconds until the batch is due; None when there is nothing to wait for."""
-        if self.first is None or self.last is None:
-            return None
-        return max(0.0, min(self.last + self.quiet, self.first + self.longest) - now)
-
-    def take(self, now: float) -> set[Path] | None:
-        """The batch, once it is due."""
-        wait = self.wait(now)
-        if wait is None or wait > 0:
-            return None
-        batch, self.paths, self.first, self.last = self.paths, set(), None, None
-        return batch
-
-
-def reload_path(outcome: Outcome) -> str:
-    """What livereload.js is told changed: a stylesheet alone is swapped in place."""
-    written = outcome.written
-    if outcome.kind == "incremental" and written and all(u.endswith(".css") for u in written):
-        return written[0]
-    return "*"
-
-
-# --- the session: watchers and builder ------------------------------------------------------
+    def __init__(self, message: str, crash: Crashed | None = None) -> None:
+        super().__init__(message)
+        self.crash = crash
 
 
 class PreviewSession:
-    """Watches the site and rebuilds it on a builder thread; ``reload`` is called (from
-    that thread) after every rebuild that changed what a browser shows."""
+    """Watches the site on threads of this process and has it built by the builder
+    (:class:`~clusterreports.preview.builder.BuildLoop`), a process forked by
+    :meth:`start` before any of those threads: the builder forks render workers, which
+    must never happen beside threads. ``reload`` is called (from a thread of the
+    session) after every rebuild that changed what a browser shows, ``failed`` with the
+    report if the builder stops by itself. ``site`` and ``error`` are the last build's
+    settings and problems, as the builder reported them."""
 
     def __init__(
         self,
@@ -222,31 +186,128 @@ class PreviewSession:
         reload: Callable[[str], None],
         say: Callable[[str], None] = print,
         debouncer: Debouncer | None = None,
+        failed: Callable[[str], None] | None = None,
     ) -> None:
-        self.preview = preview
-        self.debouncer = debouncer or Debouncer()
+        self.preview = preview  # the builder's (made here, built there)
+        self.site = preview.site
+        self.error = preview.error
         self.reload = reload
         self.say = say
-        self.changes: queue.Queue[set[Path]] = queue.Queue()
+        self.failed = failed
+        self.crash: Crashed | None = None  # the builder's bug, if it had one
+        changes, self.changes = multiprocessing.Pipe(duplex=False)  # (receiving, sending)
+        self.reports, reports = multiprocessing.Pipe(duplex=False)
+        self.loop = BuildLoop(preview, changes, reports, debouncer, (self.changes, self.reports))
+        self.builder: BaseProcess | threading.Thread | None = None
+        self.sending = threading.Lock()  # two watchers send on one connection
         self.stopping = threading.Event()
         self.watch_stop = threading.Event()
         self.threads: list[threading.Thread] = []
+        self.watching = False
         self.roots = watch_roots(preview.site)
 
+    @property
+    def debouncer(self) -> Debouncer:
+        return self.loop.debouncer
+
     def start(self) -> None:
-        self._start_watchers()
-        builder = threading.Thread(target=self._build_loop, name="preview-builder")
-        builder.start()
-        self.threads.append(builder)
+        """Start the builder and wait for its first build (a KeyboardInterrupt meanwhile
+        propagates; call :meth:`stop`), then watch the site. Raises BuilderFailed if
+        the builder fails before its first report."""
+        process = fork_process(self.loop.run_in_process, "preview-builder")
+        if process is None:  # no fork here, or a thread already runs: build on a thread
+            self.builder = threading.Thread(target=self.loop.run, name="preview-builder")
+            self.builder.start()
+        else:
+            self.builder = process
+            self.loop.changes.close()  # the builder's ends: its exit must close them
+            self.loop.reports.close()
+        first = self._next_report()
+        if first is None:
+            raise BuilderFailed(self._why_failed(), self.crash)
+        self._handle(first)
+        self._start_watchers()  # after the first build, as before: it reads no edit
+        self.watching = True
+        receiver = threading.Thread(target=self._receive, name="preview-reports", daemon=True)
+        receiver.start()
+        self.threads.append(receiver)
 
     def stop(self) -> None:
         """Stop watching and building: a rebuild under way is abandoned at the next page
-        or stage, leaving the output as the last finished build left it."""
+        or stage, leaving the output as the last finished build left it. The builder
+        (and so its workers) is killed if it has not ended within STOP_SECONDS."""
         self.stopping.set()
         self.watch_stop.set()
-        self.preview.cancel()
-        for thread in self.threads:
+        self.preview.cancel()  # shared with the builder and its workers
+        builder = self.builder
+        if isinstance(builder, threading.Thread):
+            builder.join(STOP_SECONDS)
+            self.loop.reports.close()  # the receiver's end of the line
+        elif builder is not None:
+            builder.join(STOP_SECONDS)
+            if builder.is_alive():
+                builder.kill()  # its render workers die with it (tuning.fork_process)
+                builder.join()
+        with contextlib.suppress(OSError):
+            self.changes.close()
+        for thread in list(self.threads):
             thread.join(timeout=STOP_SECONDS)
+
+    def send(self, paths: set[Path]) -> None:
+        """Pass changed paths on to the builder (a builder gone is reported elsewhere)."""
+        with self.sending, contextlib.suppress(OSError):
+            self.changes.send(paths)
+
+    def _next_report(self) -> Report | None:
+        """The builder's next report; None once it has stopped (its details kept)."""
+        try:
+            report = self.reports.recv()
+        except (EOFError, OSError):
+            return None
+        if isinstance(report, Crashed):
+            self.crash = report
+            return None
+        assert isinstance(report, Report)
+        return report
+
+    def _receive(self) -> None:
+        while (report := self._next_report()) is not None:
+            self._handle(report)
+        if self.stopping.is_set():
+            return
+        message = self._why_failed()
+        if self.failed is not None:
+            self.failed(message)
+        else:
+            print(f"clusterreports serve: {message}", file=sys.stderr, flush=True)
+
+    def _why_failed(self) -> str:
+        how = "failed"
+        if isinstance(self.builder, BaseProcess):
+            self.builder.join(STOP_SECONDS)
+            code = self.builder.exitcode
+            if code is not None and code < 0:
+                how = f"was stopped by {signal.Signals(-code).name} (out of memory?)"
+            elif code is not None:
+                how = f"ended with status {code}"
+        details = f"\n{self.crash.details.rstrip()}" if self.crash else ""
+        return f"the preview's builder {how}: edits are no longer rebuilt{details}"
+
+    def _handle(self, report: Report) -> None:
+        self.site = report.site
+        self.error = ContentError(report.problems) if report.problems else None
+        roots = watch_roots(report.site)
+        if roots != self.roots:  # a folder appeared or went, or site.yaml moved one
+            self.roots = roots
+            if self.watching:  # watch it (told before the builder builds with it)
+                self.watch_stop.set()
+                self._start_watchers()
+        if report.print_problems and self.error is not None:  # even with --quiet
+            print(self.error.report(), file=sys.stderr, flush=True)
+        if report.say is not None:
+            self.say(report.say)
+        if report.reload is not None:
+            self.reload(report.reload)
 
     def _start_watchers(self) -> None:
         """Start watching, and return once watching: a save made just after would
@@ -271,8 +332,8 @@ class PreviewSession:
     def _watch(
         self, paths: list[Path], recursive: bool, stop: threading.Event, watching: threading.Event
     ) -> None:
-        output = self.preview.site.output_dir.resolve()
-        inputs = None if recursive else top_level_inputs(self.preview.site)
+        output = self.site.output_dir.resolve()
+        inputs = None if recursive else top_level_inputs(self.site)
 
         def is_edit(path: Path) -> bool:
             if inputs is not None:  # the flat watch: only what it is for
@@ -294,75 +355,7 @@ class PreviewSession:
             watching.set()  # the first batch (empty after rust_timeout) comes once watching
             changed = {path for _, name in batch if is_edit(path := Path(name))}
             if changed:
-                self.changes.put(changed)
-
-    def _build_loop(self) -> None:
-        debouncer = self.debouncer
-        while not self.stopping.is_set():
-            wait = debouncer.wait(time.monotonic())
-            with contextlib.suppress(queue.Empty):
-                paths = self.changes.get(timeout=0.2 if wait is None else wait)
-                debouncer.add(paths, time.monotonic())
-            batch = debouncer.take(time.monotonic())
-            if batch:
-                self.rebuild(batch)
-            elif debouncer.wait(time.monotonic()) is None and self.changes.empty():
-                self.settle()  # only between bursts: it can take a while on a big site
-
-    def settle(self) -> None:
-        """Finish the last rebuild (the search index) once no edit is waiting. An edit
-        (or stopping) stops it at once, so it never holds an edit back; the next quiet
-        moment starts it again."""
-        if not self.preview.unsettled:
-            return
-        started = time.perf_counter()
-
-        def interrupted() -> bool:
-            return not self.changes.empty() or self.stopping.is_set()
-
-        try:
-            if self.preview.settle(interrupted) is None:
-                return
-        except Exception as exc:
-            logging.getLogger(__name__).exception("finishing the build failed: %s", exc)
-            return
-        self.say(f"Search index updated in {time.perf_counter() - started:.1f} s")
-
-    def rebuild(self, paths: set[Path]) -> Outcome | None:
-        """One rebuild for one batch; never raises, so the server keeps serving. None
-        when stopping the session abandoned it."""
-        try:
-            return self._rebuild(paths)
-        except Interrupted:
-            return None
-
-    def _rebuild(self, paths: set[Path]) -> Outcome:
-        preview = self.preview
-        before = preview.error
-        try:
-            outcome = preview.update(paths)
-        except Interrupted:
-            raise
-        except Exception as exc:  # a bug must not take the server down: report, rebuild all
-            logging.getLogger(__name__).exception("rebuild failed: %s", exc)
-            outcome = preview.build_all("the last rebuild failed")
-        roots = watch_roots(preview.site)
-        if roots != self.roots:  # a folder appeared or went, or site.yaml moved one:
-            before_roots, self.roots = self.roots, roots  # watch it, and build with it
-            self.watch_stop.set()  # (a new templates/ folder renders nothing until then)
-            self._start_watchers()
-            if outcome.kind != "full":
-                reason = folders_changed(preview.site.root, before_roots[0], roots[0])
-                outcome = preview.build_all(reason)
-        unchanged = outcome.kind == "incremental" and not outcome.rendered and not outcome.written
-        if unchanged and before is None:
-            return outcome  # nothing the site shows changed (an editor's temporary file...)
-        if outcome.error is not None:  # problems are printed even with --quiet
-            print(outcome.error.report(), file=sys.stderr, flush=True)
-        self.say(outcome.summary())
-        if outcome.written or outcome.error is not None or before is not None:
-            self.reload(reload_path(outcome))
-        return outcome
+                self.send(changed)
 
 
 # --- the HTTP side ---------------------------------------------------------------------------
@@ -427,17 +420,18 @@ class _ThisHostOnly(web.RequestHandler):
 
 
 class PreviewHandler(_ThisHostOnly):
-    """Serves the output folder only, with the problems overlaid while there are any."""
+    """Serves the output folder only, with the problems overlaid while there are any
+    (the session's ``site`` and ``error``, as the builder last reported them)."""
 
-    def initialize(self, listen: tuple[str, int], preview: Preview) -> None:  # type: ignore[override]
+    def initialize(self, listen: tuple[str, int], session: PreviewSession) -> None:  # type: ignore[override]
         super().initialize(listen)
-        self.preview = preview
+        self.session = session
 
     def compute_etag(self) -> None:
         return None
 
     def get(self, _: str = "") -> None:
-        site = self.preview.site
+        site = self.session.site
         root = site.output_dir
         try:
             found = resolve(root, self.request.path, base_path(site.config.base_url))
@@ -456,7 +450,7 @@ class PreviewHandler(_ThisHostOnly):
             kind = "text/html"
         if kind == "text/html":
             kind = "text/html; charset=utf-8"
-            body = inject(body, self.preview.error)
+            body = inject(body, self.session.error)
         self.set_header("Content-Type", kind)
         self.finish(body)
 
@@ -500,14 +494,14 @@ class _InjectLiveScript(LiveScriptInjector):  # type: ignore[misc]
     script = LIVE_SCRIPT
 
 
-def application(preview: Preview, listen: str, port: int) -> web.Application:
+def application(session: PreviewSession, listen: str, port: int) -> web.Application:
     """The preview's routes: livereload's three, then the output folder."""
     where: dict[str, object] = {"listen": (listen, port)}
     handlers: list[tuple[str, type[web.RequestHandler], dict[str, object]]] = [
         ("/livereload", _LiveReload, where),
         ("/forcereload", _ForceReload, where),
         ("/livereload.js", _LiveReloadScript, where),
-        ("/.*", PreviewHandler, {**where, "preview": preview}),
+        ("/.*", PreviewHandler, {**where, "session": session}),
     ]
     return web.Application(
         handlers,
@@ -521,9 +515,11 @@ class CannotListen(Exception):
 
 
 def serve(preview: Preview, host: str, port: int, say: Callable[[str], None] = print) -> None:
-    """Serve until Ctrl-C or SIGTERM (KeyboardInterrupt, raised on once the session has
-    stopped: a rebuild under way is abandoned and the output keeps the last good build;
-    see :func:`ctrl_c_stops`). Raises CannotListen when the server cannot start."""
+    """Build ``preview`` (in the builder, see :class:`PreviewSession`), then serve until
+    Ctrl-C or SIGTERM (KeyboardInterrupt, raised on once the session has stopped: a
+    rebuild under way is abandoned and the output keeps the last good build; see
+    :func:`ctrl_c_stops`). Raises CannotListen when the server cannot start, and
+    BuilderFailed when the builder stops by itself."""
     # livereload's own watcher stays idle: ours runs on its own threads and calls reload.
     LiveReloadHandler.watcher = Watcher()
     LiveReloadHandler.live_css = True
@@ -534,19 +530,30 @@ def serve(preview: Preview, host: str, port: int, say: Callable[[str], None] = p
     livereload_log.addHandler(talk)
     logging.getLogger("tornado.access").setLevel(logging.WARNING)
     loop = IOLoop.current()
+    failures: list[str] = []
 
     def reload(path: str) -> None:
         loop.add_callback(LiveReloadHandler.reload_waiters, path)
 
-    session = PreviewSession(preview, reload, say)
-    server = HTTPServer(application(preview, host, port))
+    def failed(message: str) -> None:
+        failures.append(message)
+        loop.add_callback(loop.stop)
+
+    session = PreviewSession(preview, reload, say, failed=failed)
+    server = HTTPServer(application(session, host, port))
     try:
-        session.start()  # before listening: once a page loads, every save is seen
+        # First, while this process has no other thread: it forks the builder. Before
+        # listening: once a page loads, every save is seen.
+        session.start()
+        where = f"http://{host}:{port}{base_path(session.site.config.base_url)}"
+        say(f"Serving {session.site.output_dir} at {where} (Ctrl-C stops)")
         try:
             server.add_sockets(bind_sockets(port, address=host))
         except OSError as exc:
             raise CannotListen(_cannot_listen(exc, host, port)) from None
         loop.start()
+        if failures:
+            raise BuilderFailed(failures[0], session.crash)
     finally:
         session.stop()
         server.stop()
@@ -558,9 +565,10 @@ def ctrl_c_stops(preview: Preview) -> Iterator[None]:
     """Ctrl-C cancels the (re)build under way at once, then raises KeyboardInterrupt.
 
     Installed explicitly: started with SIGINT ignored (a script's background job),
-    Python never raises KeyboardInterrupt. A terminal sends Ctrl-C to the render
-    workers too, and the builder thread, hearing of it from them first, must know it
-    for the stop (not a failed rebuild to retry)."""
+    Python never raises KeyboardInterrupt. The flag is shared with the builder and its
+    render workers (a terminal sends them Ctrl-C too, a ``kill`` only this process):
+    the builder, hearing of it from its workers first, must know it for the stop (not
+    a failed rebuild to retry)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
