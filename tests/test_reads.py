@@ -8,14 +8,25 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clusterreports import load_site_config
 from clusterreports.content.models import Event, FundingCall, Record
 from clusterreports.content.registry import Registry
 from clusterreports.pipeline import check
 from clusterreports.preview.incremental import Preview
-from clusterreports.preview.reads import ALL_FIELDS, TrackedRegistry, field_bits
+from clusterreports.preview.reads import (
+    ALL_FIELDS,
+    EVERY_FROM,
+    Reads,
+    TrackedRegistry,
+    TrackingRenderer,
+    field_bits,
+)
 from clusterreports.site.views import EventView, SiteView
+
+from .conftest import bench_corpus
 
 
 @pytest.fixture
@@ -92,3 +103,40 @@ def test_previewing_patches_no_class(valid_site: Path) -> None:
     assert Preview(valid_site).build_all().kind == "full"
     assert "__getattribute__" not in vars(Record) and "__getattr__" not in vars(Record)
     assert Record.__getattribute__ is object.__getattribute__
+
+
+masks = st.integers(min_value=-1, max_value=(1 << 20) - 1)
+
+
+@given(
+    st.dictionaries(st.sampled_from(["event", "session"]), st.integers(0, 80)),
+    st.data(),
+)
+def test_folding_keeps_what_a_page_read_of_every_record(
+    counts: dict[str, int], data: st.DataObject
+) -> None:
+    """What ``Reads.of`` answers for any record is the same before and after folding."""
+    keys = [(t, f"{t}-{i}") for t, n in counts.items() for i in range(n)]
+    read = data.draw(st.lists(st.sampled_from(keys), unique=True) if keys else st.just([]))
+    reads = Reads(fields={key: data.draw(masks) for key in read})
+    before = {key: reads.of(key) for key in keys}
+    reads.fold(counts)
+    assert {key: reads.of(key) for key in keys} == before
+    for type_name, mask in reads.every.items():
+        assert counts[type_name] >= EVERY_FROM and mask != 0
+
+
+def test_an_index_page_notes_once_what_it_read_of_every_record(tmp_path: Path) -> None:
+    """A sessions index page sorts every session: noted once for the type, not once a
+    session (what kept a large preview's memory growing with every page)."""
+    root = tmp_path / "corpus"
+    bench_corpus().generate(root, 20)
+    site = load_site_config(root / "ours")
+    checked = check(site)
+    renderer = TrackingRenderer(site, checked.registry)
+    sessions = len(checked.registry.all("session"))
+    assert sessions >= EVERY_FROM
+    index = next(p for p in checked.pages if p.kind == "index" and p.url == "/sessions/")
+    _, reads = renderer.render_tracked(index)
+    assert reads.every.get("session")
+    assert sum(1 for key in reads.fields if key[0] == "session") < sessions

@@ -71,6 +71,7 @@ class State:
     page_of: dict[Key, list[int]] = field(default_factory=dict)  # a page a language
     readers: list[Readers | None] = field(init=False)
     backlink_readers: list[Readers | None] = field(init=False)
+    every_readers: dict[str, Readers] = field(default_factory=dict)  # Reads.every, by type
     templates: dict[str, frozenset[str] | None] = field(default_factory=dict)
     extra_urls: set[str] = field(default_factory=set)
     unindexed: set[str] = field(default_factory=set)  # pages written since the last index
@@ -90,6 +91,8 @@ class State:
         field is at worst re-rendered once more than needed)."""
         for key, mask in reads.fields.items():
             self._readers(self.readers, key).add(index, mask, again)
+        for type_name, mask in reads.every.items():
+            self.every_readers.setdefault(type_name, Readers()).add(index, mask, again)
         for key in reads.backlinks:
             self._readers(self.backlink_readers, key).add(index, ALL_FIELDS, again)
 
@@ -143,6 +146,9 @@ class State:
         key = key_of(new)
         mask = changed_fields(old, new)
         found = self.reading(self.readers, key, mask)
+        every = self.every_readers.get(key[0])
+        if every is not None:
+            found |= every.reading(mask)
         before, after = links(old), links(new)
         if before != after:
             for _, target_type, target_id in before + after:
