@@ -3,10 +3,11 @@
     python bench/bench_incremental.py                  # 10,000 events (~125,000 records)
     python bench/bench_incremental.py --events 1000 --edits 9
 
-Writes the synthetic corpus (bench/corpus.py) once under bench/_work/, starts
-``clusterreports serve`` on it (a free port on 127.0.0.1), opens the page of the record
-it edits in headless Chromium, then edits one record at a time (a sentence added to an
-event's report text, the commonest edit) and reports, per edit and as medians:
+Writes the synthetic corpus (bench/corpus.py) under bench/_work/ (again whenever the
+generator has changed), starts ``clusterreports serve`` on it (a free port on
+127.0.0.1), opens the page of the record it edits in headless Chromium, then edits
+one record at a time (a sentence added to an event's report text, the commonest edit)
+and reports, per edit and as medians:
 
 * save -> written: from the file's save to the last page of the rebuild being written
   (the newest modification time of a page in the output): file watching, the 50 ms
@@ -50,7 +51,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH), str(BENCH.parent / "tools")]
-from corpus import generate  # noqa: E402  (scripts beside this one)
+from corpus import generate, up_to_date  # noqa: E402  (scripts beside this one)
 from screenshots import CHROMIUM, launch  # noqa: E402  (the browser every test uses)
 
 TARGET_MS = 100.0
@@ -337,7 +338,7 @@ def main() -> None:
 
     root = args.work / f"incremental-{args.events}"
     site = root / "ours"
-    if not (site / "site.yaml").exists():
+    if not up_to_date(root, args.events):
         print(f"Writing the corpus of {args.events} events to {root} ...", flush=True)
         generate(root, args.events)
         for other in ("hugo", "pelican"):

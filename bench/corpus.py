@@ -23,11 +23,14 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import hashlib
+import inspect
 import io
 import itertools
 import json
 import random
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +53,9 @@ LAST = (  # noqa: SIM905
     "Kovac Laine Meyer Nowak Orsini Popescu Ricci Sorensen Teixeira Virtanen Wolf Zanetti "
     "Aalto Blom Cerny"
 ).split()
+# Endings that make further surnames of LAST at large N (Santosberg, Weberson), one
+# word each, in ASCII letters so that folding a name changes only its case.
+ENDINGS = ("berg", "son", "ini", "escu", "holm", "ek", "ova", "stad")
 WORDS = (  # noqa: SIM905
     "cluster innovation policy region industry partnership smart specialisation network "
     "digital green transition resilience supply chain skills talent programme funding call "
@@ -135,6 +141,36 @@ def _award_names(count: int) -> list[str]:
     ]
 
 
+def _surnames() -> Iterator[list[str]]:
+    """``LAST``, then each of them with an ending, then with two, and so on: blocks of
+    one-word surnames, none the same as an earlier one."""
+    seen: set[str] = set()
+    for length in itertools.count():
+        for endings in itertools.product(ENDINGS, repeat=length):
+            block = [stem + "".join(endings) for stem in LAST]
+            block = [name for name in block if name.lower() not in seen]
+            seen.update(name.lower() for name in block)
+            yield block
+
+
+def _names(count: int, rng: random.Random, seed: int) -> list[tuple[str, str]]:
+    """``count`` (first name, surname) pairs, no two the same: every first name with
+    each of ``LAST`` (shuffled by ``rng``), then with each further block of surnames
+    (shuffled apart, so that ``rng`` draws what it drew before and the rest of the
+    corpus stays as it was). All are two words, so that no name is another's with a
+    word added, which the build's probable-duplicate check would report
+    (content/duplicates.py: 'Gustav A. Santos' beside 'Gustav Santos')."""
+    surnames = _surnames()
+    names = [(first, last) for last in next(surnames) for first in FIRST]
+    rng.shuffle(names)
+    further = random.Random(seed + 13)
+    while len(names) < count:
+        block = [(first, last) for last in next(surnames) for first in FIRST]
+        further.shuffle(block)
+        names += block
+    return names[:count]
+
+
 def _date(day: int) -> str:
     year, rest = divmod(day, 336)
     month, mday = divmod(rest, 28)
@@ -164,12 +200,9 @@ def _model(n: int, seed: int) -> dict[str, list[Fields]]:
         }
         for i in range(1, n_orgs + 1)
     ]
-    names = [(f, last) for last in LAST for f in FIRST]
-    rng.shuffle(names)
+    names = _names(n_people, rng, seed)
     people: list[Fields] = []
-    for i in range(1, n_people + 1):
-        first, last = names[(i - 1) % len(names)]
-        middle = "" if i <= len(names) else f" {chr(64 + (i - 1) // len(names))}."
+    for i, (first, last) in enumerate(names, start=1):
         roles = []
         for _ in range(rng.randint(1, 3)):
             start = rng.randint(0, 6000)
@@ -181,7 +214,7 @@ def _model(n: int, seed: int) -> dict[str, list[Fields]]:
             if rng.random() < 0.4:
                 role["end"] = _date(start + rng.randint(100, 1500))
             roles.append(role)
-        people.append({"id": f"person-{i:05d}", "name": f"{first}{middle} {last}", "roles": roles})
+        people.append({"id": f"person-{i:05d}", "name": f"{first} {last}", "roles": roles})
     zipf = _Zipf(n_people)
     events: list[Fields] = []
     sessions: list[Fields] = []
@@ -305,6 +338,8 @@ disableKinds = ["RSS", "sitemap", "robotsTXT"]
   unsafe = false
 """
 HUGO_LAYOUTS = Path(__file__).resolve().parent / "hugo_layouts"
+# Beside the three sites: the generator and arguments that wrote them (up_to_date).
+MARKER = "corpus.json"
 
 
 def _front(fields: Fields) -> str:
@@ -483,6 +518,41 @@ def _add_translations(
                     _write(site / "content" / folder / f"{name}.yaml", _record(texts))
 
 
+def _generator() -> str:
+    """A digest of what decides a corpus's bytes besides the arguments: this file and
+    the Hugo layouts it copies."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for path in sorted(HUGO_LAYOUTS.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(HUGO_LAYOUTS).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _arguments(root: Path, n: int, **options: Any) -> Fields:
+    """``generate``'s arguments but ``root``, its defaults filled in: what the marker
+    keeps of them."""
+    bound = inspect.signature(generate).bind(root, n, **options)
+    bound.apply_defaults()
+    arguments = {k: v for k, v in bound.arguments.items() if k != "root"}
+    arguments["languages"] = list(arguments["languages"] or [])
+    return arguments
+
+
+def up_to_date(root: Path, n: int, **options: Any) -> bool:
+    """Whether ``root`` holds what ``generate(root, n, **options)`` would write there
+    now, by its marker: a corpus written by an older generator, with other arguments or
+    cut short is not, so the benchmark never times a stale one."""
+    try:
+        marker = json.loads((root / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(
+        marker.get("generator") == _generator()
+        and marker.get("arguments") == _arguments(root, n, **options)
+    )
+
+
 def generate(
     root: Path,
     n: int,
@@ -493,7 +563,11 @@ def generate(
 ) -> Corpus:
     """Write the three sites under ``root`` (replacing what was there); with
     ``portraits``, that share of our site's people get a portrait; with ``languages``
-    (more than one), our site is in those, ``translated`` of its records translated."""
+    (more than one), our site is in those, ``translated`` of its records translated.
+    The marker ``up_to_date`` reads is written last."""
+    arguments = _arguments(
+        root, n, seed=seed, portraits=portraits, languages=languages, translated=translated
+    )
     model = _model(n, seed)
     shutil.rmtree(root, ignore_errors=True)
     if portraits:
@@ -510,6 +584,8 @@ def generate(
         for p in session["participants"]:
             appearances[p["person"]] = appearances.get(p["person"], 0) + 1
     counts = {k: len(v) for k, v in model.items()}
+    marker = {"generator": _generator(), "arguments": arguments, "counts": counts}
+    (root / MARKER).write_text(json.dumps(marker), encoding="utf-8")
     return Corpus(
         events=counts["events"],
         sessions=counts["sessions"],

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import hashlib
 import itertools
 import json
 import os
@@ -70,7 +69,7 @@ TOOLS = ("ours", "ours-no-search", "ours-cold", "hugo", "hugo-pagefind", "pelica
 CACHE_FOLDER = "cache"
 
 sys.path.insert(0, str(BENCH))
-from corpus import generate  # noqa: E402
+from corpus import generate, up_to_date  # noqa: E402
 
 
 @dataclass
@@ -299,18 +298,15 @@ def settle_filesystem(delay: float, outputs: Path) -> None:
 
 def ensure_corpus(events: int, languages: Sequence[str] = (), translated: float = 0.1) -> Path:
     """The corpus of ``events`` events (our site in ``languages`` when more than one, that
-    share of its records ``translated``), written again if corpus.py changed since. Its
+    share of its records ``translated``), written again if the generator changed since. Its
     old files are deleted first, so this counts as a deletion for settle_filesystem:
     call it before settling."""
     in_languages = [*languages, f"{translated:g}"] if len(languages) > 1 else []
     root = WORK / "-".join(["corpus", str(events), *in_languages])
-    marker = root / "corpus.json"
-    generator = hashlib.sha256((BENCH / "corpus.py").read_bytes()).hexdigest()
-    if not marker.exists() or json.loads(marker.read_text()).get("generator") != generator:
+    if not up_to_date(root, events, languages=list(languages), translated=translated):
         print(f"Writing the corpus for N = {events:,}...", flush=True)
         had_files = root.exists()
-        corpus = generate(root, events, languages=list(languages), translated=translated)
-        marker.write_text(json.dumps({"generator": generator, "counts": corpus.counts}))
+        generate(root, events, languages=list(languages), translated=translated)
         if had_files:
             DELETED_AT.write_text(str(time.time()))
     return root

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from clusterreports import build, check, load_site_config
+from clusterreports.content.duplicates import Named, probable_duplicates
 from clusterreports.content.models import TYPES_BY_FOLDER
 from tests.conftest import bench_corpus
 from tests.linkcheck import broken_links
@@ -45,7 +47,9 @@ def test_the_corpus_has_the_promised_shape(corpus: tuple[Any, Path]) -> None:
 def test_the_corpus_builds_completely(corpus: tuple[Any, Path]) -> None:
     counts, root = corpus
     site = load_site_config(root / "ours")
-    registry = check(site).registry
+    checked = check(site)
+    assert checked.warnings == []  # no probable duplicates
+    registry = checked.registry
     assert len(registry) == counts.records()
     result = build(site, jobs=2)
     out = site.output_dir
@@ -59,6 +63,43 @@ def test_the_corpus_builds_completely(corpus: tuple[Any, Path]) -> None:
         assert (out / record.folder / record.id / "index.html").is_file()
     assert result.pages == result.written == len(list(out.rglob("*.html")))
     assert broken_links(out) == []
+
+
+def test_no_two_people_are_probable_duplicates_however_many(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past every first name with every surname (6,900 people, N = 2,300) come further
+    surnames, never a name that is another's with a word more ('Gustav A. Santos'
+    beside 'Gustav Santos'), which a build would warn of. Fewer names here, so that a
+    few hundred people go through blocks of surnames with one ending and with two."""
+    corpus = bench_corpus()
+    monkeypatch.setattr(corpus, "FIRST", corpus.FIRST[:5])
+    monkeypatch.setattr(corpus, "LAST", corpus.LAST[:4])
+    names = corpus._names(400, random.Random(1), 1)
+    assert len(set(names)) == len(names) == 400
+    assert any(last.endswith("bergson") for _, last in names)  # two endings
+    named = [Named(f"p{i}", f"people/p{i}.yaml", f"{a} {b}") for i, (a, b) in enumerate(names)]
+    assert probable_duplicates(named) == []
+    assert corpus._names(400, random.Random(1), 1) == names
+    # Up to every first name with every surname, the names are those drawn before.
+    first = corpus._names(20, random.Random(1), 1)
+    before = [(f, last) for last in corpus.LAST for f in corpus.FIRST]
+    random.Random(1).shuffle(before)
+    assert first == before
+
+
+def test_a_corpus_says_which_generator_and_arguments_wrote_it(tmp_path: Path) -> None:
+    """The benchmark writes a corpus again when the generator or the arguments differ
+    from those of the one it has (its marker), and only then."""
+    corpus = bench_corpus()
+    assert not corpus.up_to_date(tmp_path, 10)
+    corpus.generate(tmp_path, 10)
+    assert corpus.up_to_date(tmp_path, 10)
+    assert not corpus.up_to_date(tmp_path, 11)
+    assert not corpus.up_to_date(tmp_path, 10, languages=["en", "fr"])
+    marker = tmp_path / "corpus.json"
+    marker.write_text(marker.read_text().replace('"generator": "', '"generator": "old'))
+    assert not corpus.up_to_date(tmp_path, 10)
 
 
 def test_a_corpus_with_portraits_shows_them_and_only_on_our_site(tmp_path: Path) -> None:
