@@ -51,6 +51,7 @@ def test_a_build_on_a_terminal_names_each_step_and_counts_pages(valid_site: Path
         "Reading and validating the content",
         "Linking ",
         "Planning the pages",
+        "Looking for probable duplicates",
         "Rendering pages",
         "Indexing the pages for search",
     ]

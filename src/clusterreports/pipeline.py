@@ -113,7 +113,10 @@ def check(
     pages, plan_problems = plan_pages(registry, config.search, config.page_size, trees)
     problems = read_problems + validated.problems + link_problems + plan_problems
     problems += catalogue_problems(site)  # a language the interface cannot speak
-    warnings = duplicates.warnings(registry) if not problems else []
+    warnings: list[Problem] = []
+    if not problems:
+        say("Looking for probable duplicates")  # seconds at 10,000 events
+        warnings = duplicates.warnings(registry)
     if strict or site.config.strict:
         problems += warnings
     if problems:
@@ -216,14 +219,18 @@ def _pieces(content: Iterable[bytes], stop: Stop) -> Iterator[bytes]:
 
 
 def build(
-    site: Site, jobs: int | None = None, progress: bool = False, strict: bool = False
+    site: Site,
+    jobs: int | None = None,
+    progress: bool | BuildProgress = False,
+    strict: bool = False,
 ) -> BuildResult:
     """Check, then write the whole site; ``jobs`` processes render pages (default: one
-    per core), and ``progress`` shows a bar (the CLI asks for it on a terminal).
+    per core), and ``progress`` shows a bar (the CLI asks for it on a terminal), or is
+    what to tell the stages to (bench/profile.py times them so, through this wiring).
     ``strict`` makes warnings problems, so nothing is written. Raises OutputRefused,
     before reading anything, for an output folder that a build must not replace."""
     started = time.perf_counter()
-    bar = BuildProgress(0, enabled=progress)
+    bar = progress if isinstance(progress, BuildProgress) else BuildProgress(0, progress)
     builder = Builder(site, jobs, bar)
     with rare_collections():
         try:
