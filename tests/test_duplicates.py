@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clusterreports.cli import main
-from clusterreports.content.duplicates import Named, fold, reason
+from clusterreports.content.duplicates import Named, fold, probable_duplicates, reason
 
 from .conftest import copy_site
 
@@ -113,3 +115,26 @@ def test_new_says_a_file_name_is_taken_rather_than_suggest_it(
         "clusterreports new: content/people/jane-doe.yaml already exists: edit it, "
         "or give the new record another title\n"
     )
+
+
+_WORDS = st.sampled_from(["Ana", "Ana-Maria", "Maria", "Santos", "A.", "Ruiz", "Lopez", "ruiz"])
+_NAMES = st.lists(_WORDS, min_size=1, max_size=4).map(" ".join)
+_NAMED = st.lists(st.tuples(_NAMES, st.lists(_NAMES, max_size=2)), min_size=2, max_size=12).map(
+    lambda rows: [Named(f"p{i}", f"people/p{i}.yaml", n, tuple(a)) for i, (n, a) in enumerate(rows)]
+)
+
+
+@given(_NAMED)
+def test_probable_duplicates_finds_every_pair_that_a_pairwise_comparison_finds(
+    named: list[Named],
+) -> None:
+    """Looked up by shared words, the pairs are exactly those that comparing every
+    record with every other would find, worded the same."""
+    everything = {}
+    for index, a in enumerate(named):
+        for b in named[index + 1 :]:
+            why = reason(a, b)
+            if why is not None:
+                later, earlier = sorted((a, b), key=lambda n: n.path, reverse=True)
+                everything[tuple(sorted((a.path, b.path)))] = (later, earlier, why)
+    assert probable_duplicates(named) == [everything[pair] for pair in sorted(everything)]

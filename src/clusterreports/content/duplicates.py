@@ -81,24 +81,37 @@ def reason(a: Named, b: Named) -> str | None:
 
 
 def probable_duplicates(named: Iterable[Named]) -> list[tuple[Named, Named, str]]:
-    """Each probable pair once, (later file, earlier file, why), comparing only records
-    that share a first word (so a large site is not compared pair by pair)."""
-    by_first: dict[str, list[Named]] = defaultdict(list)
-    for record in named:
-        firsts = {words[0] for words in map(fold, (record.name, *record.aliases)) if words}
-        for first in firsts:
-            by_first[first].append(record)
+    """Each probable pair once, (later file, earlier file, why). Only the pairs ``reason``
+    can find are compared, looked up by the words they must share (the same words; a
+    name that is an alias; the short name's first and last words in the long one), so
+    a large site is not compared pair by pair, nor every pair sharing a first name."""
+    records = list(named)
+    by_words: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    by_ends: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, record in enumerate(records):
+        words = fold(record.name)
+        by_words[words].append(index)
+        if len(words) >= 2:
+            by_ends[(words[0], words[-1])].append(index)
+    candidates: set[tuple[int, int]] = set()
+    for index, record in enumerate(records):
+        words = fold(record.name)
+        others = list(by_words.get(words, ()))
+        for alias in record.aliases:
+            others += by_words.get(fold(alias), ())
+        for word in words[1:]:
+            others += by_ends.get((words[0], word), ())
+        candidates.update((min(index, other), max(index, other)) for other in others)
     found: dict[tuple[str, str], tuple[Named, Named, str]] = {}
-    for group in by_first.values():
-        for index, a in enumerate(group):
-            for b in group[index + 1 :]:
-                pair = tuple(sorted((a.path, b.path)))
-                if a.id == b.id or pair in found or a.id in b.related or b.id in a.related:
-                    continue
-                why = reason(a, b)
-                if why is not None:
-                    later, earlier = sorted((a, b), key=lambda n: n.path, reverse=True)
-                    found[(pair[0], pair[1])] = (later, earlier, why)
+    for first, second in sorted(candidates):  # in file order, as ``reason`` words it
+        a, b = records[first], records[second]
+        pair = tuple(sorted((a.path, b.path)))
+        if a.id == b.id or pair in found or a.id in b.related or b.id in a.related:
+            continue
+        why = reason(a, b)
+        if why is not None:
+            later, earlier = sorted((a, b), key=lambda n: n.path, reverse=True)
+            found[(pair[0], pair[1])] = (later, earlier, why)
     return [found[pair] for pair in sorted(found)]
 
 

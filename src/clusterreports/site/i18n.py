@@ -10,6 +10,7 @@ its own ``locales/`` folder at its top, whose messages win over the built-in one
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
@@ -20,6 +21,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
+from markupsafe import Markup
 
 from ..config import CONFIG_NAME, Site
 from ..problems import Problem, display_path
@@ -59,6 +61,24 @@ class Interface:
 
     def pgettext(self, context: str, message: str) -> str:
         return str(self.translations.pgettext(context, message))
+
+    def template_globals(self) -> dict[str, Callable[..., Markup]]:
+        """``_``, ``gettext`` and ``ngettext`` for templates, as Jinja's newstyle gettext
+        makes them (the message safe, its ``%`` placeholders filled with escaped values),
+        but plain functions: Jinja's own go through three context calls each, and a page
+        asks for a dozen messages or more."""
+        translations = self.translations
+
+        def gettext(message: str, **variables: object) -> Markup:
+            text = Markup(translations.gettext(message))
+            # '%' absent, formatting with the variables changes nothing
+            return text % variables if "%" in text else text
+
+        def ngettext(singular: str, plural: str, num: int, **variables: object) -> Markup:
+            variables.setdefault("num", num)
+            return Markup(translations.ngettext(singular, plural, num)) % variables
+
+        return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
 
 
 def catalogue_path(folder: Path, code: str) -> Path | None:

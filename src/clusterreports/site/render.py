@@ -178,6 +178,7 @@ def make_environment(site: Site, interface: Interface = ENGLISH) -> jinja2.Envir
         extensions=["jinja2.ext.i18n"],
     )
     env.install_gettext_translations(interface.translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(interface.template_globals())
     env.filters["markdown"] = _markdown_filter
     env.filters["date"] = _date_filter
     env.filters["number"] = _number_filter

@@ -421,14 +421,6 @@ class Discovery:
         return urls.calendar_url_of(self.record.record) if self.record else None
 
     @property
-    def feeds(self) -> list[tuple[str, str]]:
-        gettext = self.site.interface.gettext
-        return [
-            (gettext("Events and news"), urls.EVENTS_FEED_URL),
-            (gettext("Funding calls"), urls.CALLS_FEED_URL),
-        ]
-
-    @property
     def subscribe(self) -> list[tuple[str, str, str]]:
         """(label, site URL, format) links for the page's "Add to calendar" box."""
         gettext = self.site.interface.gettext

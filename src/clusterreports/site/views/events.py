@@ -193,11 +193,11 @@ class EventView(View[Event]):
                 seen.setdefault(org.id, org)
         return list(seen.values())
 
-    @property
+    @cached_property
     def awards(self) -> list[AwardView]:
         return sorted(self._referrers("award", "event"), key=lambda a: a.title)
 
-    @property
+    @cached_property
     def calls(self) -> list[CallView]:
         found: dict[str, CallView] = {c.id: c for c in self._referrers("call", "events")}
         for session in self.sessions:
@@ -205,7 +205,7 @@ class EventView(View[Event]):
                 found.setdefault(call.id, call)
         return sorted(found.values(), key=lambda c: c.sort_key)
 
-    @property
+    @cached_property
     def polls(self) -> list[PollView]:
         found: dict[str, PollView] = {p.id: p for p in self._referrers("poll", "event")}
         for session in self.sessions:
@@ -213,7 +213,7 @@ class EventView(View[Event]):
                 found.setdefault(poll.id, poll)
         return list(found.values())
 
-    @property
+    @cached_property
     def reports(self) -> list[ReportView]:
         return by_date(self._referrers("report", "about"))
 
@@ -245,7 +245,7 @@ class EventView(View[Event]):
     def next_edition(self) -> EventView | None:
         return self._neighbour(1)
 
-    @property
+    @cached_property
     def side_events(self) -> list[EventView]:
         return sorted(self._referrers("event", "part_of"), key=lambda e: e.sort_key)
 
@@ -253,7 +253,7 @@ class EventView(View[Event]):
     def about_events(self) -> list[EventView]:
         return self._refs("event", self.record.about)
 
-    @property
+    @cached_property
     def discussed_in(self) -> list[EventView]:
         return self._referrers("event", "about")
 
@@ -333,11 +333,11 @@ class SessionView(View[Session]):
             for q in self.record.quotes
         ]
 
-    @property
+    @cached_property
     def polls(self) -> list[PollView]:
         return self._referrers("poll", "session")
 
-    @property
+    @cached_property
     def calls(self) -> list[CallView]:
         return self._referrers("call", "session")
 

@@ -88,11 +88,11 @@ class PersonView(View[Person]):
                 found.append(Appearance(e.role, None, event, e.position, org))
         return sorted(found, key=lambda a: a.sort_key)
 
-    @property
+    @cached_property
     def moderated(self) -> list[EventView]:
         return self._referrers("event", "moderators")
 
-    @property
+    @cached_property
     def awards_won(self) -> list[AwardView]:
         return sorted(self._referrers("award", "winners"), key=lambda a: a.record.year)
 
@@ -112,7 +112,7 @@ class PersonView(View[Person]):
                 found.append(QuoteView(quote.text, self, quote.context, session, lang))
         return found
 
-    @property
+    @cached_property
     def reports(self) -> list[ReportView]:
         return by_date(self._referrers("report", "authors"))
 
@@ -158,7 +158,7 @@ class OrganisationView(View[Organisation]):
             current = current.parent
         return chain
 
-    @property
+    @cached_property
     def children(self) -> list[OrganisationView]:
         return sorted(self._referrers("organisation", "parent"), key=lambda o: o.sort_key)
 
@@ -175,7 +175,7 @@ class OrganisationView(View[Organisation]):
             stack.extend(reversed(unit.children))
         return list(found.values())
 
-    @property
+    @cached_property
     def unit_people(self) -> list[tuple[PersonView, RoleView, OrganisationView]]:
         """The people of its units, each with the unit, so a directorate's page shows
         everyone who worked in it."""
@@ -198,7 +198,7 @@ class OrganisationView(View[Organisation]):
     def partners(self) -> list[OrganisationView]:
         return self._refs("organisation", self.record.partners)
 
-    @property
+    @cached_property
     def partner_of(self) -> list[OrganisationView]:
         return self._referrers("organisation", "partners") + self._referrers("organisation", "lead")
 
@@ -220,7 +220,7 @@ class OrganisationView(View[Organisation]):
             sorted(former, key=lambda pr: pr[0].sort_key),
         )
 
-    @property
+    @cached_property
     def organised(self) -> list[tuple[EventView, str]]:
         """Events it had a part in, with that part ('organiser', 'host, partner')."""
         events: dict[str, EventView] = {}
@@ -237,7 +237,7 @@ class OrganisationView(View[Organisation]):
             found.append((event, ", ".join(roles)))
         return found
 
-    @property
+    @cached_property
     def took_part(self) -> list[tuple[EventView, SessionView]]:
         pairs: dict[str, tuple[EventView, SessionView]] = {}
         for session in self._referrers("session"):
@@ -246,7 +246,7 @@ class OrganisationView(View[Organisation]):
                 pairs.setdefault(session.id, (event, session))
         return sorted(pairs.values(), key=lambda es: (es[0].sort_key, es[1].sort_key))
 
-    @property
+    @cached_property
     def awards(self) -> list[tuple[AwardView, bool]]:
         """Awards it won or was shortlisted for, with whether it won."""
         found = [(a, True) for a in self._referrers("award", "winners")]
@@ -255,7 +255,7 @@ class OrganisationView(View[Organisation]):
         found += [(a, False) for a in shortlisted if a.id not in won]
         return sorted(found, key=lambda pair: (pair[0].record.year, pair[0].title))
 
-    @property
+    @cached_property
     def calls(self) -> list[tuple[CallView, str]]:
         """Calls it funds or runs, with which ('funder', 'funder and issuer')."""
         found: dict[str, tuple[CallView, list[str]]] = {}
@@ -304,7 +304,7 @@ class OrganisationView(View[Organisation]):
                 return date_text(view.record.renamed, self.site.locale)
         return ""
 
-    @property
+    @cached_property
     def reports(self) -> list[ReportView]:
         return by_date(self._referrers("report", "publishers"))
 

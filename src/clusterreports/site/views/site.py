@@ -225,6 +225,15 @@ class SiteView:
         }
         return [(label, path, self.url(path)) for label, path in paths.items()]
 
+    @property
+    def feeds(self) -> list[tuple[str, str]]:
+        """(title, site URL) of the site's Atom feeds, for the head's feed links."""
+        gettext = self.interface.gettext
+        return [
+            (gettext("Events and news"), urls.EVENTS_FEED_URL),
+            (gettext("Funding calls"), urls.CALLS_FEED_URL),
+        ]
+
     def menu(self, page_url: str) -> tuple[tuple[str, str, str | None], ...]:
         """The main menu as seen from ``page_url``: (label, link, aria-current) per entry,
         the current being "page" on a listing itself and "true" anywhere below it."""
