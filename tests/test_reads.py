@@ -26,7 +26,7 @@ from clusterreports.preview.reads import (
 )
 from clusterreports.site.views import EventView, SiteView
 
-from .conftest import bench_corpus
+from .conftest import bench_corpus, copy_site
 
 
 @pytest.fixture
@@ -140,3 +140,23 @@ def test_an_index_page_notes_once_what_it_read_of_every_record(tmp_path: Path) -
     _, reads = renderer.render_tracked(index)
     assert reads.every.get("session")
     assert sum(1 for key in reads.fields if key[0] == "session") < sessions
+
+
+def test_an_event_page_reads_the_events_it_shows_not_every_event(tmp_path: Path) -> None:
+    """The editions of a series come from the registry's index: an event page reads its
+    own series' editions (their order is theirs), never every event to find them, which
+    made a large preview's first build quadratic in its events."""
+    site = load_site_config(copy_site("round-two", tmp_path))
+    checked = check(site)
+    renderer = TrackingRenderer(site, checked.registry)
+
+    def events_read(url: str) -> set[str]:
+        page = next(p for p in checked.pages if p.url == url)
+        reads = renderer.render_tracked(page)[1]
+        assert "event" not in reads.every
+        return {key[1] for key in reads.fields if key[0] == "event"}
+
+    editions = {"conference-2019", "conference-2020", "conference-2024"}
+    assert events_read("/events/conference-2020/") == editions
+    assert events_read("/series/cluster-conference/") == editions
+    assert events_read("/events/forum-2016/") == {"forum-2016"}  # in no series

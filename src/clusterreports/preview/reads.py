@@ -227,6 +227,8 @@ class TrackedRegistry(Registry):
         self.images = inner.images
         # What is translated: a translation's change rebuilds all (preview.changes).
         self.translations = inner.translations
+        # Read without a note: an edit that changes it rebuilds all (preview.incremental).
+        self.series_index = inner.series_index
         self._tracked: dict[Key, Record] = {}
 
     def start_page(self) -> Reads:
