@@ -5,6 +5,8 @@ changing the model classes for the whole process."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import weakref
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,7 @@ from clusterreports.preview.reads import (
     field_bits,
 )
 from clusterreports.site.views import EventView, SiteView
+from clusterreports.tuning import PageCollections
 
 from .conftest import bench_corpus, copy_site
 
@@ -160,3 +163,35 @@ def test_an_event_page_reads_the_events_it_shows_not_every_event(tmp_path: Path)
     assert events_read("/events/conference-2020/") == editions
     assert events_read("/series/cluster-conference/") == editions
     assert events_read("/events/forum-2016/") == {"forum-2016"}  # in no series
+
+
+def test_the_preview_renderer_collects_the_pages_it_left_while_the_build_is_frozen(
+    registry: Registry, valid_site: Path
+) -> None:
+    """Each page gets a new SiteView, whose views know it: a cycle for the collector,
+    collected fully every few pages (cheap while the build's own objects are frozen, as
+    in a render worker), and not otherwise (where it would walk the whole build)."""
+    site = load_site_config(valid_site)
+    renderer = TrackingRenderer(site, registry)
+    page = next(p for p in check(site).pages if p.url == "/events/ecc-2016/")
+    renderer.render(page)  # the first page's ``site.link`` stays in the imported macros
+    renderer.collections = PageCollections(every=3)
+
+    def left_after_three_pages() -> bool:
+        renderer.render(page)
+        first = weakref.ref(renderer.view)
+        renderer.render(page)
+        assert first() is not None  # in a cycle: left for the collector
+        renderer.render(page)
+        return first() is not None
+
+    gc.collect()
+    gc.disable()
+    try:
+        gc.unfreeze()  # what an earlier test's preview left frozen
+        assert left_after_three_pages()  # nothing frozen: no collection
+        gc.freeze()
+        assert not left_after_three_pages()
+    finally:
+        gc.unfreeze()
+        gc.enable()
