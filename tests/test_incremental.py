@@ -33,7 +33,8 @@ from clusterreports.site.plan import Page
 from clusterreports.site.theme import builtin_dir
 from clusterreports.site.write import Content
 
-from .conftest import fake_pagefind, hanging_pagefind
+from .conftest import copy_site, fake_pagefind, hanging_pagefind
+from .test_round_two import facts
 
 # Pagefind names its filter index with a hash that differs between two clean builds of
 # the same site; these files (of every part of the index) are compared by count, not by
@@ -156,7 +157,23 @@ EDITS: dict[str, tuple[Callable[[Path], list[Path]], str]] = {
     ),
     "an event leaves its series (found by name)": (
         lambda s: [edit(s / C / "events/talk-2022.md", "series: EU Clusters Talks", "series: X")],
+        "full",
+    ),
+    "an event names its series by id instead of by name (the same editions)": (
+        lambda s: [
+            edit(s / C / "events/talk-2022.md", "series: EU Clusters Talks", "series: talks")
+        ],
         "incremental",
+    ),
+    "a series renamed, case aside (the same editions)": (
+        lambda s: [edit(s / C / "series/talks.yaml", "EU Clusters Talks", "EU clusters talks")],
+        "incremental",
+    ),
+    "a series renamed as another event names its series": (
+        lambda s: [
+            edit(s / C / "series/talks.yaml", "EU Clusters Talks", "European Cluster Conference")
+        ],
+        "full",
     ),
     "sort name": (
         lambda s: [
@@ -290,6 +307,95 @@ def test_far_ancestor_rename_reaches_the_breadcrumbs(site: Path, preview: Previe
     preview.update(EDITS["great-grandparent organisation renamed"][0](site))
     page = (preview.site.output_dir / "organisations/unit-b/index.html").read_text()
     assert "EU Commission" in page
+
+
+# --- a series' editions (the registry's index, read without a note) -------------------
+
+
+@pytest.fixture
+def series_preview(tmp_path: Path) -> Preview:
+    """The round-two site: a series of three editions, two named by its id, one by its
+    name as text."""
+    preview = Preview(copy_site("round-two", tmp_path))
+    assert preview.build_all().kind == "full"
+    return preview
+
+
+def output_page(preview: Preview, url: str) -> str:
+    return (preview.site.output_dir / url.strip("/") / "index.html").read_text(encoding="utf-8")
+
+
+def editions_listed(preview: Preview) -> list[str]:
+    """The events the series page lists as its editions, in order."""
+    listed = re.search(r'<ol class="editions">(.*?)</ol>', output_page(preview, SERIES), re.S)
+    return re.findall(r'<a href="/events/([^/]+)/">', listed[1]) if listed else []
+
+
+def neighbours(preview: Preview, event: str) -> tuple[str | None, str | None]:
+    """The previous and the next edition an event's page links to."""
+    shown = facts(output_page(preview, f"/events/{event}/"))
+    found = (re.search(r'href="/events/([^/]+)/"', shown.get(f, "")) for f in EDITION_FACTS)
+    return tuple(m[1] if m else None for m in found)  # type: ignore[return-value]
+
+
+SERIES = "/series/cluster-conference/"
+EDITION_FACTS = ("Previous edition", "Next edition")
+
+
+def test_an_event_leaving_its_series_rebuilds_its_series_and_siblings(
+    series_preview: Preview, tmp_path: Path
+) -> None:
+    preview = series_preview
+    events = preview.root / C / "events"
+    assert editions_listed(preview) == ["conference-2019", "conference-2020", "conference-2024"]
+    assert neighbours(preview, "conference-2019") == (None, "conference-2020")
+    assert neighbours(preview, "conference-2024") == ("conference-2020", None)
+    outcome = preview.update([edit(events / "conference-2020.yaml", "cluster-conference", "Z")])
+    assert outcome.kind == "full" and outcome.reason == "the editions of a series changed"
+    assert editions_listed(preview) == ["conference-2019", "conference-2024"]
+    assert neighbours(preview, "conference-2019") == (None, "conference-2024")
+    assert neighbours(preview, "conference-2024") == ("conference-2019", None)
+    assert neighbours(preview, "conference-2020") == (None, None)
+    assert 'href="/series/cluster-conference/"' not in output_page(
+        preview, "/events/conference-2020/"
+    )
+    assert_same_as_full_build(preview, tmp_path)
+    # back in, named by its series' name as text, case aside
+    outcome = preview.update([edit(events / "conference-2020.yaml", "Z", "CLUSTER conference")])
+    assert outcome.kind == "full"
+    assert editions_listed(preview) == ["conference-2019", "conference-2020", "conference-2024"]
+    assert neighbours(preview, "conference-2024") == ("conference-2020", None)
+    assert_same_as_full_build(preview, tmp_path)
+
+
+def test_a_series_renamed_away_from_an_edition_rebuilds(
+    series_preview: Preview, tmp_path: Path
+) -> None:
+    """conference-2024 names its series by its name: a new name leaves it out."""
+    preview = series_preview
+    series = preview.root / C / "series/cluster-conference.yaml"
+    outcome = preview.update([edit(series, "name: Cluster Conference", "name: Cluster Summit")])
+    assert outcome.kind == "full"
+    assert editions_listed(preview) == ["conference-2019", "conference-2020"]
+    assert neighbours(preview, "conference-2020") == ("conference-2019", None)
+    assert_same_as_full_build(preview, tmp_path)
+
+
+def test_an_edition_moved_in_time_renders_its_series_and_siblings_again(
+    series_preview: Preview, tmp_path: Path
+) -> None:
+    """Their order is read from the editions themselves, so the pages listing them
+    noted it: an incremental rebuild, of the series' page and the editions' own."""
+    preview = series_preview
+    edited = edit(preview.root / C / "events/conference-2024.yaml", "2024-05-02", "2018-05-02")
+    outcome = preview.update([edited])
+    assert outcome.kind == "incremental"
+    assert {SERIES, "/events/conference-2019/", "/events/conference-2020/"} <= set(outcome.written)
+    assert editions_listed(preview) == ["conference-2024", "conference-2019", "conference-2020"]
+    assert neighbours(preview, "conference-2024") == (None, "conference-2019")
+    assert neighbours(preview, "conference-2019") == ("conference-2024", "conference-2020")
+    assert neighbours(preview, "conference-2020") == ("conference-2019", None)
+    assert_same_as_full_build(preview, tmp_path)
 
 
 def test_template_edit_renders_the_pages_using_it(site: Path, preview: Preview) -> None:

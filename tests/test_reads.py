@@ -5,6 +5,8 @@ changing the model classes for the whole process."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import weakref
 from pathlib import Path
 
 import pytest
@@ -25,8 +27,9 @@ from clusterreports.preview.reads import (
     field_bits,
 )
 from clusterreports.site.views import EventView, SiteView
+from clusterreports.tuning import PageCollections
 
-from .conftest import bench_corpus
+from .conftest import bench_corpus, copy_site
 
 
 @pytest.fixture
@@ -140,3 +143,55 @@ def test_an_index_page_notes_once_what_it_read_of_every_record(tmp_path: Path) -
     _, reads = renderer.render_tracked(index)
     assert reads.every.get("session")
     assert sum(1 for key in reads.fields if key[0] == "session") < sessions
+
+
+def test_an_event_page_reads_the_events_it_shows_not_every_event(tmp_path: Path) -> None:
+    """The editions of a series come from the registry's index: an event page reads its
+    own series' editions (their order is theirs), never every event to find them, which
+    made a large preview's first build quadratic in its events."""
+    site = load_site_config(copy_site("round-two", tmp_path))
+    checked = check(site)
+    renderer = TrackingRenderer(site, checked.registry)
+
+    def events_read(url: str) -> set[str]:
+        page = next(p for p in checked.pages if p.url == url)
+        reads = renderer.render_tracked(page)[1]
+        assert "event" not in reads.every
+        return {key[1] for key in reads.fields if key[0] == "event"}
+
+    editions = {"conference-2019", "conference-2020", "conference-2024"}
+    assert events_read("/events/conference-2020/") == editions
+    assert events_read("/series/cluster-conference/") == editions
+    assert events_read("/events/forum-2016/") == {"forum-2016"}  # in no series
+
+
+def test_the_preview_renderer_collects_the_pages_it_left_while_the_build_is_frozen(
+    registry: Registry, valid_site: Path
+) -> None:
+    """Each page gets a new SiteView, whose views know it: a cycle for the collector,
+    collected fully every few pages (cheap while the build's own objects are frozen, as
+    in a render worker), and not otherwise (where it would walk the whole build)."""
+    site = load_site_config(valid_site)
+    renderer = TrackingRenderer(site, registry)
+    page = next(p for p in check(site).pages if p.url == "/events/ecc-2016/")
+    renderer.render(page)  # the first page's ``site.link`` stays in the imported macros
+    renderer.collections = PageCollections(every=3)
+
+    def left_after_three_pages() -> bool:
+        renderer.render(page)
+        first = weakref.ref(renderer.view)
+        renderer.render(page)
+        assert first() is not None  # in a cycle: left for the collector
+        renderer.render(page)
+        return first() is not None
+
+    gc.collect()
+    gc.disable()
+    try:
+        gc.unfreeze()  # what an earlier test's preview left frozen
+        assert left_after_three_pages()  # nothing frozen: no collection
+        gc.freeze()
+        assert not left_after_three_pages()
+    finally:
+        gc.unfreeze()
+        gc.enable()

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from clusterreports import load_site_config
+from clusterreports.content.registry import SeriesIndex
 from clusterreports.pipeline import check
 from clusterreports.site.plan import Page, _collisions, dependencies
 
@@ -69,3 +70,44 @@ def test_records_with_the_same_fields_share_one_frozen_fields_set(valid_site: Pa
     assert session.participants[0].model_fields_set == {
         "person", "role", "position", "organisation"
     }  # fmt: skip
+
+
+def test_a_series_finds_its_editions_by_id_or_by_name(valid_site: Path) -> None:
+    """An event names its series by id or, as text, by name (case aside): indexed once,
+    at link time, so no page has to look through every event."""
+    content = valid_site / "content"
+    (content / "series").mkdir()
+    (content / "series/talks.yaml").write_text("name: EU Clusters Talks\n")
+    (content / "series/decoy.yaml").write_text("name: talks\n")  # another's id: the id wins
+    (content / "series/ecc.yaml").write_text("name: european cluster CONFERENCE\n")
+    talk = content / "events/talk-2022.md"
+    talk.write_text(talk.read_text().replace("series: EU Clusters Talks", "series: talks"))
+    (content / "events/meetup.yaml").write_text("title: Meetup\nkind: meeting\nseries: Meetups\n")
+    registry = check(load_site_config(valid_site)).registry
+    assert registry.series_index == SeriesIndex(
+        {"ecc": ("ecc-2016",), "talks": ("talk-2022",)},
+        {"ecc-2016": "ecc", "talk-2022": "talks"},
+    )
+    talks, decoy = registry.get("series", "talks"), registry.get("series", "decoy")
+    assert registry.editions(talks) == [registry.get("event", "talk-2022")]
+    assert registry.editions(decoy) == []
+    assert registry.series_of(registry.get("event", "talk-2022")) is talks
+    assert registry.series_of(registry.get("event", "meetup")) is None  # text, no record
+
+
+def test_a_series_has_the_same_editions_in_every_language(valid_site: Path) -> None:
+    """Its name translated, a series keeps the editions that name it in content's own
+    words; the translated registry hands out the translated records."""
+    config = valid_site / "site.yaml"
+    config.write_text(config.read_text() + "languages: [en, fr]\n")
+    (valid_site / "content/series").mkdir()
+    (valid_site / "content/series/talks.yaml").write_text("name: EU Clusters Talks\n")
+    (valid_site / "content/series/talks.fr.yaml").write_text("name: Les entretiens\n")
+    (valid_site / "content/events/talk-2022.fr.md").write_text("---\ntitle: Résultats\n---\n")
+    registry = check(load_site_config(valid_site)).registry
+    french = registry.in_language("fr")
+    assert french.series_index is registry.series_index
+    (edition,) = french.editions(french.get("series", "talks"))
+    assert edition.title == "Résultats"
+    series = french.series_of(edition)
+    assert series is not None and getattr(series, "name", None) == "Les entretiens"

@@ -19,6 +19,14 @@
   default thresholds the collector rescans them again and again. Checking creates no
   cycles at all (parsed data, models and backlinks refer down, never back), so it runs
   with the collector off; rendering leaves some, so it runs with rare collections.
+* **Full collections in the preview's renderer** (``PageCollections``): the preview
+  renders each page with new views, a cycle (views know their site, which knows its
+  views); what a large page leaves is promoted past the young generations while it
+  renders, and ``rare_collections`` reaches the oldest so seldom that it piles up in
+  a render worker. So the preview's renderer collects fully every
+  ``PREVIEW_COLLECTION_PAGES`` pages, where the build's own objects are frozen (a
+  worker, ``freeze_before_fork``; the builder between edits, ``collect_and_freeze``),
+  so that it walks only what rendering made: without, each would walk the whole build.
 * **The preview's kept state** (``collect_and_freeze``, ``thaw``): between edits the
   preview keeps the whole last build (records, pages, what each page read) in memory.
   Frozen after a full build, the collector no longer walks it on every full
@@ -154,6 +162,25 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+# The pages the preview renders between two full collections (``PageCollections``).
+PREVIEW_COLLECTION_PAGES = 300
+
+
+class PageCollections:
+    """Counts the pages one process renders, and collects fully every ``every``-th,
+    while objects are frozen (see the module's docstring). One per renderer: a forked
+    worker counts its own pages."""
+
+    def __init__(self, every: int = PREVIEW_COLLECTION_PAGES) -> None:
+        self.every = every
+        self.pages = 0
+
+    def rendered(self) -> None:
+        self.pages += 1
+        if self.pages % self.every == 0 and gc.get_freeze_count():
+            gc.collect()
 
 
 def collect_and_freeze() -> None:

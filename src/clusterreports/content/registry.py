@@ -1,4 +1,5 @@
-"""Stage 3, link: one registry of every record, with reverse indexes (backlinks).
+"""Stage 3, link: one registry of every record, with reverse indexes (backlinks, and
+the editions of each series).
 
 Site-wide rules are checked here, after every file is loaded and before anything
 is rendered: duplicate ids, references to records that do not exist, and chains of
@@ -15,7 +16,17 @@ from typing import Any, TypeVar
 
 from ..problems import Problem, did_you_mean
 from .load import RawRecord
-from .models import RECORD_TYPES, TYPES_BY_NAME, ImageFile, Loc, Part, Record, iter_references
+from .models import (
+    RECORD_TYPES,
+    TYPES_BY_NAME,
+    Event,
+    ImageFile,
+    Loc,
+    Part,
+    Record,
+    Series,
+    iter_references,
+)
 
 Key = tuple[str, str]
 P = TypeVar("P", bound=Part)
@@ -45,6 +56,43 @@ class Backlink:
     def field(self) -> str:
         """The top-level field name, e.g. 'participants'."""
         return str(self.loc[0])
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesIndex:
+    """Which events are editions of which series record. An event names its series by
+    id or, as free text, by name (case aside), so this is no backlink; it is worked out
+    once, at link time, as an event page that looked through every event to find its
+    series made the preview's pages quadratic in events. Made from content's own
+    records: a series has the same editions in every language."""
+
+    editions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # series id: event ids
+    series_of: dict[str, str] = field(default_factory=dict)  # event id: series id
+
+
+# (type, field) of what ``index_series`` reads of a record besides its id: an edit to
+# no other field can change the index.
+SERIES_INDEX_FIELDS: tuple[tuple[str, str], ...] = (("event", "series"), ("series", "name"))
+
+
+def index_series(registry: Registry) -> SeriesIndex:
+    """Each series' editions, in the registry's order: an event's ``series`` is a series'
+    id, or else its name (exactly, then case aside; the first series of that name wins)."""
+    named: dict[str, str] = {}
+    for series in registry.all("series"):
+        assert isinstance(series, Series)
+        named.setdefault(series.name.casefold(), series.id)
+        named[series.id] = series.id  # an id wins over a name
+    editions: dict[str, list[str]] = defaultdict(list)
+    series_of: dict[str, str] = {}
+    for event in registry.all("event"):
+        assert isinstance(event, Event)
+        text = event.series
+        series_id = named.get(text) or named.get(text.casefold()) if text else None
+        if series_id is not None:
+            editions[series_id].append(event.id)
+            series_of[event.id] = series_id
+    return SeriesIndex({k: tuple(v) for k, v in editions.items()}, series_of)
 
 
 # The translated subfields of each part of a list, in order (empty: one left as it
@@ -107,6 +155,7 @@ class Registry:
     images: dict[tuple[str, str, str], ImageFile] = field(default_factory=dict)
     # language -> (type, id) -> that record's translation (content/translate.py).
     translations: dict[str, dict[Key, Translation]] = field(default_factory=dict)
+    series_index: SeriesIndex = field(default_factory=SeriesIndex)
     # The language of a copy made by ``in_language`` (None: content/'s own), and the
     # registry it is a copy of.
     language: str | None = None
@@ -114,9 +163,10 @@ class Registry:
 
     def in_language(self, language: str) -> Registry:
         """The registry with every record translated into ``language`` replaced by its
-        translated copy: the same keys, and the same origins, backlinks and images
-        (not rebuilt: ``referrers`` and ``links_to`` hand out the copies). Itself
-        when no record is translated into ``language`` (the default language)."""
+        translated copy: the same keys, and the same origins, backlinks, images and
+        series index (not rebuilt: ``referrers``, ``links_to``, ``editions`` and
+        ``series_of`` hand out the copies). Itself when no record is translated into
+        ``language`` (the default language)."""
         if self.source is not None:
             return self.source.in_language(language)
         found = self.translations.get(language)
@@ -184,6 +234,14 @@ class Registry:
             return links
         return [Backlink(self._current(link.source), link.loc) for link in links]
 
+    def editions(self, series: Record) -> list[Record]:
+        """The events that are editions of ``series``, in the registry's order."""
+        return [self.get("event", i) for i in self.series_index.editions.get(series.id, ())]
+
+    def series_of(self, event: Record) -> Record | None:
+        """The series record ``event`` is an edition of, if its ``series`` names one."""
+        return self.find("series", self.series_index.series_of.get(event.id))
+
     def refers_to(self, key: Key) -> set[Key]:
         """The records this one refers to (worked out when asked: only the preview
         needs it, and a set per record was a tenth of a large site's memory)."""
@@ -249,6 +307,7 @@ def link(
                 )
                 continue
             registry.backlinks[(target_type, target_id)].append(Backlink(record, loc))
+    registry.series_index = index_series(registry)
     problems.extend(_cycles(registry))
     return registry, problems
 

@@ -18,7 +18,8 @@ patches the registry in place and re-renders:
 
 Anything it cannot be sure about (a record added, removed or renamed, an id changed,
 an organisation's parent changed, a record page that gains or loses a page of its
-lists, the config, the date) rebuilds everything, so the
+lists, an event that joins or leaves a series' editions, the config, the date)
+rebuilds everything, so the
 output always equals a clean full build; ``tests/test_incremental.py`` checks that,
 byte for byte.
 
@@ -296,6 +297,8 @@ class Preview:
         repaged = state.repaged(targets)
         if repaged is not None:  # its pages are planned again, as a record added would be
             raise Unsure(f"the page of {repaged[0]} {repaged[1]} has more or fewer pages")
+        if state.regrouped(changed):
+            raise Unsure("the editions of a series changed")
         if changed and len(state.site.config.site_languages) > 1:
             state.renderer.forget_languages()  # their translated copies hold the old records
         for key in relinked:

@@ -23,6 +23,7 @@ from ..content.registry import Backlink, Key, Registry, key_of
 from ..outputs.context import Interrupted
 from ..site.plan import Page
 from ..site.render import Renderer, fragments_named
+from ..tuning import PageCollections
 
 # Asked between steps of long work: True once it should stop.
 Stop = Callable[[], bool]
@@ -227,6 +228,8 @@ class TrackedRegistry(Registry):
         self.images = inner.images
         # What is translated: a translation's change rebuilds all (preview.changes).
         self.translations = inner.translations
+        # Read without a note: an edit that changes it rebuilds all (preview.incremental).
+        self.series_index = inner.series_index
         self._tracked: dict[Key, Record] = {}
 
     def start_page(self) -> Reads:
@@ -286,13 +289,15 @@ class TrackingRenderer(Renderer):
     they need no knowledge of tracking, and nothing changes for any other registry or
     record in the process. Views cache what they compute (a view's sessions, the events
     by date): a value cached for one page would hide its reads from the next, so every
-    page gets a new SiteView."""
+    page gets a new SiteView, and the old ones are collected now and then
+    (``tuning.PageCollections``)."""
 
     def __init__(self, site: Site, registry: Registry, stop: Stop = never) -> None:
         self.tracked: dict[str, TrackedRegistry] = {}  # by language
         self.notes: list[Reads] = []
         self.stop = stop  # checked before each page
         self._counts: dict[str, int] | None = None
+        self.collections = PageCollections()
         super().__init__(site, registry)
 
     def registry_in(self, language: str) -> TrackedRegistry:
@@ -318,6 +323,7 @@ class TrackingRenderer(Renderer):
         content = super().render(page)
         reads.fold(self.counts)
         self.notes.append(reads)
+        self.collections.rendered()
         return content
 
     @property

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..config import Site
 from ..content.models import Loc, Record, iter_references
-from ..content.registry import Key, Registry, key_of
+from ..content.registry import SERIES_INDEX_FIELDS, Key, Registry, index_series, key_of
 from ..site.paginate import counted_in, record_page_count
 from ..site.plan import Page, dependencies
 from .reads import ALL_FIELDS, Reads, TrackingRenderer, changed_fields, referenced_templates
@@ -140,6 +140,17 @@ class State:
             if record_page_count(self.registry, record, size) != self.pages[planned[0]].of:
                 return key
         return None
+
+    def regrouped(self, changed: list[tuple[Record, Record]]) -> bool:
+        """Whether edits change which events are the editions of which series, now that
+        the registry is patched: pages read its ``series_index`` without a note."""
+        if not any(
+            new.type_name == type_name and getattr(old, name) != getattr(new, name)
+            for old, new in changed
+            for type_name, name in SERIES_INDEX_FIELDS
+        ):
+            return False
+        return index_series(self.registry) != self.registry.series_index
 
     def showing(self, old: Record, new: Record) -> set[int]:
         """The pages an edit from ``old`` to ``new`` can change (after the patch)."""

@@ -25,7 +25,7 @@ from .base import (
     named_in,
 )
 from .calls import STATUS_LABELS, CallView
-from .events import EventView, SeriesChart, SeriesView, SessionView
+from .events import EventView, SeriesChart, SeriesView, SessionView, newest_first
 from .format import (
     Bar,
     DateStyle,
@@ -82,6 +82,7 @@ __all__ = [
     "language_name",
     "link_html",
     "named_in",
+    "newest_first",
     "number_text",
     "percent_text",
     "span_text",

@@ -13,7 +13,14 @@ from markupsafe import Markup
 from ...content.models import Event, Series, Session
 from ...content.moment import Moment
 from .. import imageviews, urls
-from .base import EVENT_ORGANISATION_ROLES, ParticipantView, QuoteView, View, by_date
+from .base import (
+    EVENT_ORGANISATION_ROLES,
+    ParticipantView,
+    QuoteView,
+    View,
+    by_date,
+    dated_first,
+)
 from .format import FigureCard, date_text, figure_icon, figure_number, span_text
 
 if TYPE_CHECKING:
@@ -22,6 +29,11 @@ if TYPE_CHECKING:
     from .people import OrganisationView, PersonView
     from .polls import PollView
     from .reports import ReportView
+
+
+def newest_first(events: list[EventView]) -> list[EventView]:
+    """The events listing's order: newest first, the same date by title from Z to A."""
+    return sorted(events, key=lambda e: (e.sort_key, e.title), reverse=True)
 
 
 class EventView(View[Event]):
@@ -224,17 +236,15 @@ class EventView(View[Event]):
     @cached_property
     def series_view(self) -> SeriesView | None:
         """The series record its ``series`` names, if there is one (else it is text)."""
-        for series_id, editions in self.site.series_editions.items():
-            if any(e is self for e in editions):
-                return self.site.find("series", series_id)
-        return None
+        series = self.site.registry.series_of(self.record)
+        return None if series is None else self.site.view(series)
 
     def _neighbour(self, step: int) -> EventView | None:
         series = self.series_view
         if series is None:
             return None
         editions = series.editions
-        index = next(i for i, e in enumerate(editions) if e is self)
+        index = next(i for i, e in enumerate(editions) if e.id == self.id)
         return editions[index + step] if 0 <= index + step < len(editions) else None
 
     @property
@@ -383,9 +393,14 @@ class SeriesChart:
 class SeriesView(View[Series]):
     title_fields = ("name",)
 
-    @property
+    @cached_property
     def editions(self) -> list[EventView]:
-        return self.site.series_editions.get(self.id, [])
+        """Oldest first, by edition where dates tie, undated last; any other tie in the
+        events listing's order. Which events, the registry's index says; their order is
+        read from them here, so the preview notes it and re-renders the pages listing
+        them when an edition's date or title changes."""
+        found = newest_first(self.site.views(self.site.registry.editions(self.record)))
+        return sorted(found, key=lambda e: (dated_first(e.sort_key), e.record.edition or 0))
 
     @property
     def organisers(self) -> list[OrganisationView]:

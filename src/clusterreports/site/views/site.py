@@ -30,9 +30,9 @@ from ...content.registry import Registry, key_of
 from .. import urls
 from ..i18n import ENGLISH, Interface
 from .awards import AwardView
-from .base import View, dated_first
+from .base import View
 from .calls import CallView
-from .events import EventView, SeriesView, SessionView
+from .events import EventView, SeriesView, SessionView, newest_first
 from .format import figure_number, humanise, link_html
 from .labels import TYPE_LABELS, VOCABULARY_LABELS
 from .people import OrganisationView, PersonView
@@ -247,35 +247,12 @@ class SiteView:
 
     @cached_property
     def events_by_date(self) -> list[EventView]:
-        events: list[EventView] = self.all("event")
-        return sorted(events, key=lambda e: (e.sort_key, e.title), reverse=True)
+        return newest_first(self.all("event"))
 
     @property
     def latest_events(self) -> list[EventView]:
         """Newest first, only events a date is known for: an undated one is never 'latest'."""
         return [e for e in self.events_by_date if e.date is not None]
-
-    @cached_property
-    def series_editions(self) -> dict[str, list[EventView]]:
-        """Each series record's editions, oldest first: the events whose ``series`` is
-        its id or (as free text, case aside) its name. Worked out once per build."""
-        named: dict[str, str] = {}
-        for series in self.registry.all("series"):
-            assert isinstance(series, Series)
-            named.setdefault(series.name.casefold(), series.id)
-            named[series.id] = series.id
-        found: dict[str, list[EventView]] = defaultdict(list)
-        for event in self.events_by_date:
-            text = event.record.series
-            series_id = named.get(text) or named.get(text.casefold()) if text else None
-            if series_id is not None:
-                found[series_id].append(event)
-        return {
-            series_id: sorted(
-                events, key=lambda e: (dated_first(e.sort_key), e.record.edition or 0)
-            )
-            for series_id, events in found.items()
-        }
 
     @cached_property
     def calls_by_deadline(self) -> list[CallView]:
