@@ -493,6 +493,9 @@ def test_a_site_catalogue_made_then_edited_while_previewing_is_used(tmp_path: Pa
     session.start()
     page = urls.output_path(preview.site.output_dir, "/fr/events/")
 
+    def summaries() -> list[str]:
+        return [str(text) for text in said if "rebuild" in str(text)]
+
     def says(word: str) -> bool:
         with contextlib.suppress(FileNotFoundError):  # the output being swapped
             return word in page.read_text(encoding="utf-8")
@@ -506,11 +509,12 @@ def test_a_site_catalogue_made_then_edited_while_previewing_is_used(tmp_path: Pa
         catalogue = root / i18n.SITE_LOCALES / "fr" / "LC_MESSAGES" / "messages.po"
         edit(catalogue, "Manifestations", "Rencontres")
         wait_for(lambda: says("Rencontres"), "the catalogue edited")
+        # a page is written before its rebuild's summary is said
+        wait_for(lambda: len(summaries()) >= 2, "both summaries")
     finally:
         session.stop()
-    summaries = [str(text) for text in said if "rebuild" in str(text)]
-    assert summaries[0].startswith("Full rebuild (locales/ folder added): ")
-    assert summaries[-1].startswith(
+    assert summaries()[0].startswith("Full rebuild (locales/ folder added): ")
+    assert summaries()[-1].startswith(
         "Full rebuild (message catalogue fr/LC_MESSAGES/messages.po changed): "
     )
 

@@ -410,6 +410,8 @@ def test_a_templates_folder_made_while_previewing_is_used(valid_site: Path) -> N
     try:
         staged.rename(site.templates_dir)  # appears whole, as a checkout or a copy makes it
         wait_for(lambda: "data-mine" in page.read_text(encoding="utf-8"), "the override")
+        # the page is written before the rebuild's summary is said
+        wait_for(lambda: any("rebuild" in str(text) for text in said), "the summary")
     finally:
         session_.stop()
     summaries = [str(text) for text in said if "rebuild" in str(text)]
