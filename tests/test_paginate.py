@@ -15,8 +15,10 @@ from clusterreports import build, load_site_config
 from clusterreports.content.models import RECORD_TYPES
 from clusterreports.pipeline import check
 from clusterreports.preview.incremental import Preview
+from clusterreports.preview.reads import TrackingRenderer
 from clusterreports.site import urls
-from clusterreports.site.paginate import Group, Pager, page_count, split
+from clusterreports.site.paginate import Group, Listings, Pager, page_count, split
+from clusterreports.site.views import SiteView
 
 from .conftest import copy_site, tools
 from .test_accessibility import _check_all
@@ -108,8 +110,8 @@ def test_a_listing_is_made_once_for_the_pages_sharing_a_cache() -> None:
         made.append(kind)
         return [("A", [1, 2, 3]), ("B", [4])]
 
-    cache: dict[object, object] = {}
-    pages = [Pager("person", n, 2, 2, cache) for n in (1, 2)]
+    listings = Listings()
+    pages = [Pager("person", n, 2, 2, listings) for n in (1, 2)]
     assert [p.groups(by_letter, "people") for p in pages] == [
         [Group("A", [1, 2])],
         [Group("A", [3], True), Group("B", [4])],
@@ -307,3 +309,91 @@ def test_an_edit_that_moves_a_record_to_another_page(
     assert {"/people/", "/people/page/2/"} <= set(outcome.written)
     assert "/people/anais-le-corvec/" not in page_2.read_text(encoding="utf-8")
     assert_same_as_full_build(paged_preview, valid_site.parent)
+
+
+# --- the preview's kept listings (preview/reads.py KeptListings) -----------------------
+
+
+@pytest.fixture
+def one_a_page(valid_site: Path) -> Path:
+    """The fixture at one record a page: its two sessions, newest event first, make
+    two sessions pages."""
+    return with_page_size(valid_site, 1)
+
+
+def _sessions_page(preview: Preview, number: int) -> str:
+    url = "sessions/" if number == 1 else f"sessions/page/{number}/"
+    return (preview.site.output_dir / url / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_preview_makes_an_index_listing_once_for_all_its_pages(
+    one_a_page: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each preview page renders with views of its own; the listing its index shares
+    is still made once, not once a page (which was quadratic at 10,000 events)."""
+    calls: list[str] = []
+    by_event = SiteView.by_event
+
+    def counted(self: SiteView, type_name: str) -> Any:
+        calls.append(type_name)
+        return by_event(self, type_name)
+
+    monkeypatch.setattr(SiteView, "by_event", counted)
+    preview = Preview(one_a_page, jobs=1)
+    assert preview.build_all().kind == "full"
+    assert preview.state is not None
+    pages = [p.url for p in preview.state.pages if p.index_of == "session"]
+    assert pages == ["/sessions/", "/sessions/page/2/"]
+    assert calls.count("session") == 1
+    assert "Introduction to the topic of the day" in _sessions_page(preview, 1)
+    assert "Award session" in _sessions_page(preview, 2)
+
+
+def test_a_title_edit_reaches_the_index_page_that_shows_it(one_a_page: Path) -> None:
+    preview = Preview(one_a_page, jobs=1)
+    assert preview.build_all().kind == "full"
+    path = one_a_page / "content" / "sessions" / "ecc-2016-awards.yaml"
+    outcome = preview.update([edit(path, "title: Award session", "title: Prize session")])
+    assert outcome.kind == "incremental", outcome.reason
+    assert "/sessions/page/2/" in outcome.written
+    assert "/sessions/" not in outcome.written  # it does not show that session
+    assert "Prize session" in _sessions_page(preview, 2)
+    assert_same_as_full_build(preview, one_a_page.parent)
+
+
+def test_an_edit_that_reorders_an_index_drops_its_kept_listing(one_a_page: Path) -> None:
+    """Moving the 2016 conference after the 2022 talk puts its session first: the
+    listing kept from before would still put it last."""
+    preview = Preview(one_a_page, jobs=1)
+    assert preview.build_all().kind == "full"
+    path = one_a_page / "content" / "events" / "ecc-2016.yaml"
+    edit(path, "start: 2016-12-01", "start: 2023-12-01")
+    outcome = preview.update([edit(path, "end: 2016-12-02", "end: 2023-12-02")])
+    assert outcome.kind == "incremental", outcome.reason
+    assert {"/sessions/", "/sessions/page/2/"} <= set(outcome.written)
+    assert "Award session" in _sessions_page(preview, 1)
+    assert "Introduction to the topic of the day" in _sessions_page(preview, 2)
+    assert_same_as_full_build(preview, one_a_page.parent)
+
+
+def test_index_pages_note_what_a_listing_made_for_them_alone_reads(one_a_page: Path) -> None:
+    """What a page notes decides which edits render it again: with its listings kept
+    across pages, each index page notes what it would have read making them itself."""
+    site = load_site_config(one_a_page)
+    checked = check(site)
+    index_pages = [p for p in checked.pages if p.index_of is not None]
+
+    class Fresh(Listings):  # made for each page, in the page's own reads
+        def start_page(self) -> None:
+            pass
+
+        def note(self, reads: Any) -> None:
+            pass
+
+    kept = TrackingRenderer(site, checked.registry)
+    fresh = TrackingRenderer(site, checked.registry)
+    fresh.listings = Fresh  # type: ignore[method-assign,assignment]
+    for page in index_pages:
+        ours, theirs = kept.render_tracked(page), fresh.render_tracked(page)
+        assert ours[0] == theirs[0], page.url
+        assert ours[1] == theirs[1], page.url

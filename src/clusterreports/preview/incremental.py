@@ -301,6 +301,8 @@ class Preview:
             raise Unsure("the editions of a series changed")
         if changed and len(state.site.config.site_languages) > 1:
             state.renderer.forget_languages()  # their translated copies hold the old records
+        if changed:
+            state.renderer.forget_listings(changed)
         for key in relinked:
             affected |= state.planned(key)
         for old, new in changed:

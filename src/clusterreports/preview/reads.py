@@ -6,23 +6,26 @@ The preview re-renders after an edit only the pages that read what the edit chan
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain
 from types import FunctionType
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, NamedTuple, cast, overload
 
 import jinja2
 from jinja2 import meta
 from pydantic import BaseModel
 
 from ..config import Site
-from ..content.models import Part, Record
+from ..content.models import Part, Record, iter_references
 from ..content.registry import Backlink, Key, Registry, key_of
 from ..outputs.context import Interrupted
+from ..site.paginate import Listings
 from ..site.plan import Page
 from ..site.render import Renderer, fragments_named
+from ..site.views import SiteView
+from ..site.views.base import View
 from ..tuning import PageCollections
 
 # Asked between steps of long work: True once it should stop.
@@ -58,6 +61,15 @@ class Reads:
     def of(self, key: Key) -> int:
         """The fields of record ``key`` the page read."""
         return self.every.get(key[0], 0) | self.fields.get(key, 0)
+
+    def merge(self, other: Reads) -> None:
+        """Note what ``other`` notes too."""
+        fields = self.fields
+        for key, mask in other.fields.items():
+            fields[key] = fields.get(key, 0) | mask
+        for type_name, mask in other.every.items():
+            self.every[type_name] = self.every.get(type_name, 0) | mask
+        self.backlinks |= other.backlinks
 
     def fold(self, counts: dict[str, int]) -> None:
         """Note once the fields read of every record of a type, where the page read
@@ -282,6 +294,134 @@ class TrackedRegistry(Registry):
         return super().neighbours(key)
 
 
+class Kept(NamedTuple):
+    """A record of a kept listing, by its key: each page shows its own view of it."""
+
+    key: Key
+
+
+# A listing's name in a Listings cache: the SiteView function that makes it, and its
+# arguments.
+Name = tuple[Any, tuple[Any, ...]]
+
+
+class KeptListings(Listings):
+    """The listings of an index as the preview keeps them, across its pages.
+
+    Each page renders with views of its own, so that what it reads is noted; made with
+    those, the listings an index shares would be made again for every one of its pages,
+    which at 10,000 events took seconds a page. So a listing (a SiteView method) is made
+    once, apart from any page: with a registry and a SiteView of its own, whose reads
+    are kept with it and noted as its own by every page that shows it (``used``). It
+    holds records by key (:class:`Kept`), each shown as the page's view of its record,
+    so what the page reads of those it shows is noted as the page's. An edit that
+    changes what a listing read drops it (:meth:`forget`). Any other callable is made
+    for each page, as the page's own."""
+
+    def __init__(self, renderer: TrackingRenderer, language: str) -> None:
+        super().__init__()
+        self.renderer = renderer
+        self.language = language
+        self.reads: dict[Name, Reads] = {}  # what each kept listing read
+        self.used: set[Name] = set()  # the kept listings the page being rendered showed
+        self._keys: dict[str, list[Key]] = {}  # every record of a type, in order
+
+    def start_page(self) -> None:
+        self.used.clear()
+        # The page's own listings (made by any other callable) are not kept.
+        self.cache = {k: v for k, v in self.cache.items() if k[1:] in self.reads}
+
+    def made(self, listing: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+        func = getattr(listing, "__func__", None)
+        if func is None or not isinstance(getattr(listing, "__self__", None), SiteView):
+            return super().made(listing, args)
+        name: Name = (func, args)
+        self.used.add(name)
+        key = ("listing", *name)
+        made = self.cache.get(key)
+        if made is None:
+            scope = TrackedRegistry(self.renderer.registry_in(self.language).inner)
+            view = self.renderer.new_view(self.language, scope)
+            made = self.cache[key] = _kept(list(func(view, *args)))
+            scope.reads.fold(self.renderer.counts)
+            self.reads[name] = scope.reads
+        return made
+
+    def shown(self, item: Any) -> Any:
+        if isinstance(item, Kept):
+            site = self.renderer.view
+            return site.view(site.registry.get(*item.key))
+        return item
+
+    def identity(self, item: Any) -> Any:
+        return item.key if isinstance(item, Kept) else key_of(getattr(item, "record", item))
+
+    def records(self, site: Any, type_name: str) -> Sequence[Any]:
+        keys = self._keys.get(type_name)
+        if keys is None:
+            keys = self._keys[type_name] = [key_of(r) for r in site.registry.inner.all(type_name)]
+        return ShownRecords(keys, self)
+
+    def note(self, reads: Reads) -> None:
+        """Note, as the page's, what the kept listings it showed read."""
+        for name in self.used:
+            reads.merge(self.reads[name])
+
+    def forget(self, changed: list[tuple[Record, Record]]) -> None:
+        """Drop the listings that edits from old to new records can change: those that
+        read a changed field, or asked who refers to a record an edit now refers to,
+        or no longer does."""
+        stale: set[Name] = set()
+        for old, new in changed:
+            key, mask = key_of(new), changed_fields(old, new)
+            before, after = list(iter_references(old)), list(iter_references(new))
+            targets = {(t, i) for _, t, i in before + after} if before != after else set()
+            for name, reads in self.reads.items():
+                if reads.of(key) & mask or not reads.backlinks.isdisjoint(targets):
+                    stale.add(name)
+        for name in stale:
+            del self.reads[name]
+        self.cache = {k: v for k, v in self.cache.items() if k[1:] not in stale}
+
+
+def _kept(made: Any) -> Any:
+    """A listing as kept: its views (labels too) as keys, its lists and tuples as lists
+    and tuples."""
+    if isinstance(made, View):
+        return Kept(
+            made.record._key if isinstance(made.record, TrackedRecord) else key_of(made.record)
+        )
+    if isinstance(made, list):
+        return [_kept(item) for item in made]
+    if isinstance(made, tuple) and not isinstance(made, Kept):
+        return tuple(_kept(item) for item in made)
+    return made
+
+
+class ShownRecords(Sequence[Any]):
+    """Every record of an index's type, as the page's views, made only for those the
+    page looks at: an index template counts them (``records | length``) far more often
+    than it lists them all."""
+
+    def __init__(self, keys: list[Key], listings: KeptListings) -> None:
+        self.keys = keys
+        self.listings = listings
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        shown = self.listings.shown
+        if isinstance(index, slice):
+            return [shown(Kept(key)) for key in self.keys[index]]
+        return shown(Kept(self.keys[index]))
+
+
 class TrackingRenderer(Renderer):
     """Renders a page and returns what it read.
 
@@ -298,6 +438,7 @@ class TrackingRenderer(Renderer):
         self.stop = stop  # checked before each page
         self._counts: dict[str, int] | None = None
         self.collections = PageCollections()
+        self.kept: dict[str, KeptListings] = {}  # by language
         super().__init__(site, registry)
 
     def registry_in(self, language: str) -> TrackedRegistry:
@@ -311,6 +452,17 @@ class TrackingRenderer(Renderer):
         self._counts = None
         super().forget_languages()
 
+    def listings(self) -> KeptListings:
+        kept = self.kept.get(self.language)
+        if kept is None:
+            kept = self.kept[self.language] = KeptListings(self, self.language)
+        return kept
+
+    def forget_listings(self, changed: list[tuple[Record, Record]]) -> None:
+        """Drop the kept listings that edits (old and new records, patched) change."""
+        for kept in self.kept.values():
+            kept.forget(changed)
+
     def render(self, page: Page) -> bytes:
         """Render, noting what the page read for :meth:`take_notes` (so the reads come
         back with the pages rendered in a worker process)."""
@@ -318,9 +470,12 @@ class TrackingRenderer(Renderer):
             raise Interrupted
         self.use(page.language)
         reads = self.registry_in(self.language).start_page()
+        listings = self.listings()
+        listings.start_page()
         self.view = self.new_view(self.language)
         self.env.globals["site"] = self.view
         content = super().render(page)
+        listings.note(reads)
         reads.fold(self.counts)
         self.notes.append(reads)
         self.collections.rendered()

@@ -156,16 +156,56 @@ class PlanMismatch(RuntimeError):
     """A record page's list that its planned pages cannot hold (a bug)."""
 
 
+class Listings:
+    """The listings the pages of an index share, each made for the first page that
+    asks: made anew for each page, the listings of a large site would cost the square
+    of its size. A build keeps them for as long as its renderer keeps its SiteView (a
+    worker's every page); the preview, which gives each page a view of its own,
+    keeps them in a subclass that makes them apart from any page
+    (``preview.reads.KeptListings``).
+
+    ``made`` is the hook: what a listing is made into; ``shown`` turns what was
+    made into what the page shows, ``identity`` tells which record an item shows."""
+
+    def __init__(self) -> None:
+        self.cache: dict[Any, Any] = {}
+
+    def made(self, listing: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+        """What ``listing(*args)`` makes, as a list, made once."""
+        key = ("listing", getattr(listing, "__func__", listing), args)
+        made = self.cache.get(key)
+        if made is None:
+            made = self.cache[key] = self.make(listing, args)
+        return made
+
+    def make(self, listing: Callable[..., Any], args: tuple[Any, ...]) -> list[Any]:
+        return list(listing(*args))
+
+    def records(self, site: Any, type_name: str) -> Sequence[Any]:
+        """Every record of the index's type, as ``site`` (the page's SiteView) views
+        them: what an index template sees as ``records``."""
+        key = ("records", type_name)
+        records: Sequence[Any] | None = self.cache.get(key)
+        if records is None:
+            records = self.cache[key] = site.all(type_name)
+        return records
+
+    def shown(self, item: Any) -> Any:
+        return item
+
+    def identity(self, item: Any) -> Any:
+        # By the record: a view may be made again between pages (SiteView.limit_views),
+        # the record it shows is not.
+        return id(_shown(item))
+
+
 class Pager:
     """What an index template sees as ``pager``: which page of its index it renders,
     that page's share of a listing, and the links to the other pages. A record's page
     (``record_id``) sees one too, and shows each of its long lists through it.
 
-    Every page of an index shows a share of the same listing: made anew for each, the
-    listings of a large site would cost the square of its size. ``cache`` keeps them
-    for as long as the renderer keeps its SiteView: a build's worker, all its pages;
-    the preview, one page (each page renders with a view of its own, so that what it
-    reads is noted)."""
+    A listing named by the method that makes it is made once by ``listings``, for
+    every page given the same; a listing itself (made by the template) is shown as it is."""
 
     def __init__(
         self,
@@ -173,14 +213,14 @@ class Pager:
         number: int,
         count: int,
         page_size: int,
-        cache: dict[Any, Any] | None = None,
+        listings: Listings | None = None,
         record_id: str = "",
     ) -> None:
         self.type_name = type_name
         self.number = number
         self.count = count
         self.page_size = page_size
-        self.cache = {} if cache is None else cache
+        self.listings = Listings() if listings is None else listings
         self.record_id = record_id
 
     def url(self, number: int) -> str:
@@ -222,39 +262,41 @@ class Pager:
     def _made(self, listing: Listing[T], args: tuple[Any, ...]) -> list[tuple[Any, Sequence[T]]]:
         if not callable(listing):
             return list(listing)
-        key = ("listing", getattr(listing, "__func__", listing), args)
-        made: list[tuple[Any, Sequence[T]]] | None = self.cache.get(key)
-        if made is None:
-            made = self.cache[key] = list(listing(*args))
+        made: list[tuple[Any, Sequence[T]]] = self.listings.made(listing, args)
         return made
 
     def _pages(self, listing: Listing[T], args: tuple[Any, ...]) -> list[list[Group[T]]]:
+        made = self._made(listing, args)
         key = ("pages", getattr(listing, "__func__", listing), args)
-        pages: list[list[Group[T]]] | None = self.cache.get(key) if callable(listing) else None
+        cache = self.listings.cache
+        pages: list[list[Group[T]]] | None = cache.get(key) if callable(listing) else None
         if pages is None:
-            made = self._made(listing, args)
             self._planned(sum(len(items) for _, items in made))
             pages = split(made, self.page_size)
             if callable(listing):
-                self.cache[key] = pages
+                cache[key] = pages
         return pages
 
     def items(self, records: Callable[..., Sequence[T]] | Sequence[T], *args: Any) -> list[T]:
         """This page's share of a listing without groups (or a method making it)."""
         start = (self.number - 1) * self.page_size
-        if callable(records):
-            key = ("items", getattr(records, "__func__", records), args)
-            made: Sequence[T] | None = self.cache.get(key)
-            if made is None:
-                made = self.cache[key] = records(*args)
-            records = made
-        self._planned(len(records))
-        return list(records[start : start + self.page_size])
+        made: Sequence[T] = self.listings.made(records, args) if callable(records) else records
+        self._planned(len(made))
+        share = made[start : start + self.page_size]
+        return [self.listings.shown(item) for item in share] if callable(records) else list(share)
 
     def groups(self, listing: Listing[T], *args: Any) -> list[Group[T]]:
         """This page's share of a listing of (label, records) groups."""
         pages = self._pages(listing, args)
-        return pages[self.number - 1] if self.number <= len(pages) else []
+        if self.number > len(pages):
+            return []
+        if not callable(listing):
+            return pages[self.number - 1]
+        shown = self.listings.shown
+        return [
+            Group(shown(label), [shown(item) for item in items], continued)
+            for label, items, continued in pages[self.number - 1]
+        ]
 
     def starts(self, listing: Listing[T], *args: Any) -> list[tuple[Any, int, str]]:
         """(label, how many records, site URL of the page where it starts; "" for this
@@ -268,35 +310,40 @@ class Pager:
                 else:
                     url = "" if number == self.number else self.url(number)
                     found.append((label, len(items), url))
+        if callable(listing):
+            found = [(self.listings.shown(label), size, url) for label, size, url in found]
         return found
 
     def among(self, shown: Iterable[Group[T]], listing: Listing[T], *args: Any) -> list[Group[T]]:
         """The records ``shown`` on this page, grouped as in another listing of them all
         (organisations by country, of those this page shows by kind), in its order."""
         made = self._made(listing, args)
+        identity = self.listings.identity
         key = ("places", getattr(listing, "__func__", listing), args)
-        places: dict[int, tuple[int, int]] | None = (
-            self.cache.get(key) if callable(listing) else None
-        )
-        if places is None:
-            # Where each record is in the listing, by the record: a view may be made
-            # again between pages (SiteView.limit_views), the record it shows is not.
+        cache = self.listings.cache
+        places: dict[Any, tuple[int, int]] | None = cache.get(key) if callable(listing) else None
+        if places is None:  # where each record is in the listing
             places = {
-                id(_shown(item)): (g, i)
+                identity(item): (g, i)
                 for g, (_, items) in enumerate(made)
                 for i, item in enumerate(items)
             }
             if callable(listing):
-                self.cache[key] = places
+                cache[key] = places
         regrouped: dict[int, list[tuple[int, T]]] = {}
         for group in shown:
             for item in group.items:
-                g, i = places[id(_shown(item))]
+                g, i = places[identity(item)]
                 regrouped.setdefault(g, []).append((i, item))
+        label = self.listings.shown if callable(listing) else _same
         return [
-            Group(made[g][0], [item for _, item in sorted(regrouped[g], key=lambda p: p[0])])
+            Group(label(made[g][0]), [item for _, item in sorted(regrouped[g], key=lambda p: p[0])])
             for g in sorted(regrouped)
         ]
+
+
+def _same(item: Any) -> Any:
+    return item
 
 
 def _shown(item: Any) -> Any:

@@ -28,7 +28,7 @@ from ..problems import ContentError, Problem, display_path
 from ..version import __version__
 from . import structured, urls
 from .i18n import ENGLISH, SITE_LOCALES, Interface, interface
-from .paginate import Pager
+from .paginate import Listings, Pager
 from .plan import Page
 from .theme import builtin_dir
 from .views import SiteView, date_text, humanise, number_text, percent_text
@@ -266,7 +266,7 @@ class Renderer:
         self.language = site.config.default_language
         self._made: dict[str, tuple[jinja2.Environment, SiteView]] = {}
         self.env, self.view = self._tree(self.language)
-        self._listings: tuple[SiteView, dict[Any, Any]] = (self.view, {})  # paginate.Pager's
+        self._listings: tuple[SiteView, Listings] = (self.view, Listings())
 
     def use(self, language: str) -> None:
         """Render the next pages in ``language`` ('': the default)."""
@@ -289,9 +289,10 @@ class Renderer:
             made = self._made[language] = (env, view)
         return made
 
-    def new_view(self, language: str) -> SiteView:
-        """A fresh ``site`` for the pages of ``language``, over its records."""
-        registry = self.registry_in(language)
+    def new_view(self, language: str, registry: Registry | None = None) -> SiteView:
+        """A fresh ``site`` for the pages of ``language``, over its records (or over
+        ``registry``, which holds them)."""
+        registry = registry or self.registry_in(language)
         tree, words = self.trees[language], self.interface_of(language)
         config = self.site.config.in_language(language)
         return SiteView(registry, config, self.site.today(), tree, words)
@@ -319,17 +320,18 @@ class Renderer:
             type_name, record_id = page.record
             context["pager"] = Pager(type_name, page.number, page.of, size, record_id=record_id)
         if page.index_of is not None:
-            if self._listings[0] is not self.view:  # listings last as long as their view
-                self._listings = (self.view, {})
-            listings = self._listings[1]
-            # Every page of an index sees all its records: made once, as its listings are.
-            records = listings.get(("records", page.index_of))
-            if records is None:
-                records = listings[("records", page.index_of)] = self.view.all(page.index_of)
-            context["records"] = records
+            listings = self.listings()
+            context["records"] = listings.records(self.view, page.index_of)
             context["type_name"] = page.index_of
             context["pager"] = Pager(page.index_of, page.number, page.of, size, listings)
         return context
+
+    def listings(self) -> Listings:
+        """What the pages of an index share (``paginate.Listings``): kept as long as the
+        view they were made with."""
+        if self._listings[0] is not self.view:
+            self._listings = (self.view, Listings())
+        return self._listings[1]
 
     def render(self, page: Page) -> bytes:
         self.use(page.language)
