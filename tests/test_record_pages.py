@@ -9,6 +9,7 @@ build."""
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +18,23 @@ import pytest
 from clusterreports import build, load_site_config
 from clusterreports.pipeline import check
 from clusterreports.preview.incremental import Preview
+from clusterreports.preview.reads import TrackingRenderer
 from clusterreports.site import urls
-from clusterreports.site.paginate import Pager, PlanMismatch, counted_in, record_lengths
+from clusterreports.site.paginate import (
+    PAGED_LISTS,
+    Pager,
+    PlanMismatch,
+    counted_in,
+    record_lengths,
+)
 from clusterreports.site.render import Renderer
+from clusterreports.site.views import PersonView
 
 from .conftest import bench_corpus, copy_site, tools
 from .test_accessibility import _check_all
 from .test_html_valid import validate
 from .test_incremental import assert_same_as_full_build, edit
+from .test_paginate import assert_notes_as_made_alone
 
 ULLA = "/people/ulla-engelmann/"
 DG_GROW = "/organisations/dg-grow/"
@@ -73,6 +83,7 @@ def _assert_lengths_are_the_views(root: Path) -> None:
     views = Renderer(site, registry).view
     for record in registry:
         planned = record_lengths(registry, record)
+        assert set(planned) == set(PAGED_LISTS.get(record.type_name, ()))
         assert planned == _lengths_listed(views.view(record)), (record.type_name, record.id)
 
 
@@ -300,3 +311,57 @@ def test_an_edit_that_changes_a_record_s_page_count(valid_site: Path) -> None:
     assert outcome.kind == "full", outcome.reason
     assert _record_pages(preview, ULLA) == [ULLA, f"{ULLA}page/2/", f"{ULLA}page/3/"]
     assert_same_as_full_build(preview, valid_site.parent)
+
+
+def test_the_preview_makes_a_record_s_lists_once_for_all_its_pages(
+    valid_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each preview page renders with views of its own; a busy person's appearances
+    are still worked out once for their three pages (at 10,000 events, once a page
+    took a second a page)."""
+    made: list[str] = []
+    appearances = PersonView.appearances.func
+
+    def counted(self: PersonView) -> Any:
+        made.append(self.record.id)
+        return appearances(self)
+
+    counting = cached_property(counted)
+    counting.__set_name__(PersonView, "appearances")
+    monkeypatch.setattr(PersonView, "appearances", counting)
+    # Without search: the pages the search index reads (a record's first) render first,
+    # apart from the rest, and the lists are kept for consecutive pages.
+    preview = Preview(busy_site(valid_site), jobs=1, search=False)
+    assert preview.build_all().kind == "full"
+    assert _record_pages(preview, ULLA) == [ULLA, f"{ULLA}page/2/", f"{ULLA}page/3/"]
+    assert made.count("ulla-engelmann") == 1
+    last = urls.output_path(preview.site.output_dir, f"{ULLA}page/3/").read_text("utf-8")
+    assert f"Part {TALKS + 1}" in last
+
+
+def test_a_title_edit_renders_only_the_record_page_that_shows_it(valid_site: Path) -> None:
+    """Part 4 is Ulla Engelmann's fourth appearance, on her second page: renaming it
+    renders that page, not the two that list other sessions."""
+    preview = Preview(busy_site(valid_site), jobs=1)
+    assert preview.build_all().kind == "full"
+    session = valid_site / "content" / "sessions" / "talk-2022-part-4.yaml"
+    outcome = preview.update([edit(session, "title: Part 4", "title: Part Four")])
+    assert outcome.kind == "incremental", outcome.reason
+    assert f"{ULLA}page/2/" in outcome.written
+    assert ULLA not in outcome.written and f"{ULLA}page/3/" not in outcome.written
+    page = urls.output_path(preview.site.output_dir, f"{ULLA}page/2/").read_text("utf-8")
+    assert "Part Four" in page
+    assert_same_as_full_build(preview, valid_site.parent)
+
+
+def test_paged_record_pages_note_what_their_own_lists_read(valid_site: Path) -> None:
+    """With a record's lists kept across its pages, each page notes what it would have
+    read working them out itself: what decides which edits render it again."""
+    site = load_site_config(busy_site(valid_site))
+    checked = check(site)
+    paged = [p for p in checked.pages if p.record is not None and p.of > 1]
+    assert {p.record for p in paged} == {("person", "ulla-engelmann"), ("organisation", "dg-grow")}
+    kept = TrackingRenderer(site, checked.registry)
+    fresh = TrackingRenderer(site, checked.registry)
+    fresh.context = lambda page: Renderer.context(fresh, page)  # type: ignore[method-assign]
+    assert_notes_as_made_alone(kept, fresh, paged)

@@ -61,7 +61,7 @@ from ..site.write import (
 )
 from ..tuning import can_fork, collect_and_freeze, thaw
 from .changes import Changes, classify, inside
-from .reads import Stop, TrackingRenderer, never
+from .reads import Change, Stop, TrackingRenderer, never
 from .state import State, Unsure, links
 
 
@@ -301,12 +301,12 @@ class Preview:
             raise Unsure("the editions of a series changed")
         if changed and len(state.site.config.site_languages) > 1:
             state.renderer.forget_languages()  # their translated copies hold the old records
-        if changed:
-            state.renderer.forget_listings(changed)
+        made = [Change.of(old, new) for old, new in changed]
+        state.renderer.forget_listings(made)
         for key in relinked:
             affected |= state.planned(key)
-        for old, new in changed:
-            affected |= state.showing(old, new)
+        for change in made:
+            affected |= state.showing(change)
         if changes.templates:
             affected |= {i for i in range(len(state.pages)) if state.uses(i, changes.templates)}
         written: list[str] = []

@@ -6,8 +6,8 @@ The preview re-renders after an edit only the pages that read what the edit chan
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from functools import cache
 from itertools import chain
 from types import FunctionType
@@ -21,7 +21,7 @@ from ..config import Site
 from ..content.models import Part, Record, iter_references
 from ..content.registry import Backlink, Key, Registry, key_of
 from ..outputs.context import Interrupted
-from ..site.paginate import Listings
+from ..site.paginate import PAGED_LISTS, Listings
 from ..site.plan import Page
 from ..site.render import Renderer, fragments_named
 from ..site.views import SiteView
@@ -46,6 +46,29 @@ ALL_FIELDS = -1  # a field mask with every bit set
 EVERY_FROM = 64
 
 
+# A kept listing's name: the SiteView function that makes it and its arguments, or a
+# record page's list (``paginate.PAGED_LISTS``) and the record's key.
+Name = tuple[Any, tuple[Any, ...]]
+
+
+class Change(NamedTuple):
+    """What an edit of a record changes, as reads are matched against it: its fields
+    (``mask``), and who refers to whom (``targets``: the records it referred to before
+    or refers to now, when that changed)."""
+
+    key: Key
+    mask: int
+    targets: frozenset[Key]
+
+    @classmethod
+    def of(cls, old: Record, new: Record) -> Change:
+        before, after = list(iter_references(old)), list(iter_references(new))
+        targets = (
+            frozenset((t, i) for _, t, i in before + after) if before != after else frozenset()
+        )
+        return cls(key_of(new), changed_fields(old, new), targets)
+
+
 @dataclass
 class Reads:
     """What one page read while it rendered: for each record, a bit mask of the fields
@@ -57,19 +80,21 @@ class Reads:
     fields: dict[Key, int] = field(default_factory=dict)
     backlinks: set[Key] = field(default_factory=set)
     every: dict[str, int] = field(default_factory=dict)
+    # The kept listings the page showed (``KeptListings``), whose reads are the page's
+    # too: each with what it read the first time a renderer notes it, else None. Noted
+    # once, not with every page: a busy person's appearances read thousands of records,
+    # for each of hundreds of pages.
+    listings: dict[Name, Reads | None] = field(default_factory=dict)
 
     def of(self, key: Key) -> int:
         """The fields of record ``key`` the page read."""
         return self.every.get(key[0], 0) | self.fields.get(key, 0)
 
-    def merge(self, other: Reads) -> None:
-        """Note what ``other`` notes too."""
-        fields = self.fields
-        for key, mask in other.fields.items():
-            fields[key] = fields.get(key, 0) | mask
-        for type_name, mask in other.every.items():
-            self.every[type_name] = self.every.get(type_name, 0) | mask
-        self.backlinks |= other.backlinks
+    def changed_by(self, change: Change) -> bool:
+        """Whether what was read can change with ``change``."""
+        return bool(self.of(change.key) & change.mask) or not self.backlinks.isdisjoint(
+            change.targets
+        )
 
     def fold(self, counts: dict[str, int]) -> None:
         """Note once the fields read of every record of a type, where the page read
@@ -300,23 +325,27 @@ class Kept(NamedTuple):
     key: Key
 
 
-# A listing's name in a Listings cache: the SiteView function that makes it, and its
-# arguments.
-Name = tuple[Any, tuple[Any, ...]]
+class _PageSite:
+    """Where a kept listing's item held its SiteView: each page shows its own."""
+
+
+PAGE_SITE = _PageSite()
 
 
 class KeptListings(Listings):
-    """The listings of an index as the preview keeps them, across its pages.
+    """The listings of an index, and the long lists of a paged record, as the preview
+    keeps them across their pages.
 
     Each page renders with views of its own, so that what it reads is noted; made with
     those, the listings an index shares would be made again for every one of its pages,
-    which at 10,000 events took seconds a page. So a listing (a SiteView method) is made
-    once, apart from any page: with a registry and a SiteView of its own, whose reads
-    are kept with it and noted as its own by every page that shows it (``used``). It
-    holds records by key (:class:`Kept`), each shown as the page's view of its record,
-    so what the page reads of those it shows is noted as the page's. An edit that
-    changes what a listing read drops it (:meth:`forget`). Any other callable is made
-    for each page, as the page's own."""
+    and a busy person's appearances for every page of them, which at 10,000 events took
+    a second a page. So such a listing is made once, apart from any page: with a
+    registry and a SiteView of its own, whose reads are kept with it; every page that
+    shows it notes its name, and the first its reads (``Reads.listings``). It holds records by key (:class:`Kept`),
+    each shown as the page's view of its record, and only when the page looks at it, so
+    what the page reads of those it shows is noted as the page's. An edit that changes
+    what a listing read drops it (:meth:`forget`). A record's lists are kept while its
+    pages render; any other callable is made for each page, as the page's own."""
 
     def __init__(self, renderer: TrackingRenderer, language: str) -> None:
         super().__init__()
@@ -324,102 +353,144 @@ class KeptListings(Listings):
         self.language = language
         self.reads: dict[Name, Reads] = {}  # what each kept listing read
         self.used: set[Name] = set()  # the kept listings the page being rendered showed
-        self._keys: dict[str, list[Key]] = {}  # every record of a type, in order
+        self.noted: set[Name] = set()  # those whose reads a page has noted
+        self._records: dict[str, list[Kept]] = {}  # every record of a type, in order
 
-    def start_page(self) -> None:
+    def start_page(self, page: Page) -> None:
         self.used.clear()
-        # The page's own listings (made by any other callable) are not kept.
+        # The page's own listings (made by any other callable) are not kept, nor the
+        # lists of a record whose pages are done (a busy person's are large).
+        stale = [n for n in self.reads if isinstance(n[0], str) and n[1] != page.record]
+        for name in stale:
+            del self.reads[name]
         self.cache = {k: v for k, v in self.cache.items() if k[1:] in self.reads}
 
     def made(self, listing: Callable[..., Any], args: tuple[Any, ...]) -> Any:
         func = getattr(listing, "__func__", None)
         if func is None or not isinstance(getattr(listing, "__self__", None), SiteView):
             return super().made(listing, args)
-        name: Name = (func, args)
+        return self._kept((func, args), lambda site: list(func(site, *args)))
+
+    def seed(self, view: View[Any], lists: Iterable[str]) -> None:
+        """Give the view of a paged record's page its ``lists`` (attributes the view
+        caches), as kept for all the record's pages."""
+        key = key_of(view.record)
+        for attr in lists:
+
+            def make(site: SiteView, attr: str = attr) -> Any:
+                return getattr(site.find(*key), attr)
+
+            view.__dict__[attr] = self._lazy(self._kept((attr, key), make))
+
+    def _kept(self, name: Name, make: Callable[[SiteView], Any]) -> Any:
+        """What ``make`` makes with a SiteView of its own, kept as :func:`_kept_form`."""
         self.used.add(name)
         key = ("listing", *name)
         made = self.cache.get(key)
         if made is None:
             scope = TrackedRegistry(self.renderer.registry_in(self.language).inner)
-            view = self.renderer.new_view(self.language, scope)
-            made = self.cache[key] = _kept(list(func(view, *args)))
+            made = self.cache[key] = _kept_form(make(self.renderer.new_view(self.language, scope)))
             scope.reads.fold(self.renderer.counts)
             self.reads[name] = scope.reads
+            self.noted.discard(name)
         return made
 
+    def _lazy(self, made: Any) -> Any:
+        if isinstance(made, list):
+            return ShownList(made, self)
+        if type(made) is tuple:
+            return tuple(self._lazy(part) for part in made)
+        return self.shown(made)
+
     def shown(self, item: Any) -> Any:
+        """A kept item as the page shows it: its records as the page's views."""
         if isinstance(item, Kept):
             site = self.renderer.view
             return site.view(site.registry.get(*item.key))
+        if isinstance(item, (str, int)):
+            return item
+        if isinstance(item, list):
+            return [self.shown(part) for part in item]
+        if isinstance(item, tuple):
+            return (
+                type(item)(*map(self.shown, item))
+                if hasattr(item, "_fields")
+                else tuple(map(self.shown, item))
+            )
+        if item is PAGE_SITE:
+            return self.renderer.view
+        if is_dataclass(item) and not isinstance(item, type):
+            return replace(
+                item, **{f.name: self.shown(getattr(item, f.name)) for f in fields(item)}
+            )
         return item
 
     def identity(self, item: Any) -> Any:
         return item.key if isinstance(item, Kept) else key_of(getattr(item, "record", item))
 
     def records(self, site: Any, type_name: str) -> Sequence[Any]:
-        keys = self._keys.get(type_name)
-        if keys is None:
-            keys = self._keys[type_name] = [key_of(r) for r in site.registry.inner.all(type_name)]
-        return ShownRecords(keys, self)
+        kept = self._records.get(type_name)
+        if kept is None:
+            kept = [Kept(key_of(r)) for r in site.registry.inner.all(type_name)]
+            self._records[type_name] = kept
+        return ShownList(kept, self)
 
     def note(self, reads: Reads) -> None:
-        """Note, as the page's, what the kept listings it showed read."""
+        """Note the kept listings the page showed, with what they read the first time."""
         for name in self.used:
-            reads.merge(self.reads[name])
+            reads.listings[name] = None if name in self.noted else self.reads[name]
+        self.noted |= self.used
 
-    def forget(self, changed: list[tuple[Record, Record]]) -> None:
-        """Drop the listings that edits from old to new records can change: those that
-        read a changed field, or asked who refers to a record an edit now refers to,
-        or no longer does."""
-        stale: set[Name] = set()
-        for old, new in changed:
-            key, mask = key_of(new), changed_fields(old, new)
-            before, after = list(iter_references(old)), list(iter_references(new))
-            targets = {(t, i) for _, t, i in before + after} if before != after else set()
-            for name, reads in self.reads.items():
-                if reads.of(key) & mask or not reads.backlinks.isdisjoint(targets):
-                    stale.add(name)
+    def forget(self, changes: list[Change]) -> None:
+        """Drop the listings that ``changes`` can change."""
+        stale = {n for n, reads in self.reads.items() if any(map(reads.changed_by, changes))}
         for name in stale:
             del self.reads[name]
         self.cache = {k: v for k, v in self.cache.items() if k[1:] not in stale}
 
 
-def _kept(made: Any) -> Any:
-    """A listing as kept: its views (labels too) as keys, its lists and tuples as lists
-    and tuples."""
+def _kept_form(made: Any) -> Any:
+    """A listing as kept, apart from the views it was made with: its views as keys
+    (:class:`Kept`), its SiteView as :data:`PAGE_SITE`, and the lists, tuples and
+    dataclasses holding them rebuilt around those."""
     if isinstance(made, View):
-        return Kept(
-            made.record._key if isinstance(made.record, TrackedRecord) else key_of(made.record)
-        )
+        record = made.record
+        return Kept(record._key if isinstance(record, TrackedRecord) else key_of(record))
+    if isinstance(made, (str, int)):
+        return made
     if isinstance(made, list):
-        return [_kept(item) for item in made]
-    if isinstance(made, tuple) and not isinstance(made, Kept):
-        return tuple(_kept(item) for item in made)
+        return [_kept_form(item) for item in made]
+    if isinstance(made, tuple):
+        parts = map(_kept_form, made)
+        return type(made)(*parts) if hasattr(made, "_fields") else tuple(parts)
+    if isinstance(made, SiteView):
+        return PAGE_SITE
+    if is_dataclass(made) and not isinstance(made, type):
+        return replace(made, **{f.name: _kept_form(getattr(made, f.name)) for f in fields(made)})
     return made
 
 
-class ShownRecords(Sequence[Any]):
-    """Every record of an index's type, as the page's views, made only for those the
-    page looks at: an index template counts them (``records | length``) far more often
-    than it lists them all."""
+class ShownList(Sequence[Any]):
+    """A kept list as the page's views, made only for the items the page looks at: an
+    index counts all its records (``records | length``) and shows a page of them, a
+    record's page shows its share of a list thousands long."""
 
-    def __init__(self, keys: list[Key], listings: KeptListings) -> None:
-        self.keys = keys
+    def __init__(self, kept: Sequence[Any], listings: KeptListings) -> None:
+        self.kept = kept
         self.listings = listings
 
     def __len__(self) -> int:
-        return len(self.keys)
+        return len(self.kept)
 
     @overload
     def __getitem__(self, index: int) -> Any: ...
     @overload
-    def __getitem__(self, index: slice) -> list[Any]: ...
+    def __getitem__(self, index: slice) -> ShownList: ...
 
     def __getitem__(self, index: int | slice) -> Any:
-        shown = self.listings.shown
         if isinstance(index, slice):
-            return [shown(Kept(key)) for key in self.keys[index]]
-        return shown(Kept(self.keys[index]))
+            return ShownList(self.kept[index], self.listings)
+        return self.listings.shown(self.kept[index])
 
 
 class TrackingRenderer(Renderer):
@@ -458,10 +529,16 @@ class TrackingRenderer(Renderer):
             kept = self.kept[self.language] = KeptListings(self, self.language)
         return kept
 
-    def forget_listings(self, changed: list[tuple[Record, Record]]) -> None:
-        """Drop the kept listings that edits (old and new records, patched) change."""
+    def forget_listings(self, changes: list[Change]) -> None:
+        """Drop the kept listings that ``changes`` change."""
         for kept in self.kept.values():
-            kept.forget(changed)
+            kept.forget(changes)
+
+    def context(self, page: Page) -> dict[str, Any]:
+        context = super().context(page)
+        if page.record is not None and page.of > 1:  # its lists, made once for its pages
+            self.listings().seed(context["record"], PAGED_LISTS.get(page.record[0], ()))
+        return context
 
     def render(self, page: Page) -> bytes:
         """Render, noting what the page read for :meth:`take_notes` (so the reads come
@@ -471,7 +548,7 @@ class TrackingRenderer(Renderer):
         self.use(page.language)
         reads = self.registry_in(self.language).start_page()
         listings = self.listings()
-        listings.start_page()
+        listings.start_page(page)
         self.view = self.new_view(self.language)
         self.env.globals["site"] = self.view
         content = super().render(page)

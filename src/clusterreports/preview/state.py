@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 from ..config import Site
 from ..content.models import Loc, Record, iter_references
-from ..content.registry import SERIES_INDEX_FIELDS, Key, Registry, index_series, key_of
+from ..content.registry import SERIES_INDEX_FIELDS, Key, Registry, index_series
 from ..site.paginate import counted_in, record_page_count
 from ..site.plan import Page, dependencies
-from .reads import ALL_FIELDS, Reads, TrackingRenderer, changed_fields, referenced_templates
+from .reads import ALL_FIELDS, Change, Name, Reads, TrackingRenderer, referenced_templates
 
 
 def links(record: Record) -> list[tuple[Loc, str, str]]:
@@ -73,6 +73,9 @@ class State:
     backlink_readers: list[Readers | None] = field(init=False)
     every_readers: dict[str, Readers] = field(default_factory=dict)  # Reads.every, by type
     templates: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    # What each kept listing read (preview.reads.KeptListings), and the pages showing it.
+    listings: dict[Name, Reads] = field(default_factory=dict)
+    listing_pages: dict[Name, set[int]] = field(default_factory=dict)
     extra_urls: set[str] = field(default_factory=set)
     unindexed: set[str] = field(default_factory=set)  # pages written since the last index
 
@@ -95,6 +98,10 @@ class State:
             self.every_readers.setdefault(type_name, Readers()).add(index, mask, again)
         for key in reads.backlinks:
             self._readers(self.backlink_readers, key).add(index, ALL_FIELDS, again)
+        for name, read in reads.listings.items():
+            self.listing_pages.setdefault(name, set()).add(index)
+            if read is not None:  # made (again): what it reads now
+                self.listings[name] = read
 
     def _readers(self, lists: list[Readers | None], key: Key) -> Readers:
         number = self.order[key]
@@ -152,16 +159,15 @@ class State:
             return False
         return index_series(self.registry) != self.registry.series_index
 
-    def showing(self, old: Record, new: Record) -> set[int]:
-        """The pages an edit from ``old`` to ``new`` can change (after the patch)."""
-        key = key_of(new)
-        mask = changed_fields(old, new)
-        found = self.reading(self.readers, key, mask)
-        every = self.every_readers.get(key[0])
+    def showing(self, change: Change) -> set[int]:
+        """The pages ``change`` can change (after the patch)."""
+        found = self.reading(self.readers, change.key, change.mask)
+        every = self.every_readers.get(change.key[0])
         if every is not None:
-            found |= every.reading(mask)
-        before, after = links(old), links(new)
-        if before != after:
-            for _, target_type, target_id in before + after:
-                found |= self.reading(self.backlink_readers, (target_type, target_id), ALL_FIELDS)
+            found |= every.reading(change.mask)
+        for target in change.targets:
+            found |= self.reading(self.backlink_readers, target, ALL_FIELDS)
+        for name, reads in self.listings.items():
+            if reads.changed_by(change):
+                found |= self.listing_pages[name]
         return found

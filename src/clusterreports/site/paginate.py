@@ -38,13 +38,21 @@ class Group(NamedTuple, Generic[T]):
     earlier page."""
 
     label: Any
-    items: list[T]
+    items: Sequence[T]
     continued: bool = False
 
 
 def page_count(records: int, page_size: int) -> int:
     """How many pages an index of ``records`` records takes: one at least, even empty."""
     return max(1, -(-records // page_size))
+
+
+# The lists of a record's page that grow with the site, by the view's name for each
+# (each is a cached attribute of the view): ``record_lengths`` counts them.
+PAGED_LISTS = {
+    "person": ("appearances", "quotes", "reports"),
+    "organisation": ("people", "unit_people", "organised", "unit_events", "took_part", "reports"),
+}
 
 
 def record_lengths(registry: Registry, record: Record) -> dict[str, int]:
@@ -139,7 +147,7 @@ def split(groups: Iterable[tuple[Any, Sequence[T]]], page_size: int) -> list[lis
             if room == 0:
                 pages.append([])
                 room = page_size
-            part = list(items[start : start + room])
+            part = items[start : start + room]  # a lazy list's slice stays lazy
             pages[-1].append(Group(label, part, start > 0))
             start += len(part)
             room -= len(part)

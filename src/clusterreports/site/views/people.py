@@ -101,7 +101,7 @@ class PersonView(View[Person]):
         won = {a.id for a in self.awards_won}
         return [a for a in self._referrers("award", "shortlist") if a.id not in won]
 
-    @property
+    @cached_property
     def quotes(self) -> list[QuoteView]:
         found = []
         for link in self.site.registry.links_to(self.record, "session"):
@@ -185,7 +185,7 @@ class OrganisationView(View[Organisation]):
             found += [(person, role, unit) for person, role in current + former]
         return sorted(found, key=lambda pru: (pru[0].sort_key, dated_first(pru[1].role.when_key)))
 
-    @property
+    @cached_property
     def unit_events(self) -> list[tuple[EventView, str, OrganisationView]]:
         found = [(event, part, unit) for unit in self.units for event, part in unit.organised]
         return sorted(found, key=lambda epu: dated_first(epu[0].sort_key))
