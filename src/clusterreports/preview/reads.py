@@ -341,11 +341,12 @@ class KeptListings(Listings):
     and a busy person's appearances for every page of them, which at 10,000 events took
     a second a page. So such a listing is made once, apart from any page: with a
     registry and a SiteView of its own, whose reads are kept with it; every page that
-    shows it notes its name, and the first its reads (``Reads.listings``). It holds records by key (:class:`Kept`),
-    each shown as the page's view of its record, and only when the page looks at it, so
-    what the page reads of those it shows is noted as the page's. An edit that changes
-    what a listing read drops it (:meth:`forget`). A record's lists are kept while its
-    pages render; any other callable is made for each page, as the page's own."""
+    shows it notes its name, and the first its reads (``Reads.listings``). It holds
+    records by key (:class:`Kept`), each shown as the page's view of its record, and
+    only when the page looks at it, so what the page reads of those it shows is noted
+    as the page's. An edit that changes what a listing read drops it (:meth:`forget`).
+    A record's lists are kept while its pages render; any other callable is made for
+    each page, as the page's own."""
 
     def __init__(self, renderer: TrackingRenderer, language: str) -> None:
         super().__init__()
