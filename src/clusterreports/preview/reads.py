@@ -405,26 +405,13 @@ class KeptListings(Listings):
 
     def shown(self, item: Any) -> Any:
         """A kept item as the page shows it: its records as the page's views."""
+        return _rebuilt(item, self._shown_leaf)
+
+    def _shown_leaf(self, item: Any) -> Any:
         if isinstance(item, Kept):
             site = self.renderer.view
             return site.view(site.registry.get(*item.key))
-        if isinstance(item, (str, int)):
-            return item
-        if isinstance(item, list):
-            return [self.shown(part) for part in item]
-        if isinstance(item, tuple):
-            return (
-                type(item)(*map(self.shown, item))
-                if hasattr(item, "_fields")
-                else tuple(map(self.shown, item))
-            )
-        if item is PAGE_SITE:
-            return self.renderer.view
-        if is_dataclass(item) and not isinstance(item, type):
-            return replace(
-                item, **{f.name: self.shown(getattr(item, f.name)) for f in fields(item)}
-            )
-        return item
+        return self.renderer.view if item is PAGE_SITE else None
 
     def identity(self, item: Any) -> Any:
         return item.key if isinstance(item, Kept) else key_of(getattr(item, "record", item))
@@ -454,21 +441,35 @@ def _kept_form(made: Any) -> Any:
     """A listing as kept, apart from the views it was made with: its views as keys
     (:class:`Kept`), its SiteView as :data:`PAGE_SITE`, and the lists, tuples and
     dataclasses holding them rebuilt around those."""
-    if isinstance(made, View):
-        record = made.record
+    return _rebuilt(made, _kept_leaf)
+
+
+def _kept_leaf(item: Any) -> Any:
+    if isinstance(item, View):
+        record = item.record
         return Kept(record._key if isinstance(record, TrackedRecord) else key_of(record))
-    if isinstance(made, (str, int)):
-        return made
-    if isinstance(made, list):
-        return [_kept_form(item) for item in made]
-    if isinstance(made, tuple):
-        parts = map(_kept_form, made)
-        return type(made)(*parts) if hasattr(made, "_fields") else tuple(parts)
-    if isinstance(made, SiteView):
-        return PAGE_SITE
-    if is_dataclass(made) and not isinstance(made, type):
-        return replace(made, **{f.name: _kept_form(getattr(made, f.name)) for f in fields(made)})
-    return made
+    return PAGE_SITE if isinstance(item, SiteView) else None
+
+
+def _rebuilt(item: Any, leaf: Callable[[Any], Any]) -> Any:
+    """``item`` with what ``leaf`` replaces (whatever it does not return None for)
+    replaced, through the lists, tuples and dataclasses that hold it: the one walk
+    both ways between a listing's views and its kept form."""
+    if isinstance(item, (str, int)):
+        return item
+    replaced = leaf(item)
+    if replaced is not None:
+        return replaced
+    if isinstance(item, list):
+        return [_rebuilt(part, leaf) for part in item]
+    if isinstance(item, tuple):
+        parts = [_rebuilt(part, leaf) for part in item]
+        return type(item)(*parts) if hasattr(item, "_fields") else tuple(parts)
+    if is_dataclass(item) and not isinstance(item, type):
+        return replace(
+            item, **{f.name: _rebuilt(getattr(item, f.name), leaf) for f in fields(item)}
+        )
+    return item
 
 
 class ShownList(Sequence[Any]):

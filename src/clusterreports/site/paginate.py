@@ -183,11 +183,8 @@ class Listings:
         key = ("listing", getattr(listing, "__func__", listing), args)
         made = self.cache.get(key)
         if made is None:
-            made = self.cache[key] = self.make(listing, args)
+            made = self.cache[key] = list(listing(*args))
         return made
-
-    def make(self, listing: Callable[..., Any], args: tuple[Any, ...]) -> list[Any]:
-        return list(listing(*args))
 
     def records(self, site: Any, type_name: str) -> Sequence[Any]:
         """Every record of the index's type, as ``site`` (the page's SiteView) views
