@@ -7,6 +7,7 @@ import errno
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -306,3 +307,76 @@ def test_an_output_folder_that_cannot_be_listed_is_refused(site: Path, tmp_path:
         f"clusterreports: output folder {other} cannot be read (Permission denied){TAIL}\n",
     )
     assert (other / "private.txt").read_text() == "mine\n"
+
+
+# --- write_file: one file in place (the preview's extra files) -------------------------
+
+
+def test_write_file_in_pieces_writes_each_as_it_comes(tmp_path: Path) -> None:
+    """A data export is never joined: each piece is in the file's temporary copy before
+    the next is made, so the preview holds one piece at a time, not the whole export."""
+    root = tmp_path / "site"
+    temporary = root / "data" / f".a.json.{os.getpid()}.tmp"
+    sizes: list[int] = []
+
+    piece = b"x" * 100_000  # past the file's buffer, as an export's records come
+
+    def pieces() -> Iterator[bytes]:
+        for _ in range(3):
+            yield piece
+            sizes.append(temporary.stat().st_size)  # asked for the next: this one is out
+
+    root.mkdir()
+    assert write.write_file(root, "/data/a.json", pieces()) is True
+    assert sizes == [100_000, 200_000, 300_000]
+    assert (root / "data" / "a.json").read_bytes() == piece * 3
+    assert not temporary.exists()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "written"),
+    [
+        (b"[1,2]", [b"[1", b",2]"], False),  # the same bytes, cut elsewhere
+        (b"[1,2]", [b"[1,", b"3]"], True),  # the same size
+        (b"[1,2]", [b"[1,2", b",3]"], True),  # longer
+        (b"[1,2]", [], True),
+    ],
+)
+def test_write_file_in_pieces_keeps_an_unchanged_file(
+    tmp_path: Path, old: bytes, new: list[bytes], written: bool
+) -> None:
+    target = tmp_path / "data" / "a.json"
+    target.parent.mkdir()
+    target.write_bytes(old)
+    os.utime(target, (1, 1))
+    assert write.write_file(tmp_path, "/data/a.json", iter(new)) is written
+    assert target.read_bytes() == b"".join(new)
+    assert (target.stat().st_mtime == 1) is not written  # untouched when the same
+    assert os.listdir(target.parent) == ["a.json"]  # no temporary file left
+
+
+def test_write_file_never_writes_through_a_hard_link(tmp_path: Path) -> None:
+    target = tmp_path / "data" / "a.json"
+    target.parent.mkdir()
+    target.write_bytes(b"old")
+    elsewhere = tmp_path / "elsewhere.json"
+    os.link(target, elsewhere)
+    assert write.write_file(tmp_path, "/data/a.json", iter([b"n", b"ew"])) is True
+    assert write.write_file(tmp_path, "/data/b.json", b"x") is True
+    assert elsewhere.read_bytes() == b"old"
+    assert target.read_bytes() == b"new"
+
+
+def test_write_file_failing_half_way_keeps_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "data" / "a.json"
+    target.parent.mkdir()
+    target.write_bytes(b"[1,2]")
+
+    def pieces() -> Iterator[bytes]:
+        yield b"[1,"
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        write.write_file(tmp_path, "/data/a.json", pieces())
+    assert target.read_bytes() == b"[1,2]"
+    assert os.listdir(target.parent) == ["a.json"]
