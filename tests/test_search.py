@@ -448,7 +448,7 @@ def test_a_bug_while_preparing_a_part_fails_the_build(
     root = _in_parts(tmp_path, 10)
     monkeypatch.setattr(search, "get_executable", lambda: fake_pagefind(tmp_path, "exit 0"))
 
-    def broken(stage: Path, folder: Path, page_urls: list[str]) -> None:
+    def broken(stage: Path, folder: Path, page_urls: list[str], stopping: object) -> None:
         raise ValueError("a bug")
 
     monkeypatch.setattr(search, "_link_pages", broken)
@@ -456,6 +456,43 @@ def test_a_bug_while_preparing_a_part_fails_the_build(
         build(load_site_config(root))
     assert not (root / "_site").exists()
     assert not list(tmp_path.rglob(search.INPUTS_FOLDER))
+
+
+def test_gathering_a_parts_pages_stops_soon_after_it_is_asked_to(tmp_path: Path) -> None:
+    """A part of a large site's index is tens of thousands of pages: an edit in the
+    preview cancels its indexing, and must not wait until all are linked."""
+    stage, folder = tmp_path / "stage", tmp_path / "part"
+    page_urls = [f"/sessions/s{n}/" for n in range(3 * search.LINKS_BETWEEN_LOOKS)]
+    for url in page_urls:
+        page = urls.output_path(stage, url)
+        page.parent.mkdir(parents=True)
+        page.write_bytes(b"<html></html>")
+    looks = iter([False, True])
+    with pytest.raises(search.SearchIndexError, match="cancelled"):
+        search._link_pages(stage, folder, page_urls, lambda: next(looks))
+    assert len(list(folder.rglob("index.html"))) == search.LINKS_BETWEEN_LOOKS
+
+
+def test_a_cancelled_indexing_tells_a_part_being_gathered_to_stop(tmp_path: Path) -> None:
+    gathering, cancelling = threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def prepare(stopping: Any) -> None:
+        seen.append(stopping())
+        gathering.set()
+        assert cancelling.wait(10)
+        while not stopping():  # cancel() sets it, then waits for this thread
+            time.sleep(0.01)
+        seen.append(stopping())
+        raise search.SearchIndexError("cancelled")
+
+    ran = tmp_path / "ran"
+    indexing = search.Indexing([search.Run(["touch", str(ran)], prepare)])
+    assert gathering.wait(10)
+    cancelling.set()
+    indexing.cancel()
+    assert seen == [False, True]
+    assert not ran.exists()  # Pagefind never started
 
 
 def test_an_indexer_that_cannot_run_is_a_clean_error(

@@ -58,7 +58,8 @@ def record_pages_glob(prefixes: Sequence[str] = ("",)) -> str:
 @dataclass
 class Run:
     command: list[str]
-    prepare: Callable[[], None] | None = None
+    # Gathers the part's pages before Pagefind runs; given what says to stop.
+    prepare: Callable[[Callable[[], bool]], None] | None = None
     part: str = ""  # e.g. " (index part 2 of 7)", for messages
 
 
@@ -128,11 +129,14 @@ class Indexing:
     def _index(self, run: Run) -> None:
         try:
             if run.prepare is not None:
-                run.prepare()
+                run.prepare(self._stopping)
             self._run(run.command, run.part)
         except OSError as error:  # e.g. a full disk, or Pagefind not executable
             message = f"could not index the site for search{run.part}: {error}"
             raise SearchIndexError(message) from error
+
+    def _stopping(self) -> bool:
+        return self.cancelled or self.error is not None
 
     def _run(self, command: list[str], part: str) -> None:
         # Errors go to a file, not a pipe: nobody reads a pipe until the end, and a
@@ -179,11 +183,20 @@ class _Off:
         pass
 
 
-def _link_pages(stage: Path, folder: Path, page_urls: list[str]) -> None:
+# Pages linked between two looks at whether to stop: a part of a large site's index is
+# tens of thousands of pages, and an edit in the preview waits until linking stops.
+LINKS_BETWEEN_LOOKS = 256
+
+
+def _link_pages(
+    stage: Path, folder: Path, page_urls: list[str], stopping: Callable[[], bool]
+) -> None:
     """A folder holding just these pages, at their paths in the site (hard links, so
     nothing is copied): Pagefind takes a folder, not a list of files."""
     made: set[str] = set()
-    for url in page_urls:
+    for number, url in enumerate(page_urls):
+        if number % LINKS_BETWEEN_LOOKS == 0 and stopping():
+            raise SearchIndexError("cancelled")
         relative = urls.relative_output_path(url)
         parent = os.path.dirname(relative)
         if parent not in made:
