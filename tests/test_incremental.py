@@ -28,7 +28,7 @@ from clusterreports.preview.changes import classify
 from clusterreports.preview.incremental import Outcome, Preview
 from clusterreports.preview.reads import referenced_templates
 from clusterreports.problems import ContentError, Problem
-from clusterreports.site import urls
+from clusterreports.site import urls, write
 from clusterreports.site.plan import Page
 from clusterreports.site.theme import builtin_dir
 from clusterreports.site.write import Content
@@ -695,6 +695,55 @@ def indexed(output: Path) -> list[str]:
     counts = [json.loads(entry.read_text())["languages"]["en"]["page_count"] for entry in entries]
     assert sum(counts) == len(found)
     return sorted(found)
+
+
+def test_an_edit_waiting_when_the_index_is_swapped_in_does_not_wait_for_the_old_to_go(
+    site: Path, preview: Preview
+) -> None:
+    """At 10,000 events the replaced index is tens of thousands of files: an edit made
+    as it was being removed waited for all of them (598 ms). Now the removal stops for
+    the edit, and the next settle (or the session's end) finishes it."""
+    output = preview.site.output_dir
+    stale = output / "pagefind" / "stale"
+    stale.mkdir()
+    for n in range(3 * write.REMOVALS_BETWEEN_LOOKS):
+        (stale / f"{n}.pf_fragment").write_bytes(b"x")
+    _rename_bianca(site, preview)
+    swapped = [False]
+
+    def edit_waiting_once_swapped() -> bool:
+        swapped[0] = swapped[0] or not stale.exists()
+        return swapped[0]
+
+    assert preview.settle(interrupted=edit_waiting_once_swapped) is not None
+    assert swapped[0] and not preview.unsettled
+    assert _indexed_text(output, "Bianca D.")  # the new index is the live one
+    (left,) = output.parent.glob(".*indexing*")
+    assert 0 < sum(1 for _ in left.rglob("*.pf_fragment")) < 3 * write.REMOVALS_BETWEEN_LOOKS
+    edit(site / C / "people/bianca-dragomir.yaml", "Bianca D.", "Bianca Dr.")
+    assert preview.update([site / C / "people/bianca-dragomir.yaml"]).kind == "incremental"
+    assert preview.settle() is not None
+    assert list(output.parent.glob(".*indexing*")) == []
+    assert _indexed_text(output, "Bianca Dr.") and not stale.exists()
+
+
+def _indexed_text(output: Path, text: str) -> bool:
+    """Whether a page of the live search index holds ``text``."""
+    return any(
+        text.encode() in gzip.decompress(fragment.read_bytes())
+        for fragment in output.glob("pagefind/**/fragment/*.pf_fragment")
+    )
+
+
+def test_the_session_end_removes_what_an_interrupted_settle_left(
+    site: Path, preview: Preview
+) -> None:
+    output = preview.site.output_dir
+    left = write.scratch_folder(output.resolve(), "indexing")
+    (left / "pagefind" / "fragment").mkdir(parents=True)
+    (left / "pagefind" / "fragment" / "a.pf_fragment").write_bytes(b"x")
+    preview.tidy()
+    assert list(output.parent.glob(".*indexing*")) == []
 
 
 @pytest.mark.parametrize("per_part", [0, 4], ids=["one index", "in parts"])

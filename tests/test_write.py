@@ -7,6 +7,7 @@ import errno
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -275,18 +276,25 @@ def test_a_full_disk_in_the_preview_is_shown_and_the_next_edit_builds_all(
     assert "Bianca D." in (site / "_site" / "people" / "bianca-dragomir" / "index.html").read_text()
 
 
+@pytest.mark.parametrize("in_one_step", [True, False], ids=["exchange", "two renames"])
 def test_a_failed_swap_puts_the_previous_site_back(
-    site: Path, monkeypatch: pytest.MonkeyPatch
+    site: Path, monkeypatch: pytest.MonkeyPatch, in_one_step: bool
 ) -> None:
     build(load_site_config(site))
-    rename = Path.rename
+    rename, exchange = Path.rename, write.exchange
 
     def failing(self: Path, target: Path) -> Path:
         if self.name.startswith("._site.building-"):  # the new site into its place
             raise OSError(errno.EIO, os.strerror(errno.EIO), str(self))
         return rename(self, target)
 
+    def failing_exchange(a: Path, b: Path) -> bool:
+        if a.name.startswith("._site.building-"):
+            raise OSError(errno.EIO, os.strerror(errno.EIO), str(a))
+        return exchange(a, b)
+
     monkeypatch.setattr(Path, "rename", failing)
+    monkeypatch.setattr(write, "exchange", failing_exchange if in_one_step else lambda a, b: False)
     assert failed_build(site) == [
         f"{site}: cannot be written (Input/output error): make it writable or choose another "
         "output folder"
@@ -380,3 +388,129 @@ def test_write_file_failing_half_way_keeps_the_old_file(tmp_path: Path) -> None:
         write.write_file(tmp_path, "/data/a.json", pieces())
     assert target.read_bytes() == b"[1,2]"
     assert os.listdir(target.parent) == ["a.json"]
+
+
+# --- replacing a folder a reader is using, and removing one a little at a time -----------
+
+
+def _folder(path: Path, files: int, text: str) -> Path:
+    path.mkdir(parents=True)
+    for n in range(files):
+        (path / f"{n}.txt").write_text(text)
+    return path
+
+
+needs_exchange = pytest.mark.skipif(
+    write._renameat2() is None, reason="no renameat2 on this system"
+)
+
+
+def test_exchange_swaps_two_folders(tmp_path: Path) -> None:
+    a, b = _folder(tmp_path / "a", 1, "A"), _folder(tmp_path / "b", 2, "B")
+    if not write.exchange(a, b):
+        pytest.skip("this file system cannot exchange paths")
+    assert sorted(os.listdir(a)) == ["0.txt", "1.txt"] and (a / "0.txt").read_text() == "B"
+    assert os.listdir(b) == ["0.txt"] and (b / "0.txt").read_text() == "A"
+
+
+def test_exchange_reports_a_missing_path_as_an_error(tmp_path: Path) -> None:
+    a = _folder(tmp_path / "a", 1, "A")
+    if write._renameat2() is None:
+        assert write.exchange(a, tmp_path / "gone") is False
+        return
+    with pytest.raises(FileNotFoundError):
+        write.exchange(a, tmp_path / "gone")
+    assert (a / "0.txt").read_text() == "A"
+
+
+@needs_exchange
+def test_a_folder_put_in_place_is_never_missing_for_a_reader(tmp_path: Path) -> None:
+    """The preview's server answered 404 for the search index (or for every page, in a
+    full rebuild) between the two renames that put a new folder in the old one's place."""
+    live = _folder(tmp_path / "live", 1, "0")
+    if not write.exchange(_folder(tmp_path / "probe", 1, "x"), live):
+        pytest.skip("this file system cannot exchange paths")
+    missing = []
+    done = threading.Event()
+
+    def read() -> None:
+        while not done.is_set():
+            if not (live / "0.txt").exists():
+                missing.append(True)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for n in range(200):
+            new = _folder(tmp_path / f"new-{n}", 1, str(n))
+            replaced = write.put_in_place(new, live, tmp_path / "aside")
+            assert replaced == new
+            write.remove_folder(replaced)
+    finally:
+        done.set()
+        reader.join()
+    assert missing == [] and (live / "0.txt").read_text() == "199"
+
+
+@pytest.mark.parametrize("second_fails", [False, True], ids=["renamed", "put back"])
+def test_a_folder_put_in_place_in_two_renames(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, second_fails: bool
+) -> None:
+    """Where the system cannot exchange, the old folder goes aside first, and comes back
+    if the new one cannot take its place."""
+    monkeypatch.setattr(write, "exchange", lambda a, b: False)
+    live, new = _folder(tmp_path / "live", 1, "old"), _folder(tmp_path / "new", 1, "new")
+    aside = tmp_path / "aside"
+    if second_fails:
+        rename = Path.rename
+
+        def failing(self: Path, target: Path) -> Path:
+            if self == new:
+                raise OSError(errno.EIO, os.strerror(errno.EIO), str(self))
+            return rename(self, target)
+
+        monkeypatch.setattr(Path, "rename", failing)
+        with pytest.raises(OSError):
+            write.put_in_place(new, live, aside)
+        assert (live / "0.txt").read_text() == "old" and not aside.exists()
+        return
+    assert write.put_in_place(new, live, aside) == aside
+    assert (live / "0.txt").read_text() == "new" and (aside / "0.txt").read_text() == "old"
+    assert write.put_in_place(_folder(tmp_path / "first", 0, ""), tmp_path / "none", aside) is None
+
+
+def test_removing_a_folder_stops_when_interrupted_and_goes_on_later(tmp_path: Path) -> None:
+    folder = tmp_path / "side"
+    for part in range(3):
+        _folder(folder / f"part-{part}", write.REMOVALS_BETWEEN_LOOKS, "x")
+    looks = []
+
+    def edit_waiting() -> bool:
+        looks.append(True)
+        return True
+
+    assert write.remove_folder_unless(folder, edit_waiting) is False
+    assert looks == [True]  # it gave up at the first look
+    left = [p for p in folder.rglob("*") if p.is_file()]
+    assert 0 < len(left) <= 2 * write.REMOVALS_BETWEEN_LOOKS
+    assert write.remove_folder_unless(folder, lambda: False) is True
+    assert not folder.exists()
+    assert write.remove_folder_unless(folder, edit_waiting) is True  # gone: nothing to do
+
+
+def test_removing_a_folder_never_follows_a_link_out_of_it(tmp_path: Path) -> None:
+    """A link inside (to a user's folder, say) is removed, never what it leads to."""
+    mine = _folder(tmp_path / "mine", 3, "keep")
+    (tmp_path / "my-file.txt").write_text("keep")
+    folder = _folder(tmp_path / "side", 2, "x")
+    (folder / "inner").mkdir()
+    (folder / "inner" / "folder-link").symlink_to(mine, target_is_directory=True)
+    (folder / "file-link").symlink_to(tmp_path / "my-file.txt")
+    assert write.remove_folder_unless(folder, lambda: False) is True
+    assert not folder.exists()
+    assert sorted(os.listdir(mine)) == ["0.txt", "1.txt", "2.txt"]
+    assert (tmp_path / "my-file.txt").read_text() == "keep"
+    link = tmp_path / "link-to-mine"
+    link.symlink_to(mine, target_is_directory=True)
+    assert write.remove_folder_unless(link, lambda: False) is True
+    assert not link.exists() and len(os.listdir(mine)) == 3

@@ -94,6 +94,8 @@ class BuildLoop:
                 what = f"{type(error).__name__}: {error}"
                 self.reports.send(Crashed(what, traceback.format_exc()))
             return False
+        finally:
+            self.preview.tidy()
         return True
 
     def run_in_process(self) -> None:

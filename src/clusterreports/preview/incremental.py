@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -56,6 +55,9 @@ from ..site.write import (
     OutputRefused,
     WriteError,
     check_output,
+    put_in_place,
+    remove_folder,
+    remove_folder_unless,
     scratch_folder,
     write_file,
 )
@@ -211,7 +213,8 @@ class Preview:
             return written
         output = state.site.output_dir
         side = scratch_folder(output.resolve(), "indexing")
-        shutil.rmtree(side, ignore_errors=True)
+        if not remove_folder_unless(side, interrupted):  # what the last one left
+            return None
         side.mkdir()
         try:
             context = self._context(state)
@@ -224,10 +227,8 @@ class Preview:
                 state.extra_urls = urls
             for carry_over in CARRY_OVER:  # e.g. the index parts not made again
                 carry_over(output, side)
-            for name in os.listdir(side):
-                if (output / name).exists():
-                    (output / name).rename(side / f"{name}.old")
-                (side / name).rename(output / name)
+            for name in os.listdir(side):  # the index replaced stays in the side folder
+                put_in_place(side / name, output / name, side / f"{name}.old")
             state.unindexed -= unindexed
         except Interrupted:
             return None
@@ -235,9 +236,17 @@ class Preview:
             self.unsettled = False  # reported once, not retried until the next edit
             raise
         finally:
-            shutil.rmtree(side, ignore_errors=True)
+            # An edit waiting stops this too: the next settle (or the session's end,
+            # ``tidy``) removes the rest, rather than the edit waiting for it.
+            remove_folder_unless(side, interrupted)
         self.unsettled = False
         return written
+
+    def tidy(self) -> None:
+        """Remove what an interrupted ``settle`` left beside the output (at the session's
+        end: nothing is waiting then)."""
+        site = self.state.site if self.state is not None else self.site
+        remove_folder(scratch_folder(site.output_dir.resolve(), "indexing"))
 
     # incremental builds --------------------------------------------------------------
 

@@ -13,10 +13,13 @@ until the swap, and unchanged files keep their modification time.
 
 from __future__ import annotations
 
+import ctypes
 import errno
+import functools
 import os
 import shutil
 import stat
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -37,6 +40,8 @@ MARKER = ".clusterreports"
 _MARKER_TEXT = b"Built by clusterreports: the next build replaces this whole folder.\n"
 # The working folders a build makes beside the output (see ``scratch_folder``).
 SCRATCH_PURPOSES = ("building", "old", "indexing")
+# How many files ``remove_folder_unless`` removes between two questions whether to stop.
+REMOVALS_BETWEEN_LOOKS = 256
 
 
 class OutputRefused(Exception):
@@ -126,15 +131,65 @@ def _swap(stage: Path, output_dir: Path) -> None:
     """Put ``stage`` in the place of ``output_dir``, or leave ``output_dir`` as it was."""
     old = scratch_folder(output_dir, "old")
     remove_folder(old)  # this process's own, should an earlier swap have left it
-    if output_dir.exists():
-        output_dir.rename(old)
+    replaced = put_in_place(stage, output_dir, old)
+    if replaced is not None:
+        remove_folder(replaced)
+
+
+def put_in_place(new: Path, live: Path, aside: Path) -> Path | None:
+    """Move ``new`` to ``live``; returns where what was at ``live`` went (for the caller
+    to remove), None when nothing was there.
+
+    In one step where the system can (Linux's ``renameat2`` exchange: what was at
+    ``live`` is then at ``new``), so that a reader, the preview's server or a web server
+    over the output, never finds ``live`` missing; a request between two renames was
+    answered 404. Elsewhere ``live`` moves to ``aside`` first, and comes back if the
+    second rename fails."""
+    if not os.path.lexists(live):
+        new.rename(live)
+        return None
+    if exchange(new, live):
+        return new
+    live.rename(aside)
     try:
-        stage.rename(output_dir)
+        new.rename(live)
     except OSError:
-        if old.exists():
-            old.rename(output_dir)
+        aside.rename(live)
         raise
-    remove_folder(old)
+    return aside
+
+
+_AT_FDCWD = -100  # paths relative to the working folder, as os.rename takes them
+_RENAME_EXCHANGE = 2
+
+
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    """Linux's ``renameat2`` from the C library (glibc 2.28, musl 1.2), or None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    function.argtypes += [ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap the paths ``a`` and ``b`` (both must exist) atomically; False where the
+    system or the file system cannot (the caller then renames in two steps)."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EPERM):
+        return False  # an old kernel, or a file system without it
+    raise OSError(error, os.strerror(error), str(a), None, str(b))
 
 
 class WriteError(ContentError):
@@ -174,6 +229,31 @@ def remove_folder(path: Path) -> None:
 
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, onerror=writable_then_again)
+
+
+def remove_folder_unless(path: Path, interrupted: Callable[[], bool]) -> bool:
+    """``remove_folder``, giving up as soon as ``interrupted`` returns True (asked every
+    few hundred files); True once ``path`` is gone. A search index at 10,000 events is
+    tens of thousands of files: an edit in the preview must not wait while the last
+    one is removed (bench/README.md, "The preview's memory"). What is left stays for
+    the next call."""
+    if os.path.islink(path):
+        os.unlink(path)
+    removed = 0
+    for folder, folders, names in os.walk(path, topdown=False):
+        # The folders come after what they held (emptied already), or are links.
+        for name, is_folder in [(n, False) for n in names] + [(n, True) for n in folders]:
+            inner = os.path.join(folder, name)
+            with suppress(OSError):
+                if is_folder and not os.path.islink(inner):
+                    os.rmdir(inner)
+                else:
+                    os.unlink(inner)
+            removed += 1
+            if removed % REMOVALS_BETWEEN_LOOKS == 0 and interrupted():
+                return False
+    remove_folder(path)  # the top folder, or what could not go above (read-only)
+    return not os.path.lexists(path)
 
 
 def remove_leftovers(output_dir: Path) -> None:
