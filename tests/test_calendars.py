@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
+from .conftest import copy_site
 from .discovery_support import BASE_URL, extended_site, hostile_text_site, page
 
 
@@ -152,3 +154,41 @@ def test_calendars_are_the_same_under_python_optimised(hostile: Path, tmp_path: 
     for name in ("events/hostile-text.ics", "calls/hostile-call.ics", "events.ics"):
         optimised = (output / "calendars" / name).read_bytes()
         assert optimised == (hostile / "_site" / "calendars" / name).read_bytes()
+
+
+ZONES = ("Europe/Lisbon", "Asia/Tokyo", "America/New_York", "Europe/Helsinki")
+
+
+def test_a_calendar_of_events_in_several_zones_is_the_same_in_every_build(
+    tmp_path: Path,
+) -> None:
+    """Calendar.add_missing_timezones adds the VTIMEZONEs in a set's order, which
+    changes from one process to the next: the calendar of all events differed between
+    two builds of the same site (and the preview rewrote it after every edit). The zones
+    come sorted, each once, and an event's own calendar has only its own."""
+    root = copy_site("valid", tmp_path / "site")
+    for n, zone in enumerate(ZONES):
+        (root / "content" / "events" / f"zoned-{n}.yaml").write_text(
+            f"title: Zoned {n}\nkind: webinar\nstart: '2022-10-0{n + 1} 10:00'\n"
+            f"timezone: {zone}\nsources: [source-report]\n",
+            encoding="utf-8",
+        )
+    built = []
+    for seed in ("1", "2", "3"):
+        output = tmp_path / f"seed-{seed}"
+        command = [sys.executable, "-m", "clusterreports", "build", "-q", "--no-search"]
+        subprocess.run(
+            [*command, "--output", str(output)],
+            cwd=root,
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        built.append((output / "calendars" / "events.ics").read_bytes())
+    assert built[0] == built[1] == built[2]
+    calendar = icalendar.Calendar.from_ical(built[0])
+    zones = [str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")]
+    assert zones == sorted({*ZONES, "CET"})
+    own = icalendar.Calendar.from_ical((output / "calendars/events/zoned-1.ics").read_bytes())
+    assert [str(tz["tzid"]) for tz in own.walk("VTIMEZONE")] == ["Asia/Tokyo"]
+    assert str(own.walk("VEVENT")[0]["dtstart"].params["TZID"]) == "Asia/Tokyo"
